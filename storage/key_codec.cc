@@ -1,0 +1,191 @@
+#include "storage/key_codec.h"
+
+#include "absl/status/status.h"
+
+namespace tractus::storage {
+namespace {
+
+constexpr char kEscape = '\x00';
+constexpr char kEscapedNul = '\xff';
+constexpr char kTerminator = '\x01';
+
+template <typename T>
+void PutBigEndian(std::string* out, T v) {
+  for (int shift = (sizeof(T) - 1) * 8; shift >= 0; shift -= 8) {
+    out->push_back(static_cast<char>((v >> shift) & 0xff));
+  }
+}
+
+template <typename T>
+bool GetBigEndian(absl::string_view* in, T* v) {
+  if (in->size() < sizeof(T)) return false;
+  T r = 0;
+  for (size_t i = 0; i < sizeof(T); ++i) {
+    r = static_cast<T>((r << 8) | static_cast<unsigned char>((*in)[i]));
+  }
+  in->remove_prefix(sizeof(T));
+  *v = r;
+  return true;
+}
+
+absl::Status Malformed(absl::string_view what) {
+  return absl::DataLossError(std::string("malformed ") + std::string(what));
+}
+
+}  // namespace
+
+KeyWriter& KeyWriter::U8(uint8_t v) { PutBigEndian(&key_, v); return *this; }
+KeyWriter& KeyWriter::U16(uint16_t v) { PutBigEndian(&key_, v); return *this; }
+KeyWriter& KeyWriter::U32(uint32_t v) { PutBigEndian(&key_, v); return *this; }
+KeyWriter& KeyWriter::U64(uint64_t v) { PutBigEndian(&key_, v); return *this; }
+KeyWriter& KeyWriter::I64(int64_t v) {
+  return U64(static_cast<uint64_t>(v) ^ (uint64_t{1} << 63));
+}
+KeyWriter& KeyWriter::Str(absl::string_view s) {
+  for (char c : s) {
+    key_.push_back(c);
+    if (c == kEscape) key_.push_back(kEscapedNul);
+  }
+  key_.push_back(kEscape);
+  key_.push_back(kTerminator);
+  return *this;
+}
+
+bool KeyReader::U8(uint8_t* v) { return GetBigEndian(&rest_, v); }
+bool KeyReader::U16(uint16_t* v) { return GetBigEndian(&rest_, v); }
+bool KeyReader::U32(uint32_t* v) { return GetBigEndian(&rest_, v); }
+bool KeyReader::U64(uint64_t* v) { return GetBigEndian(&rest_, v); }
+bool KeyReader::I64(int64_t* v) {
+  uint64_t u;
+  if (!U64(&u)) return false;
+  *v = static_cast<int64_t>(u ^ (uint64_t{1} << 63));
+  return true;
+}
+bool KeyReader::Str(std::string* s) {
+  s->clear();
+  for (size_t i = 0; i < rest_.size(); ++i) {
+    if (rest_[i] != kEscape) {
+      s->push_back(rest_[i]);
+      continue;
+    }
+    if (i + 1 >= rest_.size()) return false;
+    if (rest_[i + 1] == kTerminator) {
+      rest_.remove_prefix(i + 2);
+      return true;
+    }
+    if (rest_[i + 1] != kEscapedNul) return false;
+    s->push_back(kEscape);
+    ++i;
+  }
+  return false;  // no terminator
+}
+
+std::string PrefixSuccessor(absl::string_view prefix) {
+  std::string s(prefix);
+  while (!s.empty()) {
+    unsigned char last = static_cast<unsigned char>(s.back());
+    if (last != 0xff) {
+      s.back() = static_cast<char>(last + 1);
+      return s;
+    }
+    s.pop_back();
+  }
+  return s;
+}
+
+std::string ClinicKey(absl::string_view id) { return KeyWriter().Str(id).Release(); }
+std::string PatientKey(absl::string_view id) { return KeyWriter().Str(id).Release(); }
+std::string EpisodeKey(absl::string_view id) { return KeyWriter().Str(id).Release(); }
+
+std::string IdentityKey(absl::string_view patient_id) {
+  return KeyWriter().U8('I').Str(patient_id).Release();
+}
+std::string MrnKey(absl::string_view clinic_id, absl::string_view mrn) {
+  return KeyWriter().U8('M').Str(clinic_id).Str(mrn).Release();
+}
+
+std::string ObservationKey(const ObservationKeyParts& p) {
+  return KeyWriter()
+      .Str(p.episode_id)
+      .U16(p.instrument)
+      .I64(p.effective_micros)
+      .Str(p.observation_id)
+      .Release();
+}
+
+absl::StatusOr<ObservationKeyParts> DecodeObservationKey(absl::string_view key) {
+  KeyReader r(key);
+  ObservationKeyParts p;
+  if (!r.Str(&p.episode_id) || !r.U16(&p.instrument) ||
+      !r.I64(&p.effective_micros) || !r.Str(&p.observation_id) || !r.done()) {
+    return Malformed("observation key");
+  }
+  return p;
+}
+
+std::string ObservationEpisodePrefix(absl::string_view episode_id) {
+  return KeyWriter().Str(episode_id).Release();
+}
+std::string ObservationInstrumentPrefix(absl::string_view episode_id,
+                                        uint16_t instrument) {
+  return KeyWriter().Str(episode_id).U16(instrument).Release();
+}
+
+std::string PatientsByClinicKey(absl::string_view clinic_id,
+                                absl::string_view patient_id) {
+  return KeyWriter().U8(kTagPatientsByClinic).Str(clinic_id).Str(patient_id).Release();
+}
+std::string PatientsByClinicPrefix(absl::string_view clinic_id) {
+  return KeyWriter().U8(kTagPatientsByClinic).Str(clinic_id).Release();
+}
+absl::StatusOr<std::string> DecodePatientsByClinicKey(absl::string_view key) {
+  KeyReader r(key);
+  uint8_t tag;
+  std::string clinic, patient;
+  if (!r.U8(&tag) || tag != kTagPatientsByClinic || !r.Str(&clinic) ||
+      !r.Str(&patient) || !r.done()) {
+    return Malformed("patients-by-clinic key");
+  }
+  return patient;
+}
+
+std::string EpisodesByPatientKey(absl::string_view patient_id, int64_t start_day,
+                                 absl::string_view episode_id) {
+  return KeyWriter()
+      .U8(kTagEpisodesByPatient)
+      .Str(patient_id)
+      .I64(start_day)
+      .Str(episode_id)
+      .Release();
+}
+std::string EpisodesByPatientPrefix(absl::string_view patient_id) {
+  return KeyWriter().U8(kTagEpisodesByPatient).Str(patient_id).Release();
+}
+absl::StatusOr<std::string> DecodeEpisodesByPatientKey(absl::string_view key) {
+  KeyReader r(key);
+  uint8_t tag;
+  std::string patient, episode;
+  int64_t day;
+  if (!r.U8(&tag) || tag != kTagEpisodesByPatient || !r.Str(&patient) ||
+      !r.I64(&day) || !r.Str(&episode) || !r.done()) {
+    return Malformed("episodes-by-patient key");
+  }
+  return episode;
+}
+
+std::string ObservationIdKey(absl::string_view episode_id,
+                             absl::string_view observation_id) {
+  return KeyWriter().U8(kTagObservationId).Str(episode_id).Str(observation_id).Release();
+}
+
+std::string RequestKey(RequestKind kind, absl::string_view request_id) {
+  return KeyWriter()
+      .U8(kTagRequest)
+      .U8(static_cast<uint8_t>(kind))
+      .Str(request_id)
+      .Release();
+}
+
+std::string SchemaVersionKey() { return KeyWriter().U8(0).Str("schema_version").Release(); }
+
+}  // namespace tractus::storage

@@ -1,0 +1,135 @@
+// The one place that knows the byte layout of Tractus keys.
+//
+// Primitives (KeyWriter / KeyReader) are order-preserving: comparing two
+// encoded keys bytewise (RocksDB's default comparator) gives the same order
+// as comparing their components one by one.
+//   - unsigned integers: big-endian, fixed width;
+//   - signed 64-bit integers: big-endian with the sign bit flipped;
+//   - strings: self-delimiting; 0x00 is escaped as 0x00 0xFF and the string
+//     ends with 0x00 0x01, so "a" < "a\0" < "ab" holds after encoding and no
+//     string is a prefix of another's encoding.
+//
+// Record keys (below) are built only with these functions.
+// DO NOT CHANGE THE LAYOUT OR THE TAGS: they are embedded in the on-disk data;
+// key_codec_test.cc pins golden bytes for every key kind.
+#ifndef TRACTUS_STORAGE_KEY_CODEC_H_
+#define TRACTUS_STORAGE_KEY_CODEC_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace tractus::storage {
+
+// Appends key components to a string. Not thread-safe.
+class KeyWriter {
+ public:
+  KeyWriter& U8(uint8_t v);
+  KeyWriter& U16(uint16_t v);
+  KeyWriter& U32(uint32_t v);
+  KeyWriter& U64(uint64_t v);
+  KeyWriter& I64(int64_t v);
+  KeyWriter& Str(absl::string_view s);
+  const std::string& key() const { return key_; }
+  std::string Release() { return std::move(key_); }
+
+ private:
+  std::string key_;
+};
+
+// Reads components back in the order they were written. Every method fails
+// (returns false) on truncated or malformed input and never reads past the
+// end: keys may come from a damaged file or a client-supplied page token.
+class KeyReader {
+ public:
+  explicit KeyReader(absl::string_view key) : rest_(key) {}
+  [[nodiscard]] bool U8(uint8_t* v);
+  [[nodiscard]] bool U16(uint16_t* v);
+  [[nodiscard]] bool U32(uint32_t* v);
+  [[nodiscard]] bool U64(uint64_t* v);
+  [[nodiscard]] bool I64(int64_t* v);
+  [[nodiscard]] bool Str(std::string* s);
+  bool done() const { return rest_.empty(); }
+
+ private:
+  absl::string_view rest_;
+};
+
+// The smallest key greater than every key that starts with `prefix`
+// (the exclusive upper bound of a prefix scan). Empty if there is none.
+std::string PrefixSuccessor(absl::string_view prefix);
+
+// ---- Record keys --------------------------------------------------------
+// Each column family holds one record kind; the index family holds several,
+// told apart by a leading tag byte.
+
+// clinics CF: clinic_id.
+std::string ClinicKey(absl::string_view clinic_id);
+// patients CF: patient_id (clinical record, no identifying data).
+std::string PatientKey(absl::string_view patient_id);
+// episodes CF: episode_id.
+std::string EpisodeKey(absl::string_view episode_id);
+
+// identity CF, tag 'I': patient_id -> PatientIdentity.
+std::string IdentityKey(absl::string_view patient_id);
+// identity CF, tag 'M': (clinic_id, mrn) -> patient_id. Lives beside the
+// identity records because an MRN is identifying.
+std::string MrnKey(absl::string_view clinic_id, absl::string_view mrn);
+
+// observations CF: (episode_id, instrument, effective time in microseconds
+// since the Unix epoch, observation_id). One episode's observations are one
+// contiguous range; within it, one instrument's are contiguous and in time
+// order.
+struct ObservationKeyParts {
+  std::string episode_id;
+  uint16_t instrument = 0;
+  int64_t effective_micros = 0;
+  std::string observation_id;
+};
+std::string ObservationKey(const ObservationKeyParts& parts);
+absl::StatusOr<ObservationKeyParts> DecodeObservationKey(absl::string_view key);
+std::string ObservationEpisodePrefix(absl::string_view episode_id);
+std::string ObservationInstrumentPrefix(absl::string_view episode_id,
+                                        uint16_t instrument);
+
+// index CF tags.
+inline constexpr uint8_t kTagPatientsByClinic = 'P';
+inline constexpr uint8_t kTagEpisodesByPatient = 'E';
+inline constexpr uint8_t kTagObservationId = 'O';
+inline constexpr uint8_t kTagRequest = 'R';
+
+// 'P' (clinic_id, patient_id) -> "".
+std::string PatientsByClinicKey(absl::string_view clinic_id,
+                                absl::string_view patient_id);
+std::string PatientsByClinicPrefix(absl::string_view clinic_id);
+// Returns the patient_id of a PatientsByClinicKey.
+absl::StatusOr<std::string> DecodePatientsByClinicKey(absl::string_view key);
+
+// 'E' (patient_id, start day since 1970-01-01, episode_id) -> "".
+std::string EpisodesByPatientKey(absl::string_view patient_id,
+                                 int64_t start_day, absl::string_view episode_id);
+std::string EpisodesByPatientPrefix(absl::string_view patient_id);
+// Returns the episode_id of an EpisodesByPatientKey.
+absl::StatusOr<std::string> DecodeEpisodesByPatientKey(absl::string_view key);
+
+// 'O' (episode_id, observation_id) -> ObservationKey of the stored record.
+std::string ObservationIdKey(absl::string_view episode_id,
+                             absl::string_view observation_id);
+
+// Kinds of idempotent create. DO NOT CHANGE THESE VALUES.
+enum class RequestKind : uint8_t {
+  kCreateClinic = 1,
+  kCreatePatient = 2,
+  kCreateEpisode = 3,
+};
+// 'R' (kind, request_id) -> RequestRecord.
+std::string RequestKey(RequestKind kind, absl::string_view request_id);
+
+// default CF: the schema version record.
+std::string SchemaVersionKey();
+
+}  // namespace tractus::storage
+
+#endif  // TRACTUS_STORAGE_KEY_CODEC_H_

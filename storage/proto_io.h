@@ -1,0 +1,41 @@
+// Reading and writing protobuf records through the Store.
+#ifndef TRACTUS_STORAGE_PROTO_IO_H_
+#define TRACTUS_STORAGE_PROTO_IO_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/message_lite.h"
+#include "storage/store.h"
+
+namespace tractus::storage {
+
+// Parses a stored record. DATA_LOSS if the bytes do not decode: a stored
+// record that fails to parse is damage, never the caller's fault.
+template <typename T>
+absl::StatusOr<T> ParseRecord(absl::string_view bytes, absl::string_view what) {
+  T record;
+  if (!record.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError(absl::StrCat("stored ", what, " record does not decode"));
+  }
+  return record;
+}
+
+// The record under `key`: NOT_FOUND if absent, DATA_LOSS if undecodable.
+template <typename T>
+absl::StatusOr<T> GetRecord(const Store& store, Cf cf, absl::string_view key,
+                            absl::string_view what) {
+  absl::StatusOr<std::string> bytes = store.Get(cf, key);
+  if (!bytes.ok()) return bytes.status();
+  return ParseRecord<T>(*bytes, what);
+}
+
+inline void PutRecord(WriteBatch& batch, Cf cf, absl::string_view key,
+                      const google::protobuf::MessageLite& record) {
+  batch.Put(cf, key, record.SerializeAsString());
+}
+
+}  // namespace tractus::storage
+
+#endif  // TRACTUS_STORAGE_PROTO_IO_H_

@@ -1,0 +1,189 @@
+#include "storage/store.h"
+
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "rocksdb/cache.h"
+#include "rocksdb/db.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/options.h"
+#include "rocksdb/table.h"
+#include "rocksdb/write_batch.h"
+#include "storage/key_codec.h"
+#include "storage/rocksdb_status.h"
+
+namespace tractus::storage {
+namespace {
+
+// DO NOT CHANGE: column family names are stored in the database.
+constexpr const char* kCfNames[] = {
+    "default",  // rocksdb::kDefaultColumnFamilyName
+    "clinics",
+    "patients",
+    "identity",
+    "episodes",
+    "observations",
+    "index",
+};
+static_assert(sizeof(kCfNames) / sizeof(kCfNames[0]) ==
+              static_cast<size_t>(Cf::kCount));
+
+std::string EncodeVersion(uint32_t v) { return KeyWriter().U32(v).Release(); }
+
+rocksdb::ColumnFamilyOptions CfOptions(const std::shared_ptr<rocksdb::Cache>& cache) {
+  rocksdb::ColumnFamilyOptions cf;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = cache;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.cache_index_and_filter_blocks = true;
+  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  cf.compression = rocksdb::kLZ4Compression;
+  cf.bottommost_compression = rocksdb::kLZ4Compression;
+  return cf;
+}
+
+}  // namespace
+
+WriteBatch::WriteBatch() = default;
+WriteBatch::~WriteBatch() = default;
+
+void WriteBatch::Put(Cf cf, absl::string_view key, absl::string_view value) {
+  ops_.push_back({cf, false, std::string(key), std::string(value)});
+  ++count_;
+}
+
+void WriteBatch::Delete(Cf cf, absl::string_view key) {
+  ops_.push_back({cf, true, std::string(key), {}});
+  ++count_;
+}
+
+Store::Store(std::string path, const StoreOptions& options)
+    : path_(std::move(path)), options_(options) {}
+
+Store::~Store() { (void)Close(); }  // Errors were reportable via Close().
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path,
+                                                   const StoreOptions& options) {
+  std::error_code ec;
+  bool created = !std::filesystem::exists(std::filesystem::path(path) / "CURRENT", ec);
+  std::filesystem::create_directories(path, ec);
+  if (ec) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot create data dir ", path, ": ", ec.message()));
+  }
+
+  std::unique_ptr<Store> store(new Store(path, options));
+  store->cache_ = rocksdb::NewLRUCache(options.block_cache_bytes);
+
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.max_background_jobs = 2;
+  db_options.bytes_per_sync = 1 << 20;
+  db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const char* name : kCfNames) {
+    descriptors.emplace_back(name, CfOptions(store->cache_));
+  }
+  rocksdb::DB* raw = nullptr;
+  RETURN_IF_ERROR(FromRocksDb(
+      rocksdb::DB::Open(db_options, path, descriptors, &store->handles_, &raw),
+      absl::StrCat("open ", path)));
+  store->db_.reset(raw);
+  RETURN_IF_ERROR(store->CheckSchemaVersion(created));
+  return store;
+}
+
+absl::Status Store::CheckSchemaVersion(bool created) {
+  auto stored = Get(Cf::kMeta, SchemaVersionKey());
+  if (absl::IsNotFound(stored.status())) {
+    if (!created) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "data dir ", path_, " has no schema version record: not a Tractus "
+          "database, or damaged; refusing to use it"));
+    }
+    WriteBatch batch;
+    batch.Put(Cf::kMeta, SchemaVersionKey(), EncodeVersion(kSchemaVersion));
+    return Write(batch);
+  }
+  RETURN_IF_ERROR(stored.status());
+  KeyReader reader(*stored);
+  uint32_t version = 0;
+  if (!reader.U32(&version) || !reader.done()) {
+    return absl::DataLossError("schema version record is malformed");
+  }
+  if (version > kSchemaVersion) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "data dir ", path_, " has schema version ", version,
+        ", newer than this tractusd supports (", kSchemaVersion,
+        "); run a newer tractusd"));
+  }
+  if (version < kSchemaVersion) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "data dir ", path_, " has schema version ", version,
+        " and no migration to ", kSchemaVersion, " exists"));
+  }
+  return absl::OkStatus();
+}
+
+rocksdb::ColumnFamilyHandle* Store::Handle(Cf cf) const {
+  return handles_[static_cast<size_t>(cf)];
+}
+
+absl::StatusOr<std::string> Store::Get(Cf cf, absl::string_view key) const {
+  if (!db_) return absl::UnavailableError("store is closed");
+  std::string value;
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), Handle(cf), rocksdb::Slice(key.data(), key.size()), &value);
+  if (s.IsNotFound()) return absl::NotFoundError("no such key");
+  RETURN_IF_ERROR(FromRocksDb(s, "get"));
+  return value;
+}
+
+absl::Status Store::Write(const WriteBatch& batch) {
+  if (!db_) return absl::UnavailableError("store is closed");
+  rocksdb::WriteBatch wb;
+  for (const WriteBatch::Op& op : batch.ops_) {
+    rocksdb::Status s = op.is_delete ? wb.Delete(Handle(op.cf), op.key)
+                                     : wb.Put(Handle(op.cf), op.key, op.value);
+    RETURN_IF_ERROR(FromRocksDb(s, "build write batch"));
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync_writes;
+  return FromRocksDb(db_->Write(wo, &wb), "write batch");
+}
+
+absl::Status Store::Scan(Cf cf, absl::string_view lower, absl::string_view upper,
+                         const ScanFn& fn) const {
+  if (!db_) return absl::UnavailableError("store is closed");
+  rocksdb::ReadOptions ro;
+  rocksdb::Slice upper_slice(upper.data(), upper.size());
+  if (!upper.empty()) ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, Handle(cf)));
+  for (it->Seek(rocksdb::Slice(lower.data(), lower.size())); it->Valid(); it->Next()) {
+    rocksdb::Slice k = it->key();
+    rocksdb::Slice v = it->value();
+    if (!fn(absl::string_view(k.data(), k.size()), absl::string_view(v.data(), v.size()))) {
+      break;
+    }
+  }
+  return FromRocksDb(it->status(), "scan");
+}
+
+absl::Status Store::Close() {
+  if (!db_) return absl::OkStatus();
+  absl::Status result = FromRocksDb(db_->FlushWAL(/*sync=*/true), "flush wal");
+  for (rocksdb::ColumnFamilyHandle* h : handles_) {
+    absl::Status s = FromRocksDb(db_->DestroyColumnFamilyHandle(h), "close cf");
+    if (result.ok()) result = s;
+  }
+  handles_.clear();
+  absl::Status s = FromRocksDb(db_->Close(), "close");
+  if (result.ok()) result = s;
+  db_.reset();
+  return result;
+}
+
+}  // namespace tractus::storage

@@ -1,0 +1,123 @@
+// Store: the RocksDB database behind tractusd, with one column family per
+// record kind. Other layers never see RocksDB types: they use Store,
+// WriteBatch and the keys of key_codec.h.
+//
+// Thread-safe: every method may be called concurrently (RocksDB's own
+// guarantees), except Close(), which must not race with anything.
+#ifndef TRACTUS_STORAGE_STORE_H_
+#define TRACTUS_STORAGE_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace rocksdb {
+class Cache;
+class ColumnFamilyHandle;
+class DB;
+class WriteBatch;
+}  // namespace rocksdb
+
+namespace tractus::storage {
+
+// Column families. DO NOT CHANGE THE NAMES in store.cc: they are on disk.
+enum class Cf : int {
+  kMeta = 0,      // "default": schema version
+  kClinics,       // ClinicKey -> tractus.v1.Clinic
+  kPatients,      // PatientKey -> tractus.v1.Patient without identity
+  kIdentity,      // IdentityKey -> PatientIdentity; MrnKey -> patient_id
+  kEpisodes,      // EpisodeKey -> tractus.v1.Episode
+  kObservations,  // ObservationKey -> tractus.v1.Observation
+  kIndex,         // secondary indexes and idempotency records (tagged)
+  kCount,
+};
+
+// The on-disk schema this binary reads and writes. Bump it (and add a
+// migration) whenever a key layout or a stored record changes incompatibly.
+inline constexpr uint32_t kSchemaVersion = 1;
+
+struct StoreOptions {
+  // fsync the WAL before a write returns (durable on power loss). When false,
+  // acknowledged writes survive a process crash but not a machine crash.
+  bool sync_writes = true;
+  // Shared block cache for all column families.
+  size_t block_cache_bytes = 64 << 20;
+};
+
+// A set of puts and deletes applied atomically by Store::Write.
+// Not thread-safe.
+class WriteBatch {
+ public:
+  WriteBatch();
+  ~WriteBatch();
+  WriteBatch(const WriteBatch&) = delete;
+  WriteBatch& operator=(const WriteBatch&) = delete;
+
+  void Put(Cf cf, absl::string_view key, absl::string_view value);
+  void Delete(Cf cf, absl::string_view key);
+  int count() const { return count_; }
+
+ private:
+  friend class Store;
+  // Operations are recorded and bound to column family handles in Write().
+  struct Op {
+    Cf cf;
+    bool is_delete;
+    std::string key;
+    std::string value;
+  };
+  std::vector<Op> ops_;
+  int count_ = 0;
+};
+
+class Store {
+ public:
+  // Opens (creating if needed) the database in `path`. Fails with
+  // FAILED_PRECONDITION if the data was written by a newer schema version,
+  // and with the mapped RocksDB status for I/O problems.
+  static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& path,
+                                                     const StoreOptions& options);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // The value under `key`, NOT_FOUND if absent.
+  absl::StatusOr<std::string> Get(Cf cf, absl::string_view key) const;
+
+  // Applies `batch` atomically, durable per StoreOptions::sync_writes.
+  absl::Status Write(const WriteBatch& batch);
+
+  // Calls `fn(key, value)` for each key in [lower, upper) in key order until
+  // `fn` returns false. An empty `upper` means no upper bound. The views are
+  // valid only during the call.
+  using ScanFn = std::function<bool(absl::string_view key, absl::string_view value)>;
+  absl::Status Scan(Cf cf, absl::string_view lower, absl::string_view upper,
+                    const ScanFn& fn) const;
+
+  // Flushes memtables and closes the database. Idempotent; also done by the
+  // destructor (which cannot report errors).
+  absl::Status Close();
+
+  const std::string& path() const { return path_; }
+
+ private:
+  Store(std::string path, const StoreOptions& options);
+  absl::Status CheckSchemaVersion(bool created);
+  rocksdb::ColumnFamilyHandle* Handle(Cf cf) const;
+
+  std::string path_;
+  StoreOptions options_;
+  std::shared_ptr<rocksdb::Cache> cache_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+};
+
+}  // namespace tractus::storage
+
+#endif  // TRACTUS_STORAGE_STORE_H_

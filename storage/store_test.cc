@@ -1,0 +1,106 @@
+#include "storage/store.h"
+
+#include <filesystem>
+
+#include "common/status_matchers.h"
+#include "gtest/gtest.h"
+#include "rocksdb/db.h"
+#include "storage/key_codec.h"
+#include "storage/test_dir.h"
+
+namespace tractus::storage {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::IsOk;
+using testing::StatusIs;
+
+TEST(StoreTest, WritesReadsAndPersistsAcrossReopen) {
+  TestDir dir;
+  {
+    auto store = Store::Open(dir.path(), StoreOptions{});
+    ASSERT_THAT(store, IsOk());
+    WriteBatch batch;
+    batch.Put(Cf::kClinics, ClinicKey("cl_a"), "alpha");
+    batch.Put(Cf::kIdentity, IdentityKey("pt_a"), "secret");
+    ASSERT_THAT((*store)->Write(batch), IsOk());
+    EXPECT_EQ(*(*store)->Get(Cf::kClinics, ClinicKey("cl_a")), "alpha");
+    // Column families are separate key spaces.
+    EXPECT_THAT((*store)->Get(Cf::kPatients, ClinicKey("cl_a")),
+                StatusIs(absl::StatusCode::kNotFound));
+    ASSERT_THAT((*store)->Close(), IsOk());
+    EXPECT_THAT((*store)->Get(Cf::kClinics, ClinicKey("cl_a")),
+                StatusIs(absl::StatusCode::kUnavailable));
+  }
+  auto reopened = Store::Open(dir.path(), StoreOptions{.sync_writes = false});
+  ASSERT_THAT(reopened, IsOk());
+  EXPECT_EQ(*(*reopened)->Get(Cf::kClinics, ClinicKey("cl_a")), "alpha");
+  EXPECT_EQ(*(*reopened)->Get(Cf::kIdentity, IdentityKey("pt_a")), "secret");
+}
+
+TEST(StoreTest, ScanHonoursBoundsAndEarlyStop) {
+  TestDir dir;
+  auto store = *Store::Open(dir.path(), StoreOptions{});
+  WriteBatch batch;
+  for (int i = 0; i < 5; ++i) {
+    batch.Put(Cf::kIndex, PatientsByClinicKey("cl_1", "pt_" + std::to_string(i)), "");
+    batch.Put(Cf::kIndex, PatientsByClinicKey("cl_2", "pt_" + std::to_string(i)), "");
+  }
+  ASSERT_THAT(store->Write(batch), IsOk());
+  std::string prefix = PatientsByClinicPrefix("cl_1");
+  std::vector<std::string> seen;
+  ASSERT_THAT(store->Scan(Cf::kIndex, prefix, PrefixSuccessor(prefix),
+                          [&](absl::string_view k, absl::string_view) {
+                            seen.push_back(*DecodePatientsByClinicKey(k));
+                            return true;
+                          }),
+              IsOk());
+  EXPECT_EQ(seen, (std::vector<std::string>{"pt_0", "pt_1", "pt_2", "pt_3", "pt_4"}));
+  int visited = 0;
+  ASSERT_THAT(store->Scan(Cf::kIndex, prefix, PrefixSuccessor(prefix),
+                          [&](absl::string_view, absl::string_view) {
+                            return ++visited < 2;
+                          }),
+              IsOk());
+  EXPECT_EQ(visited, 2);
+}
+
+TEST(StoreTest, EmptyBatchIsFine) {
+  TestDir dir;
+  auto store = *Store::Open(dir.path(), StoreOptions{});
+  EXPECT_THAT(store->Write(WriteBatch()), IsOk());
+}
+
+TEST(StoreTest, RefusesNewerSchemaVersion) {
+  TestDir dir;
+  {
+    auto store = *Store::Open(dir.path(), StoreOptions{});
+    WriteBatch batch;
+    batch.Put(Cf::kMeta, SchemaVersionKey(), KeyWriter().U32(kSchemaVersion + 1).Release());
+    ASSERT_THAT(store->Write(batch), IsOk());
+  }
+  EXPECT_THAT(Store::Open(dir.path(), StoreOptions{}),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("newer")));
+}
+
+TEST(StoreTest, RefusesForeignRocksDb) {
+  TestDir dir;
+  {
+    rocksdb::Options options;
+    options.create_if_missing = true;
+    rocksdb::DB* db = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(options, dir.path(), &db).ok());
+    delete db;
+  }
+  EXPECT_THAT(Store::Open(dir.path(), StoreOptions{}),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("no schema version")));
+}
+
+TEST(StoreTest, UnwritableDirIsUnavailable) {
+  EXPECT_THAT(Store::Open("/proc/tractus-cannot-exist/db", StoreOptions{}),
+              StatusIs(absl::StatusCode::kUnavailable));
+}
+
+}  // namespace
+}  // namespace tractus::storage
