@@ -186,6 +186,19 @@ std::string RequestKey(RequestKind kind, absl::string_view request_id) {
       .Release();
 }
 
+std::string EncodeRequestRecord(const RequestRecord& record) {
+  return KeyWriter().U64(record.fingerprint).Str(record.resource_id).Release();
+}
+
+absl::StatusOr<RequestRecord> DecodeRequestRecord(absl::string_view value) {
+  KeyReader r(value);
+  RequestRecord record;
+  if (!r.U64(&record.fingerprint) || !r.Str(&record.resource_id) || !r.done()) {
+    return Malformed("request record");
+  }
+  return record;
+}
+
 std::string SchemaVersionKey() { return KeyWriter().U8(0).Str("schema_version").Release(); }
 
 }  // namespace tractus::storage

@@ -127,6 +127,15 @@ enum class RequestKind : uint8_t {
 // 'R' (kind, request_id) -> RequestRecord.
 std::string RequestKey(RequestKind kind, absl::string_view request_id);
 
+// The value of a RequestKey: a fingerprint of the request's content and the
+// id of the resource it created.
+struct RequestRecord {
+  uint64_t fingerprint = 0;
+  std::string resource_id;
+};
+std::string EncodeRequestRecord(const RequestRecord& record);
+absl::StatusOr<RequestRecord> DecodeRequestRecord(absl::string_view value);
+
 // default CF: the schema version record.
 std::string SchemaVersionKey();
 

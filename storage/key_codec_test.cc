@@ -133,6 +133,16 @@ TEST(KeyCodecTest, RecordKeysDecode) {
   EXPECT_EQ(*DecodeEpisodesByPatientKey(EpisodesByPatientKey("p", 3, "e")), "e");
 }
 
+TEST(KeyCodecTest, RequestRecordRoundTripsAndIsPinned) {
+  std::string bytes = EncodeRequestRecord({0x0102030405060708ull, "pt_1"});
+  EXPECT_EQ(Hex(bytes), "0102030405060708" "70745f310001");
+  auto back = DecodeRequestRecord(bytes);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->fingerprint, 0x0102030405060708ull);
+  EXPECT_EQ(back->resource_id, "pt_1");
+  EXPECT_THAT(DecodeRequestRecord("short"), StatusIs(absl::StatusCode::kDataLoss));
+}
+
 TEST(KeyCodecTest, DecodeReportsDataLossOnGarbage) {
   EXPECT_THAT(DecodeObservationKey("garbage"), StatusIs(absl::StatusCode::kDataLoss));
   EXPECT_THAT(DecodeObservationKey(ObservationKey({"e", 1, 1, "o"}) + "x"),

@@ -1,0 +1,95 @@
+// Records: clinics.
+#include "absl/strings/str_cat.h"
+#include "common/ids.h"
+#include "common/status_macros.h"
+#include "records/idempotency.h"
+#include "records/pagination.h"
+#include "records/records.h"
+#include "records/time_proto.h"
+#include "records/validation.h"
+#include "storage/key_codec.h"
+#include "storage/proto_io.h"
+
+namespace tractus::records {
+
+using storage::Cf;
+
+Records::Records(storage::Store* store, const Clock* clock,
+                 const analytics::TScoreTable* tscore_table)
+    : store_(store), clock_(clock), tscore_table_(tscore_table) {}
+
+absl::StatusOr<v1::Clinic> Records::LoadClinic(const std::string& clinic_id) const {
+  auto clinic = storage::GetRecord<v1::Clinic>(*store_, Cf::kClinics,
+                                               storage::ClinicKey(clinic_id), "clinic");
+  if (absl::IsNotFound(clinic.status())) {
+    return absl::NotFoundError(absl::StrCat("clinic ", clinic_id, " not found"));
+  }
+  return clinic;
+}
+
+absl::StatusOr<v1::CreateClinicResponse> Records::CreateClinic(
+    const v1::CreateClinicRequest& req) {
+  Violations v;
+  CheckClientId("request_id", req.request_id(), v);
+  if (!req.has_clinic()) {
+    v.Add("clinic", "required");
+  } else {
+    CheckClinic("clinic", req.clinic(), v);
+  }
+  RETURN_IF_ERROR(v.ToStatus());
+
+  // Only client-supplied fields make up the request's identity.
+  v1::Clinic input;
+  input.set_display_name(req.clinic().display_name());
+  input.set_time_zone(req.clinic().time_zone());
+  const uint64_t fingerprint = Fingerprint(input);
+  const std::string request_key =
+      storage::RequestKey(storage::RequestKind::kCreateClinic, req.request_id());
+
+  StripedLock::Hold hold(locks_, {request_key});
+  ASSIGN_OR_RETURN(auto prior, FindPriorRequest(*store_, storage::RequestKind::kCreateClinic,
+                                                req.request_id(), fingerprint));
+  v1::CreateClinicResponse resp;
+  if (prior.has_value()) {
+    ASSIGN_OR_RETURN(*resp.mutable_clinic(), LoadClinic(*prior));
+    return resp;
+  }
+  v1::Clinic clinic = input;
+  clinic.set_clinic_id(NewOpaqueId(kClinicIdPrefix));
+  *clinic.mutable_create_time() = ToProto(clock_->Now());
+
+  storage::WriteBatch batch;
+  storage::PutRecord(batch, Cf::kClinics, storage::ClinicKey(clinic.clinic_id()), clinic);
+  RememberRequest(batch, storage::RequestKind::kCreateClinic, req.request_id(),
+                  fingerprint, clinic.clinic_id());
+  RETURN_IF_ERROR(store_->Write(batch));
+  *resp.mutable_clinic() = std::move(clinic);
+  return resp;
+}
+
+absl::StatusOr<v1::GetClinicResponse> Records::GetClinic(const v1::GetClinicRequest& req) {
+  Violations v;
+  CheckOpaqueId("clinic_id", req.clinic_id(), kClinicIdPrefix, v);
+  RETURN_IF_ERROR(v.ToStatus());
+  v1::GetClinicResponse resp;
+  ASSIGN_OR_RETURN(*resp.mutable_clinic(), LoadClinic(req.clinic_id()));
+  return resp;
+}
+
+absl::StatusOr<v1::ListClinicsResponse> Records::ListClinics(
+    const v1::ListClinicsRequest& req) {
+  ASSIGN_OR_RETURN(int page_size, EffectivePageSize(req.page_size(), 50));
+  PageQuery query{Cf::kClinics, "", "", "clinics", page_size, req.page_token()};
+  v1::ListClinicsResponse resp;
+  ASSIGN_OR_RETURN(
+      *resp.mutable_next_page_token(),
+      ScanPage(*store_, query, [&](absl::string_view, absl::string_view value)
+                                   -> absl::StatusOr<bool> {
+        ASSIGN_OR_RETURN(*resp.add_clinics(),
+                         storage::ParseRecord<v1::Clinic>(value, "clinic"));
+        return true;
+      }));
+  return resp;
+}
+
+}  // namespace tractus::records

@@ -1,0 +1,84 @@
+// Records: the clinical-record domain behind the ClinicService,
+// PatientService, EpisodeService, ObservationService and HomeReportService
+// RPCs. Each method takes the RPC's request message and returns its response
+// or a status whose code tells the caller what to do:
+//   INVALID_ARGUMENT    a field is wrong (google.rpc.BadRequest payload)
+//   NOT_FOUND           a named clinic, patient or episode does not exist
+//   ALREADY_EXISTS      a request_id / observation_id / MRN is taken by
+//                       different content
+//   FAILED_PRECONDITION the episode is closed
+//   DATA_LOSS, UNAVAILABLE, RESOURCE_EXHAUSTED  from storage
+// Every change is one atomic WriteBatch: a failed call writes nothing.
+//
+// Thread-safe. Read-check-write sequences on one request id, patient,
+// episode or MRN are serialized by a StripedLock.
+#ifndef TRACTUS_RECORDS_RECORDS_H_
+#define TRACTUS_RECORDS_RECORDS_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "analytics/scoring.h"
+#include "common/clock.h"
+#include "records/striped_lock.h"
+#include "storage/store.h"
+#include "tractus/v1/clinic.pb.h"
+#include "tractus/v1/episode.pb.h"
+#include "tractus/v1/home_report.pb.h"
+#include "tractus/v1/observation.pb.h"
+#include "tractus/v1/patient.pb.h"
+
+namespace tractus::records {
+
+class Records {
+ public:
+  // `store` and `clock` must outlive this object. `tscore_table` may be null
+  // (no PROMIS T-scores are reported then); if not, it must outlive this
+  // object and have passed analytics::CheckTScoreTable.
+  Records(storage::Store* store, const Clock* clock,
+          const analytics::TScoreTable* tscore_table = nullptr);
+
+  // Clinics (clinic_records.cc).
+  absl::StatusOr<v1::CreateClinicResponse> CreateClinic(const v1::CreateClinicRequest& req);
+  absl::StatusOr<v1::GetClinicResponse> GetClinic(const v1::GetClinicRequest& req);
+  absl::StatusOr<v1::ListClinicsResponse> ListClinics(const v1::ListClinicsRequest& req);
+
+  // Patients (patient_records.cc).
+  absl::StatusOr<v1::CreatePatientResponse> CreatePatient(const v1::CreatePatientRequest& req);
+  absl::StatusOr<v1::GetPatientResponse> GetPatient(const v1::GetPatientRequest& req);
+  absl::StatusOr<v1::UpdatePatientResponse> UpdatePatient(const v1::UpdatePatientRequest& req);
+  absl::StatusOr<v1::ListPatientsResponse> ListPatients(const v1::ListPatientsRequest& req);
+
+  // Episodes (episode_records.cc).
+  absl::StatusOr<v1::CreateEpisodeResponse> CreateEpisode(const v1::CreateEpisodeRequest& req);
+  absl::StatusOr<v1::GetEpisodeResponse> GetEpisode(const v1::GetEpisodeRequest& req);
+  absl::StatusOr<v1::ListEpisodesResponse> ListEpisodes(const v1::ListEpisodesRequest& req);
+  absl::StatusOr<v1::CloseEpisodeResponse> CloseEpisode(const v1::CloseEpisodeRequest& req);
+
+  // Observations (observation_records.cc).
+  absl::StatusOr<v1::RecordObservationsResponse> RecordObservations(
+      const v1::RecordObservationsRequest& req);
+  absl::StatusOr<v1::ListObservationsResponse> ListObservations(
+      const v1::ListObservationsRequest& req);
+
+  // Home reports (home_reports.cc): an observation with source = HOME.
+  absl::StatusOr<v1::SubmitHomeReportResponse> SubmitHomeReport(
+      const v1::SubmitHomeReportRequest& req);
+
+ private:
+  // Loaders: NOT_FOUND naming the id, DATA_LOSS if the record is damaged.
+  absl::StatusOr<v1::Clinic> LoadClinic(const std::string& clinic_id) const;
+  absl::StatusOr<v1::Patient> LoadPatient(const std::string& patient_id) const;
+  absl::StatusOr<v1::Episode> LoadEpisode(const std::string& episode_id) const;
+  // LoadPatient joined with the identity record.
+  absl::StatusOr<v1::Patient> LoadPatientWithIdentity(const std::string& patient_id) const;
+
+  storage::Store* const store_;
+  const Clock* const clock_;
+  const analytics::TScoreTable* const tscore_table_;
+  StripedLock locks_;
+};
+
+}  // namespace tractus::records
+
+#endif  // TRACTUS_RECORDS_RECORDS_H_
