@@ -1,0 +1,42 @@
+#include "cli/client.h"
+
+#include "absl/strings/str_cat.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+
+namespace tractus::cli {
+
+absl::Status FromGrpc(const grpc::Status& status) {
+  if (status.ok()) return absl::OkStatus();
+  std::string message = status.error_message();
+  google::rpc::Status details;
+  if (!status.error_details().empty() && details.ParseFromString(status.error_details())) {
+    for (const auto& any : details.details()) {
+      google::rpc::BadRequest bad;
+      if (!any.UnpackTo(&bad)) continue;
+      for (const auto& fv : bad.field_violations()) {
+        absl::StrAppend(&message, "\n  ", fv.field(), ": ", fv.description());
+      }
+    }
+  }
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()), message);
+}
+
+Client::Client(const std::string& target, absl::Duration deadline)
+    : deadline_(deadline),
+      channel_(grpc::CreateChannel(target, grpc::InsecureChannelCredentials())),
+      clinics_(v1::ClinicService::NewStub(channel_)),
+      patients_(v1::PatientService::NewStub(channel_)),
+      episodes_(v1::EpisodeService::NewStub(channel_)),
+      observations_(v1::ObservationService::NewStub(channel_)),
+      home_reports_(v1::HomeReportService::NewStub(channel_)) {}
+
+absl::Status Client::WaitForServer(absl::Duration timeout) const {
+  if (channel_->WaitForConnected(std::chrono::system_clock::now() +
+                                 absl::ToChronoMilliseconds(timeout))) {
+    return absl::OkStatus();
+  }
+  return absl::UnavailableError("tractusd is not answering");
+}
+
+}  // namespace tractus::cli

@@ -1,0 +1,70 @@
+// A client of tractusd for the CLI: one channel, a stub per service, a
+// deadline on every call, gRPC errors turned into readable absl statuses
+// (including each google.rpc.BadRequest field violation).
+#ifndef TRACTUS_CLI_CLIENT_H_
+#define TRACTUS_CLI_CLIENT_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "tractus/v1/clinic.grpc.pb.h"
+#include "tractus/v1/episode.grpc.pb.h"
+#include "tractus/v1/home_report.grpc.pb.h"
+#include "tractus/v1/observation.grpc.pb.h"
+#include "tractus/v1/patient.grpc.pb.h"
+
+namespace tractus::cli {
+
+// An absl::Status with the gRPC code and message, and the field violations
+// of a BadRequest detail appended to the message.
+absl::Status FromGrpc(const grpc::Status& status);
+
+// Thread-safe (gRPC stubs are).
+class Client {
+ public:
+  // `target` is HOST:PORT. Plaintext (TLS arrives with the security issue).
+  Client(const std::string& target, absl::Duration deadline);
+
+  // Calls `method` on `stub` with a fresh context bounded by the deadline:
+  //   auto resp = client.Call(&v1::ClinicService::Stub::GetClinic,
+  //                           client.clinics(), request);
+  template <typename Stub, typename Request, typename Response>
+  absl::StatusOr<Response> Call(
+      grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+      Stub* stub, const Request& request) const {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() +
+                         absl::ToChronoMilliseconds(deadline_));
+    Response response;
+    grpc::Status status = (stub->*method)(&context, request, &response);
+    if (!status.ok()) return FromGrpc(status);
+    return response;
+  }
+
+  // Waits until the server answers (up to `timeout`).
+  absl::Status WaitForServer(absl::Duration timeout) const;
+
+  v1::ClinicService::Stub* clinics() const { return clinics_.get(); }
+  v1::PatientService::Stub* patients() const { return patients_.get(); }
+  v1::EpisodeService::Stub* episodes() const { return episodes_.get(); }
+  v1::ObservationService::Stub* observations() const { return observations_.get(); }
+  v1::HomeReportService::Stub* home_reports() const { return home_reports_.get(); }
+
+ private:
+  absl::Duration deadline_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::ClinicService::Stub> clinics_;
+  std::unique_ptr<v1::PatientService::Stub> patients_;
+  std::unique_ptr<v1::EpisodeService::Stub> episodes_;
+  std::unique_ptr<v1::ObservationService::Stub> observations_;
+  std::unique_ptr<v1::HomeReportService::Stub> home_reports_;
+};
+
+}  // namespace tractus::cli
+
+#endif  // TRACTUS_CLI_CLIENT_H_

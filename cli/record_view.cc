@@ -1,0 +1,146 @@
+#include "cli/record_view.h"
+
+#include <cmath>
+#include <map>
+
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/civil_time.h"
+#include "analytics/episode_series.h"
+#include "analytics/instruments.h"
+#include "common/status_macros.h"
+
+namespace tractus::cli {
+namespace {
+
+// Whole numbers for integer measures and for large values (steps, metres),
+// one decimal otherwise.
+std::string Num(double v, bool integer) {
+  if ((integer && v == static_cast<int64_t>(v)) || std::abs(v) >= 100) {
+    return absl::StrFormat("%.0f", v);
+  }
+  return absl::StrFormat("%.1f", v);
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string EnumWords(const std::string& name, size_t prefix_len) {
+  std::string s = Lower(name.substr(prefix_len));
+  for (char& c : s) if (c == '_') c = ' ';
+  return s;
+}
+
+absl::CivilDay Civil(const v1::Date& d) { return absl::CivilDay(d.year(), d.month(), d.day()); }
+
+absl::StatusOr<std::vector<v1::Observation>> AllObservations(const Client& client,
+                                                             const std::string& episode_id) {
+  std::vector<v1::Observation> all;
+  v1::ListObservationsRequest req;
+  req.set_episode_id(episode_id);
+  req.set_page_size(1000);
+  do {
+    ASSIGN_OR_RETURN(auto page, client.Call(&v1::ObservationService::Stub::ListObservations,
+                                            client.observations(), req));
+    for (auto& o : *page.mutable_observations()) all.push_back(std::move(o));
+    req.set_page_token(page.next_page_token());
+  } while (!req.page_token().empty());
+  return all;
+}
+
+void PrintMeasures(const v1::Episode& episode, const std::vector<v1::Observation>& obs,
+                   const absl::TimeZone& zone, std::ostream& out) {
+  // Day index of each observation in the clinic's zone, grouped by measure.
+  std::map<int, std::vector<analytics::DayValue>> by_instrument;
+  const absl::CivilDay day0 = Civil(episode.start_date());
+  for (const v1::Observation& o : obs) {
+    absl::Time t = absl::FromUnixSeconds(o.effective_time().seconds());
+    int day = static_cast<int>(absl::ToCivilDay(t, zone) - day0);
+    by_instrument[o.instrument()].push_back({day, o.value()});
+  }
+  out << absl::StrFormat("  %-40s %4s %6s", "measure", "n", "base");
+  for (int w = 0; w < analytics::kEpisodeWeeks; ++w) out << absl::StrFormat(" %5s", absl::StrCat("w", w));
+  out << absl::StrFormat(" %7s  %s\n", "latest", "change");
+  for (auto& [instrument, series] : by_instrument) {
+    const analytics::MeasureInfo* m = analytics::FindMeasure(instrument);
+    if (m == nullptr) continue;
+    std::stable_sort(series.begin(), series.end(),
+                     [](const auto& a, const auto& b) { return a.day < b.day; });
+    auto base = analytics::Baseline(series);
+    auto weeks = analytics::WeeklyMedians(series);
+    double latest = series.back().value;
+    out << absl::StrFormat("  %-40s %4d %6s", std::string(m->display_name), series.size(),
+                           base ? Num(*base, m->integer) : "-");
+    for (const auto& w : weeks) out << absl::StrFormat(" %5s", w ? Num(*w, false) : "·");
+    std::string change = "-";
+    if (base) {
+      double d = latest - *base;
+      change = std::abs(d) >= 100 ? absl::StrFormat("%+.0f", d) : absl::StrFormat("%+.1f", d);
+      if (*base != 0) absl::StrAppendFormat(&change, " (%+.0f%%)", 100 * d / *base);
+    }
+    out << absl::StrFormat(" %7s  %s\n", Num(latest, m->integer), change);
+  }
+}
+
+}  // namespace
+
+absl::Status PrintPatientRecord(const Client& client, const std::string& patient_id,
+                                absl::Time now, std::ostream& out) {
+  v1::GetPatientRequest get;
+  get.set_patient_id(patient_id);
+  ASSIGN_OR_RETURN(auto patient, client.Call(&v1::PatientService::Stub::GetPatient,
+                                             client.patients(), get));
+  const v1::Patient& p = patient.patient();
+  v1::GetClinicRequest get_clinic;
+  get_clinic.set_clinic_id(p.clinic_id());
+  ASSIGN_OR_RETURN(auto clinic, client.Call(&v1::ClinicService::Stub::GetClinic,
+                                            client.clinics(), get_clinic));
+  absl::TimeZone zone;
+  if (!absl::LoadTimeZone(clinic.clinic().time_zone(), &zone)) zone = absl::UTCTimeZone();
+
+  const v1::PatientIdentity& id = p.identity();
+  const absl::CivilDay today = absl::ToCivilDay(now, zone);
+  int age = static_cast<int>(today.year() - id.birth_date().year());
+  if (absl::CivilDay(today.year(), id.birth_date().month(), id.birth_date().day()) > today) --age;
+  out << "Patient  " << p.patient_id() << "   clinic: " << clinic.clinic().display_name()
+      << " (" << clinic.clinic().time_zone() << ")\n";
+  out << absl::StrFormat("  %s %s, born %04d-%02d-%02d (%d y), %s, ZIP %s, MRN %s%s\n",
+                         id.given_name(), id.family_name(), id.birth_date().year(),
+                         id.birth_date().month(), id.birth_date().day(), age,
+                         EnumWords(v1::Sex_Name(id.sex()), 4), id.zip_code(), id.mrn(),
+                         id.phone().empty() ? "" : ", phone " + id.phone());
+
+  v1::ListEpisodesRequest list;
+  list.set_patient_id(patient_id);
+  do {
+    ASSIGN_OR_RETURN(auto page, client.Call(&v1::EpisodeService::Stub::ListEpisodes,
+                                            client.episodes(), list));
+    for (const v1::Episode& e : page.episodes()) {
+      std::vector<std::string> conditions;
+      for (int c : e.conditions()) {
+        conditions.push_back(EnumWords(v1::Condition_Name(static_cast<v1::Condition>(c)), 10));
+      }
+      std::string state = e.state() == v1::EPISODE_STATE_OPEN
+                              ? "open"
+                              : "closed: " + EnumWords(v1::CloseReason_Name(e.close_reason()), 13);
+      out << "\nEpisode  " << e.episode_id() << "   " << absl::StrJoin(conditions, ", ")
+          << "   day 0 = "
+          << absl::StrFormat("%04d-%02d-%02d", e.start_date().year(), e.start_date().month(),
+                             e.start_date().day())
+          << "   " << state << "\n";
+      out << absl::StrFormat("  plan: %d sessions, %d/week, %d min, max force %.0f N\n",
+                             e.plan().sessions_planned(), e.plan().sessions_per_week(),
+                             e.plan().session_minutes(), e.plan().target_max_force_newtons());
+      ASSIGN_OR_RETURN(auto obs, AllObservations(client, e.episode_id()));
+      out << "  " << obs.size() << " observations; weekly medians (w0..w12), "
+          << "baseline = last value of days -14..0\n";
+      PrintMeasures(e, obs, zone, out);
+    }
+    list.set_page_token(page.next_page_token());
+  } while (!list.page_token().empty());
+  return absl::OkStatus();
+}
+
+}  // namespace tractus::cli
