@@ -1,0 +1,105 @@
+// The tractusd binary itself: flags, the printed address, graceful SIGTERM,
+// persistence across process restarts, and logs free of patient identity.
+#include <signal.h>
+
+#include "cli/client.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "storage/test_dir.h"
+#include "tests/subprocess.h"
+
+namespace tractus::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+class TractusdProcessTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<Subprocess> StartServer(std::string* address) {
+    auto p = std::make_unique<Subprocess>(std::vector<std::string>{
+        TRACTUSD_PATH, "--listen=127.0.0.1:0", "--data_dir=" + dir_.path() + "/data",
+        "--log_level=debug"});
+    *address = p->WaitForLine("tractusd listening on ", absl::Seconds(20));
+    return p;
+  }
+
+  TestDir dir_;
+};
+
+TEST_F(TractusdProcessTest, ServesStopsOnSigtermAndKeepsData) {
+  std::string address;
+  auto server = StartServer(&address);
+  ASSERT_THAT(address, HasSubstr("127.0.0.1:")) << server->output();
+  ASSERT_NE(address, "127.0.0.1:0");
+
+  std::string clinic_id;
+  {
+    cli::Client client(address, absl::Seconds(10));
+    v1::CreateClinicRequest req;
+    req.set_request_id("process-test");
+    req.mutable_clinic()->set_display_name("Process Test Clinic");
+    req.mutable_clinic()->set_time_zone("Europe/Berlin");
+    auto resp = client.Call(&v1::ClinicService::Stub::CreateClinic, client.clinics(), req);
+    ASSERT_TRUE(resp.ok()) << resp.status();
+    clinic_id = resp->clinic().clinic_id();
+
+    v1::CreatePatientRequest patient;
+    patient.set_request_id("process-patient");
+    patient.mutable_patient()->set_clinic_id(clinic_id);
+    auto* id = patient.mutable_patient()->mutable_identity();
+    id->set_given_name("Wilhelmina");
+    id->set_family_name("Zyxwvutsrq");
+    id->mutable_birth_date()->set_year(1950);
+    id->mutable_birth_date()->set_month(1);
+    id->mutable_birth_date()->set_day(1);
+    id->set_sex(v1::SEX_FEMALE);
+    id->set_zip_code("10115");
+    id->set_mrn("MRN-SECRET-991");
+    ASSERT_TRUE(client.Call(&v1::PatientService::Stub::CreatePatient, client.patients(), patient).ok());
+    // A rejected call is logged too; its content must not be.
+    patient.set_request_id("process-patient-2");
+    id->set_zip_code("bad-zip");
+    EXPECT_FALSE(client.Call(&v1::PatientService::Stub::CreatePatient, client.patients(), patient).ok());
+  }
+
+  server->Signal(SIGTERM);
+  EXPECT_EQ(server->Wait(absl::Seconds(20)), 0) << server->output();
+  const std::string log = server->output();
+  EXPECT_THAT(log, HasSubstr("tractusd stopped"));
+  EXPECT_THAT(log, HasSubstr("CreatePatient"));  // calls are logged...
+  for (const char* secret : {"Wilhelmina", "Zyxwvutsrq", "MRN-SECRET-991", "10115", "bad-zip"}) {
+    EXPECT_THAT(log, Not(HasSubstr(secret)));  // ...but never their content
+  }
+
+  auto again = StartServer(&address);
+  ASSERT_FALSE(address.empty()) << again->output();
+  cli::Client client(address, absl::Seconds(10));
+  v1::GetClinicRequest get;
+  get.set_clinic_id(clinic_id);
+  auto back = client.Call(&v1::ClinicService::Stub::GetClinic, client.clinics(), get);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->clinic().display_name(), "Process Test Clinic");
+  again->Signal(SIGINT);
+  EXPECT_EQ(again->Wait(absl::Seconds(20)), 0);
+}
+
+TEST_F(TractusdProcessTest, BadListenAddressExitsWithAMessage) {
+  Subprocess p({TRACTUSD_PATH, "--listen=no-port-here", "--data_dir=" + dir_.path() + "/d"});
+  EXPECT_EQ(p.Wait(absl::Seconds(20)), 1);
+  EXPECT_THAT(p.output(), HasSubstr("--listen must be HOST:PORT"));
+}
+
+TEST_F(TractusdProcessTest, SecondServerOnTheSameDataDirIsRefused) {
+  std::string address;
+  auto first = StartServer(&address);
+  ASSERT_FALSE(address.empty());
+  Subprocess second({TRACTUSD_PATH, "--listen=127.0.0.1:0", "--data_dir=" + dir_.path() + "/data"});
+  EXPECT_EQ(second.Wait(absl::Seconds(20)), 1);
+  EXPECT_THAT(second.output(), HasSubstr("lock"));
+  first->Signal(SIGTERM);
+  EXPECT_EQ(first->Wait(absl::Seconds(20)), 0);
+}
+
+}  // namespace
+}  // namespace tractus::testing
