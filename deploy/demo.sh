@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The main job end to end on a fresh Debian 12 machine:
+#   deploy/demo.sh        install what is missing, build, start tractusd on
+#                         var/tractus-data, load the demo clinic through the
+#                         gRPC API and print one patient's record read back.
+#                         tractusd keeps running (127.0.0.1:50051).
+#   deploy/demo.sh stop   stop that tractusd (SIGTERM: graceful).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+var=$root/var
+pid_file=$var/tractusd.pid
+listen=${TRACTUS_LISTEN:-127.0.0.1:50051}
+
+stop_server() {
+  if [[ -f $pid_file ]] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
+    local pid
+    pid=$(cat "$pid_file")
+    kill -TERM "$pid"
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    echo "tractusd (pid $pid) stopped"
+  fi
+  rm -f "$pid_file"
+}
+
+if [[ ${1:-} == stop ]]; then
+  stop_server
+  exit 0
+fi
+
+deploy/install-deps.sh
+cmake --preset release >/dev/null
+cmake --build --preset release --target tractusd tractus
+
+stop_server  # a server from an earlier run is replaced by the fresh build
+mkdir -p "$var"
+nohup build/release/services/tractusd --listen="$listen" --data_dir="$var/tractus-data" \
+  >"$var/tractusd.log" 2>&1 &
+echo $! >"$pid_file"
+for _ in $(seq 1 100); do
+  grep -q '^tractusd listening on ' "$var/tractusd.log" && break
+  kill -0 "$(cat "$pid_file")" 2>/dev/null || { cat "$var/tractusd.log"; exit 1; }
+  sleep 0.1
+done
+grep '^tractusd listening on ' "$var/tractusd.log"
+
+build/release/cli/tractus --server="$listen" demo
+
+cat <<MSG
+
+tractusd is still running on $listen (data: var/tractus-data, log: var/tractusd.log).
+Try:  build/release/cli/tractus --server=$listen clinics
+Stop: deploy/demo.sh stop
+MSG
