@@ -76,9 +76,13 @@ absl::StatusOr<LoadedDemo> LoadDemo(const Client& client, const DemoClinic& demo
     }
     loaded.observations += stored;
     loaded.replayed += replayed;
-    log << "patient  " << patient_id << "  episode " << episode_id << "  " << stored
-        << " measures" << (replayed ? absl::StrCat(" (", replayed, " already stored)") : "")
-        << "\n";
+    log << "patient  " << patient_id << "  episode " << episode_id << "  ";
+    if (episode->episode().state() != v1::EPISODE_STATE_OPEN) {
+      log << "closed by an earlier load; nothing to add\n";
+    } else {
+      log << stored << " measures"
+          << (replayed ? absl::StrCat(" (", replayed, " already stored)") : "") << "\n";
+    }
   }
   return loaded;
 }

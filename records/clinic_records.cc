@@ -42,13 +42,8 @@ absl::StatusOr<v1::CreateClinicResponse> Records::CreateClinic(
   v1::Clinic input;
   input.set_display_name(req.clinic().display_name());
   input.set_time_zone(req.clinic().time_zone());
-  const uint64_t fingerprint = Fingerprint(input);
-  const std::string request_key =
-      storage::RequestKey(storage::RequestKind::kCreateClinic, req.request_id());
-
-  StripedLock::Hold hold(locks_, {request_key});
-  ASSIGN_OR_RETURN(auto prior, FindPriorRequest(*store_, storage::RequestKind::kCreateClinic,
-                                                req.request_id(), fingerprint));
+  CreateOnce once(*store_, locks_, storage::RequestKind::kCreateClinic, req.request_id(), input);
+  ASSIGN_OR_RETURN(auto prior, once.PriorResourceId());
   v1::CreateClinicResponse resp;
   if (prior.has_value()) {
     ASSIGN_OR_RETURN(*resp.mutable_clinic(), LoadClinic(*prior));
@@ -60,9 +55,7 @@ absl::StatusOr<v1::CreateClinicResponse> Records::CreateClinic(
 
   storage::WriteBatch batch;
   storage::PutRecord(batch, Cf::kClinics, storage::ClinicKey(clinic.clinic_id()), clinic);
-  RememberRequest(batch, storage::RequestKind::kCreateClinic, req.request_id(),
-                  fingerprint, clinic.clinic_id());
-  RETURN_IF_ERROR(store_->Write(batch));
+  RETURN_IF_ERROR(once.Commit(batch, clinic.clinic_id()));
   *resp.mutable_clinic() = std::move(clinic);
   return resp;
 }

@@ -42,13 +42,8 @@ absl::StatusOr<v1::CreateEpisodeResponse> Records::CreateEpisode(
   *input.mutable_conditions() = req.episode().conditions();
   *input.mutable_start_date() = req.episode().start_date();
   *input.mutable_plan() = req.episode().plan();
-  const uint64_t fingerprint = Fingerprint(input);
-  const std::string request_key =
-      storage::RequestKey(storage::RequestKind::kCreateEpisode, req.request_id());
-
-  StripedLock::Hold hold(locks_, {request_key});
-  ASSIGN_OR_RETURN(auto prior, FindPriorRequest(*store_, storage::RequestKind::kCreateEpisode,
-                                                req.request_id(), fingerprint));
+  CreateOnce once(*store_, locks_, storage::RequestKind::kCreateEpisode, req.request_id(), input);
+  ASSIGN_OR_RETURN(auto prior, once.PriorResourceId());
   v1::CreateEpisodeResponse resp;
   if (prior.has_value()) {
     ASSIGN_OR_RETURN(*resp.mutable_episode(), LoadEpisode(*prior));
@@ -69,9 +64,7 @@ absl::StatusOr<v1::CreateEpisodeResponse> Records::CreateEpisode(
                                           DaysSinceEpoch(episode.start_date()),
                                           episode.episode_id()),
             "");
-  RememberRequest(batch, storage::RequestKind::kCreateEpisode, req.request_id(), fingerprint,
-                  episode.episode_id());
-  RETURN_IF_ERROR(store_->Write(batch));
+  RETURN_IF_ERROR(once.Commit(batch, episode.episode_id()));
   *resp.mutable_episode() = std::move(episode);
   return resp;
 }

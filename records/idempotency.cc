@@ -23,27 +23,34 @@ uint64_t Fingerprint(const google::protobuf::MessageLite& request) {
   return h;
 }
 
-absl::StatusOr<std::optional<std::string>> FindPriorRequest(
-    const storage::Store& store, storage::RequestKind kind,
-    const std::string& request_id, uint64_t fingerprint) {
-  absl::StatusOr<std::string> value =
-      store.Get(storage::Cf::kIndex, storage::RequestKey(kind, request_id));
+CreateOnce::CreateOnce(storage::Store& store, StripedLock& locks, storage::RequestKind kind,
+                       const std::string& request_id,
+                       const google::protobuf::MessageLite& input,
+                       std::string_view extra_lock_key)
+    : store_(store),
+      kind_(kind),
+      request_id_(request_id),
+      request_key_(storage::RequestKey(kind, request_id)),
+      fingerprint_(Fingerprint(input)),
+      hold_(locks, {request_key_, extra_lock_key}) {}
+
+absl::StatusOr<std::optional<std::string>> CreateOnce::PriorResourceId() const {
+  absl::StatusOr<std::string> value = store_.Get(storage::Cf::kIndex, request_key_);
   if (absl::IsNotFound(value.status())) return std::optional<std::string>();
   RETURN_IF_ERROR(value.status());
   ASSIGN_OR_RETURN(storage::RequestRecord record, storage::DecodeRequestRecord(*value));
-  if (record.fingerprint != fingerprint) {
+  if (record.fingerprint != fingerprint_) {
     return absl::AlreadyExistsError(absl::StrCat(
-        "request_id ", request_id,
+        "request_id ", request_id_,
         " was already used for a different request; choose a new request_id"));
   }
   return std::optional<std::string>(record.resource_id);
 }
 
-void RememberRequest(storage::WriteBatch& batch, storage::RequestKind kind,
-                     const std::string& request_id, uint64_t fingerprint,
-                     const std::string& resource_id) {
-  batch.Put(storage::Cf::kIndex, storage::RequestKey(kind, request_id),
-            storage::EncodeRequestRecord({fingerprint, resource_id}));
+absl::Status CreateOnce::Commit(storage::WriteBatch& batch, const std::string& resource_id) {
+  batch.Put(storage::Cf::kIndex, request_key_,
+            storage::EncodeRequestRecord({fingerprint_, resource_id}));
+  return store_.Write(batch);
 }
 
 }  // namespace tractus::records

@@ -1,9 +1,6 @@
 // Idempotent creates: a client-chosen request_id maps to the resource the
 // first request created. Replaying the same request returns that resource;
 // reusing the id for different content is ALREADY_EXISTS.
-//
-// Callers hold the request key's stripe (StripedLock) from FindPriorRequest
-// to the Write of the batch that RememberRequest filled.
 #ifndef TRACTUS_RECORDS_IDEMPOTENCY_H_
 #define TRACTUS_RECORDS_IDEMPOTENCY_H_
 
@@ -13,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "google/protobuf/message_lite.h"
+#include "records/striped_lock.h"
 #include "storage/key_codec.h"
 #include "storage/store.h"
 
@@ -22,17 +20,39 @@ namespace tractus::records {
 // FNV-1a 64). Equal requests have equal fingerprints.
 uint64_t Fingerprint(const google::protobuf::MessageLite& request);
 
-// The id of the resource created by an earlier request with this id and the
-// same fingerprint; nullopt if there was none. ALREADY_EXISTS if the id was
-// used for a request with other content.
-absl::StatusOr<std::optional<std::string>> FindPriorRequest(
-    const storage::Store& store, storage::RequestKind kind,
-    const std::string& request_id, uint64_t fingerprint);
+// One idempotent create. Holds the request id's lock (and `extra_lock_key`'s,
+// e.g. an MRN) from construction to destruction, so the prior-request check
+// and the write cannot interleave with a concurrent replay:
+//
+//   CreateOnce once(store, locks, RequestKind::kCreateClinic, req.request_id(), input);
+//   ASSIGN_OR_RETURN(auto prior, once.PriorResourceId());
+//   if (prior) return Load(*prior);
+//   ... fill `batch` with the new resource ...
+//   RETURN_IF_ERROR(once.Commit(batch, new_id));
+//
+// Not thread-safe; one per call.
+class CreateOnce {
+ public:
+  CreateOnce(storage::Store& store, StripedLock& locks, storage::RequestKind kind,
+             const std::string& request_id, const google::protobuf::MessageLite& input,
+             std::string_view extra_lock_key = {});
 
-// Adds the request record to `batch` (written with the created resource).
-void RememberRequest(storage::WriteBatch& batch, storage::RequestKind kind,
-                     const std::string& request_id, uint64_t fingerprint,
-                     const std::string& resource_id);
+  // The id of the resource created by an earlier request with this id and
+  // the same content; nullopt if none. ALREADY_EXISTS if the id was used for
+  // different content.
+  absl::StatusOr<std::optional<std::string>> PriorResourceId() const;
+
+  // Adds the request record to `batch` and writes it atomically.
+  absl::Status Commit(storage::WriteBatch& batch, const std::string& resource_id);
+
+ private:
+  storage::Store& store_;
+  const storage::RequestKind kind_;
+  const std::string request_id_;
+  const std::string request_key_;
+  const uint64_t fingerprint_;
+  StripedLock::Hold hold_;
+};
 
 }  // namespace tractus::records
 

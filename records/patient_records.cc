@@ -87,13 +87,10 @@ absl::StatusOr<v1::CreatePatientResponse> Records::CreatePatient(
   v1::Patient input;
   input.set_clinic_id(req.patient().clinic_id());
   *input.mutable_identity() = req.patient().identity();
-  const uint64_t fingerprint = Fingerprint(input);
-  const std::string request_key =
-      storage::RequestKey(storage::RequestKind::kCreatePatient, req.request_id());
-
-  StripedLock::Hold hold(locks_, {request_key, MrnLockKey(input.identity().mrn())});
-  ASSIGN_OR_RETURN(auto prior, FindPriorRequest(*store_, storage::RequestKind::kCreatePatient,
-                                                req.request_id(), fingerprint));
+  const std::string mrn_lock = MrnLockKey(input.identity().mrn());
+  CreateOnce once(*store_, locks_, storage::RequestKind::kCreatePatient, req.request_id(), input,
+                  mrn_lock);
+  ASSIGN_OR_RETURN(auto prior, once.PriorResourceId());
   v1::CreatePatientResponse resp;
   if (prior.has_value()) {
     ASSIGN_OR_RETURN(*resp.mutable_patient(), LoadPatientWithIdentity(*prior));
@@ -117,9 +114,7 @@ absl::StatusOr<v1::CreatePatientResponse> Records::CreatePatient(
                      input.identity());
   batch.Put(Cf::kIdentity, mrn_key, record.patient_id());
   batch.Put(Cf::kIndex, storage::PatientsByClinicKey(record.clinic_id(), record.patient_id()), "");
-  RememberRequest(batch, storage::RequestKind::kCreatePatient, req.request_id(), fingerprint,
-                  record.patient_id());
-  RETURN_IF_ERROR(store_->Write(batch));
+  RETURN_IF_ERROR(once.Commit(batch, record.patient_id()));
 
   *record.mutable_identity() = input.identity();
   *resp.mutable_patient() = std::move(record);
