@@ -199,6 +199,96 @@ absl::StatusOr<RequestRecord> DecodeRequestRecord(absl::string_view value) {
   return record;
 }
 
+std::string DeviceKey(absl::string_view device_id) {
+  return KeyWriter().U8('D').Str(device_id).Release();
+}
+std::string EnrollmentTokenKey(absl::string_view token_id) {
+  return KeyWriter().U8('T').Str(token_id).Release();
+}
+
+std::string DevicesByClinicKey(absl::string_view clinic_id, absl::string_view device_id) {
+  return KeyWriter().U8(kTagDevicesByClinic).Str(clinic_id).Str(device_id).Release();
+}
+std::string DevicesByClinicPrefix(absl::string_view clinic_id) {
+  return KeyWriter().U8(kTagDevicesByClinic).Str(clinic_id).Release();
+}
+absl::StatusOr<std::string> DecodeDevicesByClinicKey(absl::string_view key) {
+  KeyReader r(key);
+  uint8_t tag;
+  std::string clinic, device;
+  if (!r.U8(&tag) || tag != kTagDevicesByClinic || !r.Str(&clinic) || !r.Str(&device) ||
+      !r.done()) {
+    return Malformed("devices-by-clinic key");
+  }
+  return device;
+}
+
+std::string SessionKey(absl::string_view session_id) {
+  return KeyWriter().Str(session_id).Release();
+}
+std::string SessionsByEpisodeKey(absl::string_view episode_id, int64_t start_micros,
+                                 absl::string_view session_id) {
+  return KeyWriter()
+      .U8(kTagSessionsByEpisode)
+      .Str(episode_id)
+      .I64(start_micros)
+      .Str(session_id)
+      .Release();
+}
+std::string SessionsByEpisodePrefix(absl::string_view episode_id) {
+  return KeyWriter().U8(kTagSessionsByEpisode).Str(episode_id).Release();
+}
+absl::StatusOr<std::string> DecodeSessionsByEpisodeKey(absl::string_view key) {
+  KeyReader r(key);
+  uint8_t tag;
+  std::string episode, session;
+  int64_t start;
+  if (!r.U8(&tag) || tag != kTagSessionsByEpisode || !r.Str(&episode) || !r.I64(&start) ||
+      !r.Str(&session) || !r.done()) {
+    return Malformed("sessions-by-episode key");
+  }
+  return session;
+}
+
+std::string TelemetryKey(absl::string_view session_id, uint32_t seq) {
+  return KeyWriter().Str(session_id).U32(seq).Release();
+}
+std::string TelemetryPrefix(absl::string_view session_id) {
+  return KeyWriter().Str(session_id).Release();
+}
+absl::StatusOr<uint32_t> DecodeTelemetryKeySeq(absl::string_view key) {
+  KeyReader r(key);
+  std::string session;
+  uint32_t seq;
+  if (!r.Str(&session) || !r.U32(&seq) || !r.done()) return Malformed("telemetry key");
+  return seq;
+}
+
+std::string EncodeChunkValue(int64_t first_offset_ms, int64_t last_offset_ms,
+                             uint32_t samples, absl::string_view chunk_bytes) {
+  std::string out = KeyWriter()
+                        .U8(1)  // value format version
+                        .I64(first_offset_ms)
+                        .I64(last_offset_ms)
+                        .U32(samples)
+                        .Release();
+  out.append(chunk_bytes.data(), chunk_bytes.size());
+  return out;
+}
+
+absl::StatusOr<ChunkValue> DecodeChunkValue(absl::string_view value) {
+  constexpr size_t kHeader = 1 + 8 + 8 + 4;
+  KeyReader r(value.substr(0, std::min(value.size(), kHeader)));
+  uint8_t version;
+  ChunkValue v;
+  if (value.size() < kHeader || !r.U8(&version) || version != 1 ||
+      !r.I64(&v.first_offset_ms) || !r.I64(&v.last_offset_ms) || !r.U32(&v.samples)) {
+    return Malformed("telemetry chunk value");
+  }
+  v.chunk_bytes = value.substr(kHeader);
+  return v;
+}
+
 std::string SchemaVersionKey() { return KeyWriter().U8(0).Str("schema_version").Release(); }
 
 }  // namespace tractus::storage

@@ -136,6 +136,45 @@ struct RequestRecord {
 std::string EncodeRequestRecord(const RequestRecord& record);
 absl::StatusOr<RequestRecord> DecodeRequestRecord(absl::string_view value);
 
+// devices CF, tag 'D': device_id -> DeviceRecord.
+std::string DeviceKey(absl::string_view device_id);
+// devices CF, tag 'T': token_id -> EnrollmentTokenRecord.
+std::string EnrollmentTokenKey(absl::string_view token_id);
+
+// index CF 'V' (clinic_id, device_id) -> "".
+inline constexpr uint8_t kTagDevicesByClinic = 'V';
+std::string DevicesByClinicKey(absl::string_view clinic_id, absl::string_view device_id);
+std::string DevicesByClinicPrefix(absl::string_view clinic_id);
+absl::StatusOr<std::string> DecodeDevicesByClinicKey(absl::string_view key);
+
+// sessions CF: session_id -> Session.
+std::string SessionKey(absl::string_view session_id);
+// index CF 'S' (episode_id, session start µs, session_id) -> "".
+inline constexpr uint8_t kTagSessionsByEpisode = 'S';
+std::string SessionsByEpisodeKey(absl::string_view episode_id, int64_t start_micros,
+                                 absl::string_view session_id);
+std::string SessionsByEpisodePrefix(absl::string_view episode_id);
+absl::StatusOr<std::string> DecodeSessionsByEpisodeKey(absl::string_view key);
+
+// telemetry CF: (session_id, seq) -> chunk value. One session's chunks are
+// one contiguous range in seq order.
+std::string TelemetryKey(absl::string_view session_id, uint32_t seq);
+std::string TelemetryPrefix(absl::string_view session_id);
+absl::StatusOr<uint32_t> DecodeTelemetryKeySeq(absl::string_view key);
+
+// A stored telemetry chunk: the time span it covers (for cross-chunk
+// monotonicity checks without decoding samples) and the chunk's bytes as
+// received.
+struct ChunkValue {
+  int64_t first_offset_ms = 0;
+  int64_t last_offset_ms = 0;
+  uint32_t samples = 0;
+  absl::string_view chunk_bytes;  // points into the decoded value
+};
+std::string EncodeChunkValue(int64_t first_offset_ms, int64_t last_offset_ms,
+                             uint32_t samples, absl::string_view chunk_bytes);
+absl::StatusOr<ChunkValue> DecodeChunkValue(absl::string_view value);
+
 // default CF: the schema version record.
 std::string SchemaVersionKey();
 

@@ -120,6 +120,14 @@ TEST(KeyCodecTest, GoldenBytes) {
   EXPECT_EQ(Hex(ObservationIdKey("ep_1", "o1")), "4f65705f3100016f310001");
   EXPECT_EQ(Hex(RequestKey(RequestKind::kCreatePatient, "r1")), "520272310001");
   EXPECT_EQ(Hex(SchemaVersionKey()), "00736368656d615f76657273696f6e0001");
+  EXPECT_EQ(Hex(DeviceKey("dv_1")), "4464765f310001");
+  EXPECT_EQ(Hex(EnrollmentTokenKey("t1")), "5474310001");
+  EXPECT_EQ(Hex(DevicesByClinicKey("c", "d")), "5663000164" "0001");
+  EXPECT_EQ(Hex(SessionKey("s1")), "73310001");
+  EXPECT_EQ(Hex(SessionsByEpisodeKey("e", 1, "s")), "5365000180000000000000017300" "01");
+  EXPECT_EQ(Hex(TelemetryKey("s1", 258)), "73310001" "00000102");
+  EXPECT_EQ(Hex(EncodeChunkValue(1, 2, 3, "xy")),
+            "01" "8000000000000001" "8000000000000002" "00000003" "7879");
 }
 
 TEST(KeyCodecTest, RecordKeysDecode) {
@@ -141,6 +149,23 @@ TEST(KeyCodecTest, RequestRecordRoundTripsAndIsPinned) {
   EXPECT_EQ(back->fingerprint, 0x0102030405060708ull);
   EXPECT_EQ(back->resource_id, "pt_1");
   EXPECT_THAT(DecodeRequestRecord("short"), StatusIs(absl::StatusCode::kDataLoss));
+}
+
+TEST(KeyCodecTest, DeviceAndTelemetryKeysDecode) {
+  EXPECT_EQ(*DecodeDevicesByClinicKey(DevicesByClinicKey("c", "dv_9")), "dv_9");
+  EXPECT_EQ(*DecodeSessionsByEpisodeKey(SessionsByEpisodeKey("e", -3, "s9")), "s9");
+  EXPECT_EQ(*DecodeTelemetryKeySeq(TelemetryKey("s", 77)), 77u);
+  auto v = DecodeChunkValue(EncodeChunkValue(-5, 900, 10, std::string("a\0b", 3)));
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->first_offset_ms, -5);
+  EXPECT_EQ(v->last_offset_ms, 900);
+  EXPECT_EQ(v->samples, 10u);
+  EXPECT_EQ(v->chunk_bytes, std::string("a\0b", 3));
+  EXPECT_THAT(DecodeChunkValue("short"), StatusIs(absl::StatusCode::kDataLoss));
+  EXPECT_THAT(DecodeTelemetryKeySeq(SessionKey("s")), StatusIs(absl::StatusCode::kDataLoss));
+  // Telemetry of one session sorts by seq and stays inside its prefix.
+  EXPECT_LT(TelemetryKey("s", 1), TelemetryKey("s", 256));
+  EXPECT_LT(TelemetryKey("s", 0xffffffff), PrefixSuccessor(TelemetryPrefix("s")));
 }
 
 TEST(KeyCodecTest, DecodeReportsDataLossOnGarbage) {

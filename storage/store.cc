@@ -25,13 +25,16 @@ constexpr const char* kCfNames[] = {
     "episodes",
     "observations",
     "index",
+    "devices",
+    "sessions",
+    "telemetry",
 };
 static_assert(sizeof(kCfNames) / sizeof(kCfNames[0]) ==
               static_cast<size_t>(Cf::kCount));
 
 std::string EncodeVersion(uint32_t v) { return KeyWriter().U32(v).Release(); }
 
-rocksdb::ColumnFamilyOptions CfOptions(const std::shared_ptr<rocksdb::Cache>& cache) {
+rocksdb::ColumnFamilyOptions CfOptions(const std::shared_ptr<rocksdb::Cache>& cache, Cf cf_id) {
   rocksdb::ColumnFamilyOptions cf;
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = cache;
@@ -40,6 +43,14 @@ rocksdb::ColumnFamilyOptions CfOptions(const std::shared_ptr<rocksdb::Cache>& ca
   cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   cf.compression = rocksdb::kLZ4Compression;
   cf.bottommost_compression = rocksdb::kLZ4Compression;
+  if (cf_id == Cf::kTelemetry) {
+    // Chunks are large (KBs) and written once: keep them in blob files so
+    // compaction moves small index entries, not the samples themselves.
+    cf.enable_blob_files = true;
+    cf.min_blob_size = 512;
+    cf.blob_compression_type = rocksdb::kLZ4Compression;
+    cf.write_buffer_size = 64 << 20;
+  }
   return cf;
 }
 
@@ -84,8 +95,8 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path,
   db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const char* name : kCfNames) {
-    descriptors.emplace_back(name, CfOptions(store->cache_));
+  for (size_t i = 0; i < static_cast<size_t>(Cf::kCount); ++i) {
+    descriptors.emplace_back(kCfNames[i], CfOptions(store->cache_, static_cast<Cf>(i)));
   }
   rocksdb::DB* raw = nullptr;
   RETURN_IF_ERROR(FromRocksDb(
@@ -120,7 +131,14 @@ absl::Status Store::CheckSchemaVersion(bool created) {
         ", newer than this tractusd supports (", kSchemaVersion,
         "); run a newer tractusd"));
   }
-  if (version < kSchemaVersion) {
+  if (version == 1) {
+    // 1 -> 2 only added column families, which Open() has just created.
+    WriteBatch batch;
+    batch.Put(Cf::kMeta, SchemaVersionKey(), EncodeVersion(2));
+    RETURN_IF_ERROR(Write(batch));
+    version = 2;
+  }
+  if (version != kSchemaVersion) {
     return absl::FailedPreconditionError(absl::StrCat(
         "data dir ", path_, " has schema version ", version,
         " and no migration to ", kSchemaVersion, " exists"));
@@ -170,6 +188,25 @@ absl::Status Store::Scan(Cf cf, absl::string_view lower, absl::string_view upper
     }
   }
   return FromRocksDb(it->status(), "scan");
+}
+
+absl::Status Store::CompactAll() {
+  if (!db_) return absl::UnavailableError("store is closed");
+  rocksdb::CompactRangeOptions options;
+  options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  for (rocksdb::ColumnFamilyHandle* h : handles_) {
+    RETURN_IF_ERROR(FromRocksDb(db_->CompactRange(options, h, nullptr, nullptr), "compact"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<uint64_t> Store::LiveBytes(Cf cf) const {
+  if (!db_) return absl::UnavailableError("store is closed");
+  uint64_t sst = 0;
+  uint64_t blob = 0;
+  db_->GetIntProperty(Handle(cf), rocksdb::DB::Properties::kLiveSstFilesSize, &sst);
+  db_->GetIntProperty(Handle(cf), rocksdb::DB::Properties::kLiveBlobFileSize, &blob);
+  return sst + blob;
 }
 
 absl::Status Store::Close() {

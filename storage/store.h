@@ -35,12 +35,17 @@ enum class Cf : int {
   kEpisodes,      // EpisodeKey -> tractus.v1.Episode
   kObservations,  // ObservationKey -> tractus.v1.Observation
   kIndex,         // secondary indexes and idempotency records (tagged)
+  kDevices,       // DeviceKey -> DeviceRecord; EnrollmentTokenKey -> token record
+  kSessions,      // SessionKey -> tractus.v1.Session
+  kTelemetry,     // TelemetryKey -> chunk value (EncodeChunkValue), blob files
   kCount,
 };
 
 // The on-disk schema this binary reads and writes. Bump it (and add a
 // migration) whenever a key layout or a stored record changes incompatibly.
-inline constexpr uint32_t kSchemaVersion = 1;
+//   1: clinics, patients, identity, episodes, observations, index.
+//   2: + devices, sessions, telemetry (additive: 1 migrates by relabelling).
+inline constexpr uint32_t kSchemaVersion = 2;
 
 struct StoreOptions {
   // fsync the WAL before a write returns (durable on power loss). When false,
@@ -99,6 +104,13 @@ class Store {
   using ScanFn = std::function<bool(absl::string_view key, absl::string_view value)>;
   absl::Status Scan(Cf cf, absl::string_view lower, absl::string_view upper,
                     const ScanFn& fn) const;
+
+  // Compacts every column family fully (for footprint measurements and
+  // maintenance; blocks until done).
+  absl::Status CompactAll();
+
+  // Bytes of live SST and blob files of `cf` on disk.
+  absl::StatusOr<uint64_t> LiveBytes(Cf cf) const;
 
   // Flushes memtables and closes the database. Idempotent; also done by the
   // destructor (which cannot report errors).

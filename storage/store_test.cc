@@ -83,6 +83,36 @@ TEST(StoreTest, RefusesNewerSchemaVersion) {
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("newer")));
 }
 
+TEST(StoreTest, MigratesSchemaVersionOne) {
+  TestDir dir;
+  {
+    // A version-1 database: its column families, version record 1.
+    rocksdb::Options options;
+    options.create_if_missing = true;
+    options.create_missing_column_families = true;
+    std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+    for (const char* name : {"default", "clinics", "patients", "identity", "episodes",
+                             "observations", "index"}) {
+      cfs.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    }
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* db = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(options, dir.path(), cfs, &handles, &db).ok());
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), handles[0], SchemaVersionKey(),
+                        KeyWriter().U32(1).Release()).ok());
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), handles[1], ClinicKey("cl_old"), "kept").ok());
+    for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+    delete db;
+  }
+  auto store = Store::Open(dir.path(), StoreOptions{});
+  ASSERT_THAT(store, IsOk());
+  EXPECT_EQ(*(*store)->Get(Cf::kClinics, ClinicKey("cl_old")), "kept");
+  EXPECT_EQ(*(*store)->Get(Cf::kMeta, SchemaVersionKey()), KeyWriter().U32(2).Release());
+  WriteBatch batch;
+  batch.Put(Cf::kTelemetry, TelemetryKey("s1", 0), "chunk");
+  EXPECT_THAT((*store)->Write(batch), IsOk());
+}
+
 TEST(StoreTest, RefusesForeignRocksDb) {
   TestDir dir;
   {

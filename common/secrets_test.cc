@@ -1,0 +1,35 @@
+#include "common/secrets.h"
+
+#include <set>
+
+#include "absl/strings/escaping.h"
+#include "gtest/gtest.h"
+
+namespace tractus {
+namespace {
+
+TEST(SecretsTest, SecretsCarry256BitsAndDiffer) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 100; ++i) {
+    std::string s = NewSecret();
+    std::string raw;
+    ASSERT_TRUE(absl::WebSafeBase64Unescape(s, &raw));
+    EXPECT_EQ(raw.size(), 32u);
+    EXPECT_TRUE(seen.insert(s).second);
+  }
+}
+
+TEST(SecretsTest, Sha256KnownAnswer) {
+  // FIPS 180-2 example "abc".
+  EXPECT_EQ(absl::BytesToHexString(Sha256("abc")),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(SecretsTest, ConstantTimeEquals) {
+  EXPECT_TRUE(ConstantTimeEquals("abc", "abc"));
+  EXPECT_FALSE(ConstantTimeEquals("abc", "abd"));
+  EXPECT_FALSE(ConstantTimeEquals("abc", "abcd"));
+}
+
+}  // namespace
+}  // namespace tractus
