@@ -1,0 +1,58 @@
+// Devices: enrollment tokens, enrollment, credentials (rotation with an
+// overlap window, revocation) and authentication of device calls.
+//
+// Secrets: an enrollment token is "tet1.<token_id>.<secret>", a device
+// credential "tdc1.<device_id>.<secret>"; secrets carry 256 random bits and
+// only their SHA-256 hashes are stored.
+//
+// Thread-safe.
+#ifndef TRACTUS_DEVICE_GATEWAY_DEVICES_H_
+#define TRACTUS_DEVICE_GATEWAY_DEVICES_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/clock.h"
+#include "records/striped_lock.h"
+#include "storage/store.h"
+#include "tractus/v1/device.pb.h"
+#include "tractus/v1/session.pb.h"
+
+namespace tractus::device_gateway {
+
+inline constexpr absl::Duration kDefaultEnrollmentTtl = absl::Hours(24);
+inline constexpr absl::Duration kMaxEnrollmentTtl = absl::Hours(24 * 7);
+// How long a rotated-out credential keeps working.
+inline constexpr absl::Duration kRotationOverlap = absl::Hours(24);
+
+class Devices {
+ public:
+  // `store` and `clock` must outlive this object.
+  Devices(storage::Store* store, const Clock* clock) : store_(store), clock_(clock) {}
+
+  absl::StatusOr<v1::CreateEnrollmentTokenResponse> CreateEnrollmentToken(
+      const v1::CreateEnrollmentTokenRequest& req);
+  // Consumes the token (single use): UNAUTHENTICATED if it is unknown,
+  // expired or used.
+  absl::StatusOr<v1::EnrollResponse> Enroll(const v1::EnrollRequest& req);
+  absl::StatusOr<v1::ListDevicesResponse> ListDevices(const v1::ListDevicesRequest& req);
+  absl::StatusOr<v1::RevokeDeviceResponse> RevokeDevice(const v1::RevokeDeviceRequest& req);
+
+  // The device a credential belongs to. UNAUTHENTICATED (with no detail of
+  // which check failed) if it is malformed, unknown, expired or revoked.
+  absl::StatusOr<v1::Device> Authenticate(absl::string_view credential) const;
+
+  // A new credential for `device`; the current one keeps working for
+  // kRotationOverlap.
+  absl::StatusOr<v1::RotateCredentialResponse> RotateCredential(const v1::Device& device);
+
+ private:
+  storage::Store* const store_;
+  const Clock* const clock_;
+  records::StripedLock locks_;
+};
+
+}  // namespace tractus::device_gateway
+
+#endif  // TRACTUS_DEVICE_GATEWAY_DEVICES_H_
