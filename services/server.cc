@@ -43,6 +43,18 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
   server->episodes_ = std::make_unique<EpisodeServiceImpl>(server->records_.get());
   server->observations_ = std::make_unique<ObservationServiceImpl>(server->records_.get());
   server->home_reports_ = std::make_unique<HomeReportServiceImpl>(server->records_.get());
+  server->devices_ = std::make_unique<device_gateway::Devices>(server->store_.get(), clock);
+  server->uploads_ = std::make_unique<device_gateway::Uploads>(
+      server->store_.get(), clock, server->records_.get(), config.uploads);
+  // Streams beyond the thread pool would queue unserved: keep headroom for
+  // unary calls.
+  server->stream_slots_ = std::make_unique<device_gateway::StreamSlots>(
+      config.uploads.max_streams_per_device,
+      std::min(config.uploads.max_streams_total, std::max(1, config.max_threads - 8)));
+  server->device_admin_ = std::make_unique<DeviceAdminServiceImpl>(server->devices_.get());
+  server->device_service_ = std::make_unique<DeviceServiceImpl>(
+      server->devices_.get(), server->uploads_.get(), server->stream_slots_.get());
+  server->sessions_ = std::make_unique<SessionServiceImpl>(server->uploads_.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -59,6 +71,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
   builder.RegisterService(server->episodes_.get());
   builder.RegisterService(server->observations_.get());
   builder.RegisterService(server->home_reports_.get());
+  builder.RegisterService(server->device_admin_.get());
+  builder.RegisterService(server->device_service_.get());
+  builder.RegisterService(server->sessions_.get());
   server->grpc_server_ = builder.BuildAndStart();
   if (server->grpc_server_ == nullptr || bound_port == 0) {
     return absl::UnavailableError(

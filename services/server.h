@@ -14,7 +14,11 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
+#include "device_gateway/devices.h"
+#include "device_gateway/stream_slots.h"
+#include "device_gateway/uploads.h"
 #include "records/records.h"
+#include "services/device_services.h"
 #include "services/record_services.h"
 #include "storage/store.h"
 
@@ -28,8 +32,11 @@ struct ServerConfig {
   bool sync_wal = true;
   // Largest request accepted, bytes.
   int max_receive_message_bytes = 4 << 20;
-  // Largest number of threads serving calls.
+  // Largest number of threads serving calls (an open upload stream holds
+  // one).
   int max_threads = 64;
+  // Device gateway limits (advertised by GetUploadLimits).
+  device_gateway::UploadConfig uploads;
 };
 
 class Server {
@@ -60,6 +67,12 @@ class Server {
   std::unique_ptr<EpisodeServiceImpl> episodes_;
   std::unique_ptr<ObservationServiceImpl> observations_;
   std::unique_ptr<HomeReportServiceImpl> home_reports_;
+  std::unique_ptr<device_gateway::Devices> devices_;
+  std::unique_ptr<device_gateway::Uploads> uploads_;
+  std::unique_ptr<device_gateway::StreamSlots> stream_slots_;
+  std::unique_ptr<DeviceAdminServiceImpl> device_admin_;
+  std::unique_ptr<DeviceServiceImpl> device_service_;
+  std::unique_ptr<SessionServiceImpl> sessions_;
   std::unique_ptr<grpc::Server> grpc_server_;
   std::string address_;
   bool shut_down_ = false;

@@ -28,6 +28,10 @@ ABSL_FLAG(bool, sync_wal, true,
 ABSL_FLAG(int, max_receive_message_bytes, 4 << 20, "largest request accepted, bytes");
 ABSL_FLAG(int, shutdown_grace_ms, 10000,
           "how long in-flight calls may run after SIGTERM before being cancelled");
+ABSL_FLAG(double, device_max_force_newtons, 1400,
+          "largest force any table may report or be programmed with, newtons");
+ABSL_FLAG(int, max_upload_streams, 256, "upload streams open at once, all tables together");
+ABSL_FLAG(int, max_threads, 300, "threads serving calls (each open upload stream holds one)");
 ABSL_FLAG(std::string, log_level, "info", "trace, debug, info, warn, error or off");
 
 int main(int argc, char** argv) {
@@ -51,6 +55,9 @@ int main(int argc, char** argv) {
   config.data_dir = absl::GetFlag(FLAGS_data_dir);
   config.sync_wal = absl::GetFlag(FLAGS_sync_wal);
   config.max_receive_message_bytes = absl::GetFlag(FLAGS_max_receive_message_bytes);
+  config.max_threads = absl::GetFlag(FLAGS_max_threads);
+  config.uploads.max_force_newtons = absl::GetFlag(FLAGS_device_max_force_newtons);
+  config.uploads.max_streams_total = absl::GetFlag(FLAGS_max_upload_streams);
 
   tractus::RealClock clock;
   auto server = tractus::services::Server::Start(config, &clock);

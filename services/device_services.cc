@@ -1,0 +1,184 @@
+#include "services/device_services.h"
+
+#include <chrono>
+
+#include "absl/strings/strip.h"
+#include "common/status_macros.h"
+#include "services/call_log.h"
+#include "services/status_mapping.h"
+#include "services/unary_handler.h"
+
+namespace tractus::services {
+namespace {
+
+constexpr char kUploadMethod[] = "tractus.v1.DeviceService/UploadSession";
+constexpr char kReadTelemetryMethod[] = "tractus.v1.SessionService/ReadTelemetry";
+
+// Runs a streaming handler body and logs its outcome like RunUnary does.
+template <typename Fn>
+grpc::Status RunStreaming(const char* method, Fn&& body) {
+  const auto started = std::chrono::steady_clock::now();
+  grpc::Status result = ToGrpcStatus(std::forward<Fn>(body)(), method);
+  LogCall(method, result.error_code(), std::chrono::steady_clock::now() - started);
+  return result;
+}
+
+}  // namespace
+
+grpc::Status DeviceAdminServiceImpl::CreateEnrollmentToken(
+    grpc::ServerContext* ctx, const v1::CreateEnrollmentTokenRequest* req,
+    v1::CreateEnrollmentTokenResponse* resp) {
+  return RunUnary(ctx, "tractus.v1.DeviceAdminService/CreateEnrollmentToken", resp,
+                  [&] { return devices_->CreateEnrollmentToken(*req); });
+}
+
+grpc::Status DeviceAdminServiceImpl::ListDevices(grpc::ServerContext* ctx,
+                                                 const v1::ListDevicesRequest* req,
+                                                 v1::ListDevicesResponse* resp) {
+  return RunUnary(ctx, "tractus.v1.DeviceAdminService/ListDevices", resp,
+                  [&] { return devices_->ListDevices(*req); });
+}
+
+grpc::Status DeviceAdminServiceImpl::RevokeDevice(grpc::ServerContext* ctx,
+                                                  const v1::RevokeDeviceRequest* req,
+                                                  v1::RevokeDeviceResponse* resp) {
+  return RunUnary(ctx, "tractus.v1.DeviceAdminService/RevokeDevice", resp,
+                  [&] { return devices_->RevokeDevice(*req); });
+}
+
+absl::StatusOr<v1::Device> DeviceServiceImpl::Authenticate(
+    const grpc::ServerContext& ctx) const {
+  auto it = ctx.client_metadata().find("authorization");
+  if (it == ctx.client_metadata().end()) {
+    return absl::UnauthenticatedError(
+        "missing \"authorization: Bearer <credential>\" metadata");
+  }
+  absl::string_view value(it->second.data(), it->second.size());
+  if (!absl::ConsumePrefix(&value, "Bearer ")) {
+    return absl::UnauthenticatedError("authorization metadata must be \"Bearer <credential>\"");
+  }
+  return devices_->Authenticate(value);
+}
+
+grpc::Status DeviceServiceImpl::Enroll(grpc::ServerContext* ctx, const v1::EnrollRequest* req,
+                                       v1::EnrollResponse* resp) {
+  return RunUnary(ctx, "tractus.v1.DeviceService/Enroll", resp,
+                  [&] { return devices_->Enroll(*req); });
+}
+
+grpc::Status DeviceServiceImpl::RotateCredential(grpc::ServerContext* ctx,
+                                                 const v1::RotateCredentialRequest*,
+                                                 v1::RotateCredentialResponse* resp) {
+  return RunUnary(ctx, "tractus.v1.DeviceService/RotateCredential", resp,
+                  [&]() -> absl::StatusOr<v1::RotateCredentialResponse> {
+                    ASSIGN_OR_RETURN(v1::Device device, Authenticate(*ctx));
+                    return devices_->RotateCredential(device);
+                  });
+}
+
+grpc::Status DeviceServiceImpl::GetUploadLimits(grpc::ServerContext* ctx,
+                                                const v1::GetUploadLimitsRequest*,
+                                                v1::GetUploadLimitsResponse* resp) {
+  return RunUnary(ctx, "tractus.v1.DeviceService/GetUploadLimits", resp,
+                  [&]() -> absl::StatusOr<v1::GetUploadLimitsResponse> {
+                    RETURN_IF_ERROR(Authenticate(*ctx).status());
+                    v1::GetUploadLimitsResponse out;
+                    *out.mutable_limits() = uploads_->Limits();
+                    return out;
+                  });
+}
+
+grpc::Status DeviceServiceImpl::GetUploadState(grpc::ServerContext* ctx,
+                                               const v1::GetUploadStateRequest* req,
+                                               v1::GetUploadStateResponse* resp) {
+  return RunUnary(ctx, "tractus.v1.DeviceService/GetUploadState", resp,
+                  [&]() -> absl::StatusOr<v1::GetUploadStateResponse> {
+                    ASSIGN_OR_RETURN(v1::Device device, Authenticate(*ctx));
+                    return uploads_->UploadState(device, *req);
+                  });
+}
+
+grpc::Status DeviceServiceImpl::UploadSession(
+    grpc::ServerContext* ctx,
+    grpc::ServerReaderWriter<v1::UploadSessionResponse, v1::UploadSessionRequest>* stream) {
+  return RunStreaming(kUploadMethod, [&] { return RunUpload(ctx, stream); });
+}
+
+absl::Status DeviceServiceImpl::RunUpload(
+    grpc::ServerContext* ctx,
+    grpc::ServerReaderWriter<v1::UploadSessionResponse, v1::UploadSessionRequest>* stream) {
+  ASSIGN_OR_RETURN(v1::Device device, Authenticate(*ctx));
+  ASSIGN_OR_RETURN(auto slot, slots_->Acquire(device.device_id()));
+  const auto client_gone = [] {
+    return absl::CancelledError("the table closed the stream");
+  };
+
+  v1::UploadSessionRequest req;
+  if (!stream->Read(&req)) {
+    return absl::InvalidArgumentError("the stream ended before a session header");
+  }
+  if (!req.has_header()) {
+    return absl::InvalidArgumentError("the first message must be a session header");
+  }
+  ASSIGN_OR_RETURN(device_gateway::Uploads::Opened opened,
+                   uploads_->OpenSession(device, req.header()));
+  v1::UploadSessionResponse resp;
+  *resp.mutable_header_ack() = opened.ack;
+  if (!stream->Write(resp)) return client_gone();
+
+  while (stream->Read(&req)) {
+    if (ctx->IsCancelled()) return client_gone();
+    switch (req.message_case()) {
+      case v1::UploadSessionRequest::kChunk: {
+        ASSIGN_OR_RETURN(resp, uploads_->StoreChunk(opened.session, req.chunk()));
+        if (!stream->Write(resp)) return client_gone();
+        break;
+      }
+      case v1::UploadSessionRequest::kEnd: {
+        ASSIGN_OR_RETURN(v1::Session session,
+                         uploads_->FinishSession(opened.session, req.end()));
+        resp.Clear();
+        *resp.mutable_end_ack()->mutable_session() = std::move(session);
+        if (!stream->Write(resp)) return client_gone();
+        return absl::OkStatus();
+      }
+      case v1::UploadSessionRequest::kHeader:
+        return absl::InvalidArgumentError(
+            "header: a stream carries one session; open a new stream for the next");
+      case v1::UploadSessionRequest::MESSAGE_NOT_SET:
+        return absl::InvalidArgumentError("message: an empty upload message");
+    }
+  }
+  // Closed without an end: the session stays open and can be resumed.
+  return absl::OkStatus();
+}
+
+grpc::Status SessionServiceImpl::ListSessions(grpc::ServerContext* ctx,
+                                              const v1::ListSessionsRequest* req,
+                                              v1::ListSessionsResponse* resp) {
+  return RunUnary(ctx, "tractus.v1.SessionService/ListSessions", resp,
+                  [&] { return uploads_->ListSessions(*req); });
+}
+
+grpc::Status SessionServiceImpl::GetSession(grpc::ServerContext* ctx,
+                                            const v1::GetSessionRequest* req,
+                                            v1::GetSessionResponse* resp) {
+  return RunUnary(ctx, "tractus.v1.SessionService/GetSession", resp,
+                  [&] { return uploads_->GetSession(*req); });
+}
+
+grpc::Status SessionServiceImpl::ReadTelemetry(
+    grpc::ServerContext* ctx, const v1::ReadTelemetryRequest* req,
+    grpc::ServerWriter<v1::ReadTelemetryResponse>* writer) {
+  return RunStreaming(kReadTelemetryMethod, [&]() -> absl::Status {
+    bool client_gone = false;
+    RETURN_IF_ERROR(uploads_->ReadTelemetry(*req, [&](const v1::ReadTelemetryResponse& part) {
+      client_gone = ctx->IsCancelled() || !writer->Write(part);
+      return !client_gone;
+    }));
+    if (client_gone) return absl::CancelledError("the reader went away");
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace tractus::services

@@ -1,0 +1,79 @@
+// gRPC services of the device gateway: DeviceAdminService (clinic staff),
+// DeviceService (the tables; authenticated by "authorization: Bearer
+// <credential>" metadata) and SessionService (clinicians' reads).
+// Thread-safe.
+#ifndef TRACTUS_SERVICES_DEVICE_SERVICES_H_
+#define TRACTUS_SERVICES_DEVICE_SERVICES_H_
+
+#include "device_gateway/devices.h"
+#include "device_gateway/stream_slots.h"
+#include "device_gateway/uploads.h"
+#include "tractus/v1/device.grpc.pb.h"
+#include "tractus/v1/session.grpc.pb.h"
+
+namespace tractus::services {
+
+class DeviceAdminServiceImpl final : public v1::DeviceAdminService::Service {
+ public:
+  explicit DeviceAdminServiceImpl(device_gateway::Devices* devices) : devices_(devices) {}
+  grpc::Status CreateEnrollmentToken(grpc::ServerContext* ctx,
+                                     const v1::CreateEnrollmentTokenRequest* req,
+                                     v1::CreateEnrollmentTokenResponse* resp) override;
+  grpc::Status ListDevices(grpc::ServerContext* ctx, const v1::ListDevicesRequest* req,
+                           v1::ListDevicesResponse* resp) override;
+  grpc::Status RevokeDevice(grpc::ServerContext* ctx, const v1::RevokeDeviceRequest* req,
+                            v1::RevokeDeviceResponse* resp) override;
+
+ private:
+  device_gateway::Devices* const devices_;
+};
+
+class DeviceServiceImpl final : public v1::DeviceService::Service {
+ public:
+  DeviceServiceImpl(device_gateway::Devices* devices, device_gateway::Uploads* uploads,
+                    device_gateway::StreamSlots* slots)
+      : devices_(devices), uploads_(uploads), slots_(slots) {}
+  grpc::Status Enroll(grpc::ServerContext* ctx, const v1::EnrollRequest* req,
+                      v1::EnrollResponse* resp) override;
+  grpc::Status RotateCredential(grpc::ServerContext* ctx, const v1::RotateCredentialRequest* req,
+                                v1::RotateCredentialResponse* resp) override;
+  grpc::Status GetUploadLimits(grpc::ServerContext* ctx, const v1::GetUploadLimitsRequest* req,
+                               v1::GetUploadLimitsResponse* resp) override;
+  grpc::Status GetUploadState(grpc::ServerContext* ctx, const v1::GetUploadStateRequest* req,
+                              v1::GetUploadStateResponse* resp) override;
+  // Header first, then chunks (each acknowledged once durable, or refused
+  // with a ChunkNack while the stream goes on), then an end. A stream that
+  // closes without an end leaves the session open for resumption.
+  grpc::Status UploadSession(
+      grpc::ServerContext* ctx,
+      grpc::ServerReaderWriter<v1::UploadSessionResponse, v1::UploadSessionRequest>* stream)
+      override;
+
+ private:
+  absl::StatusOr<v1::Device> Authenticate(const grpc::ServerContext& ctx) const;
+  absl::Status RunUpload(
+      grpc::ServerContext* ctx,
+      grpc::ServerReaderWriter<v1::UploadSessionResponse, v1::UploadSessionRequest>* stream);
+
+  device_gateway::Devices* const devices_;
+  device_gateway::Uploads* const uploads_;
+  device_gateway::StreamSlots* const slots_;
+};
+
+class SessionServiceImpl final : public v1::SessionService::Service {
+ public:
+  explicit SessionServiceImpl(device_gateway::Uploads* uploads) : uploads_(uploads) {}
+  grpc::Status ListSessions(grpc::ServerContext* ctx, const v1::ListSessionsRequest* req,
+                            v1::ListSessionsResponse* resp) override;
+  grpc::Status GetSession(grpc::ServerContext* ctx, const v1::GetSessionRequest* req,
+                          v1::GetSessionResponse* resp) override;
+  grpc::Status ReadTelemetry(grpc::ServerContext* ctx, const v1::ReadTelemetryRequest* req,
+                             grpc::ServerWriter<v1::ReadTelemetryResponse>* writer) override;
+
+ private:
+  device_gateway::Uploads* const uploads_;
+};
+
+}  // namespace tractus::services
+
+#endif  // TRACTUS_SERVICES_DEVICE_SERVICES_H_
