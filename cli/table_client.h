@@ -1,0 +1,77 @@
+// The table side of the upload protocol: uploads one session's chunks with
+// several in flight, and survives dropped connections and reboots by asking
+// the server what it already holds (GetUploadState) and resuming.
+// Thread-safe for use by one table (one session at a time).
+#ifndef TRACTUS_CLI_TABLE_CLIENT_H_
+#define TRACTUS_CLI_TABLE_CLIENT_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "tractus/v1/session.grpc.pb.h"
+
+namespace tractus::cli {
+
+// Counters shared by all simulated tables.
+struct UploadCounters {
+  std::atomic<int64_t> chunks_acked{0};
+  std::atomic<int64_t> samples_acked{0};
+  std::atomic<int64_t> bytes_acked{0};
+  std::atomic<int64_t> replayed_acks{0};
+  std::atomic<int64_t> nacks{0};
+  std::atomic<int64_t> resumes{0};
+  std::atomic<int64_t> sessions_completed{0};
+  std::atomic<int64_t> sessions_aborted{0};
+  std::atomic<int64_t> retries_after_limit{0};
+};
+
+// Faults a table injects into its own uploads.
+struct UploadFaults {
+  double drop_rate = 0;       // per session: cut the stream mid-way once
+  double reboot_rate = 0;     // of dropped sessions: the table also reboots and
+                              // forgets what was acknowledged
+  double duplicate_rate = 0;  // per chunk: send it twice
+};
+
+class TableClient {
+ public:
+  TableClient(std::shared_ptr<grpc::Channel> channel, std::string credential,
+              UploadCounters* counters, uint32_t seed);
+
+  // Uploads `chunks` under `header`, then `end`. Returns once the server
+  // acknowledged the end (or the session was already finalized).
+  absl::Status UploadSession(const v1::SessionHeader& header,
+                             const std::vector<v1::TelemetryChunk>& chunks,
+                             const v1::SessionEnd& end, const UploadFaults& faults,
+                             int window);
+
+ private:
+  // One stream attempt. `drop_after` >= 0 cuts the stream after that many
+  // chunk writes. Sets *finished when the end was acknowledged.
+  absl::Status Attempt(const v1::SessionHeader& header,
+                       const std::vector<v1::TelemetryChunk>& chunks,
+                       const v1::SessionEnd& end, const UploadFaults& faults, int window,
+                       int drop_after, std::vector<bool>* acked, bool* finished);
+  absl::StatusOr<v1::GetUploadStateResponse> State(const std::string& session_id);
+  // Marks `seq` durable; counts it once per session in the counters.
+  void Confirm(const std::vector<v1::TelemetryChunk>& chunks, uint32_t seq,
+               std::vector<bool>* acked);
+  void Authorize(grpc::ClientContext* ctx) const;
+
+  std::unique_ptr<v1::DeviceService::Stub> stub_;
+  std::string credential_;
+  UploadCounters* counters_;
+  std::mt19937 rng_;
+  std::vector<bool> counted_;  // chunks of the current session already counted
+};
+
+}  // namespace tractus::cli
+
+#endif  // TRACTUS_CLI_TABLE_CLIENT_H_

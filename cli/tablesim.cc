@@ -1,0 +1,295 @@
+// tractus-tablesim: simulates decompression tables uploading treatment
+// sessions to tractusd through the device gateway.
+//
+//   tractus-tablesim --server=127.0.0.1:50051 --tables=4 --sessions=3
+//
+// Each table enrolls (an enrollment token from DeviceAdminService), then
+// runs sessions on open episodes of the clinic (--clinic_id; without it a
+// simulator clinic with patients and episodes is created): realistic
+// protocols (progressive/regressive ramps, hold/relax or cyclic, sensor
+// noise, occasional patient stops that abort the session), console pain
+// before and after. Faults on request: dropped connections resumed via
+// GetUploadState, reboots that forget local state, duplicate chunks, and
+// offline backlogs uploaded days late. Prints progress, then the counts of
+// sessions, chunks and samples acknowledged. Exit code 1 if any upload failed.
+#include <iostream>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "cli/client.h"
+#include "cli/table_client.h"
+#include "cli/table_model.h"
+#include "common/status_macros.h"
+#include "tractus/v1/device.grpc.pb.h"
+
+ABSL_FLAG(std::string, server, "127.0.0.1:50051", "tractusd address, HOST:PORT");
+ABSL_FLAG(std::string, clinic_id, "", "clinic whose open episodes get sessions; empty: create one");
+ABSL_FLAG(int, patients, 6, "patients (with episodes) of a created simulator clinic");
+ABSL_FLAG(int, tables, 4, "tables uploading concurrently");
+ABSL_FLAG(int, sessions, 3, "sessions per table");
+ABSL_FLAG(int, minutes, 20, "length of each session, minutes (5..90)");
+ABSL_FLAG(int, sample_hz, 10, "samples per second");
+ABSL_FLAG(int, chunk_samples, 1000, "samples per chunk");
+ABSL_FLAG(int, window, 8, "chunks in flight per stream");
+ABSL_FLAG(double, drop_rate, 0.2, "share of sessions whose connection drops mid-upload");
+ABSL_FLAG(double, reboot_rate, 0.5, "share of dropped sessions whose table also reboots");
+ABSL_FLAG(double, duplicate_rate, 0.02, "share of chunks sent twice");
+ABSL_FLAG(double, stop_rate, 0.1, "share of sessions the patient stops (aborted)");
+ABSL_FLAG(int, backlog_days, 0, "sessions happened this many days ago (offline backlog)");
+ABSL_FLAG(uint32_t, seed, 1, "random seed");
+ABSL_FLAG(bool, quiet, false, "no progress line");
+
+namespace tractus::cli {
+namespace {
+
+struct Target {
+  std::string episode_id;
+  v1::TreatmentPlan plan;
+};
+
+absl::StatusOr<std::string> CreateClinic(const Client& client, uint32_t seed, int patients) {
+  const std::string tag = absl::StrCat("tablesim-", seed, "-", absl::ToUnixSeconds(absl::Now()));
+  v1::CreateClinicRequest c;
+  c.set_request_id(tag);
+  c.mutable_clinic()->set_display_name(absl::StrCat("Table simulator clinic ", seed));
+  c.mutable_clinic()->set_time_zone("America/Chicago");
+  ASSIGN_OR_RETURN(auto clinic, client.Call(&v1::ClinicService::Stub::CreateClinic,
+                                            client.clinics(), c));
+  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
+  for (int i = 0; i < patients; ++i) {
+    v1::CreatePatientRequest p;
+    p.set_request_id(absl::StrCat(tag, "-p", i));
+    p.mutable_patient()->set_clinic_id(clinic.clinic().clinic_id());
+    auto* id = p.mutable_patient()->mutable_identity();
+    id->set_given_name(absl::StrCat("Sim", i));
+    id->set_family_name("Patient");
+    id->mutable_birth_date()->set_year(1950 + 5 * i % 40);
+    id->mutable_birth_date()->set_month(1 + i % 12);
+    id->mutable_birth_date()->set_day(1 + i % 28);
+    id->set_sex(i % 2 ? v1::SEX_MALE : v1::SEX_FEMALE);
+    id->set_zip_code("60614");
+    id->set_mrn(absl::StrCat("SIM-", seed, "-", i));
+    ASSIGN_OR_RETURN(auto patient, client.Call(&v1::PatientService::Stub::CreatePatient,
+                                               client.patients(), p));
+    v1::CreateEpisodeRequest e;
+    e.set_request_id(absl::StrCat(tag, "-e", i));
+    e.mutable_episode()->set_patient_id(patient.patient().patient_id());
+    e.mutable_episode()->add_conditions(v1::CONDITION_HERNIATED_DISC);
+    const absl::CivilDay start = today - 30;
+    e.mutable_episode()->mutable_start_date()->set_year(static_cast<int>(start.year()));
+    e.mutable_episode()->mutable_start_date()->set_month(start.month());
+    e.mutable_episode()->mutable_start_date()->set_day(start.day());
+    e.mutable_episode()->mutable_plan()->set_sessions_planned(24);
+    e.mutable_episode()->mutable_plan()->set_sessions_per_week(5);
+    e.mutable_episode()->mutable_plan()->set_target_max_force_newtons(300 + 20 * (i % 6));
+    e.mutable_episode()->mutable_plan()->set_session_minutes(30);
+    RETURN_IF_ERROR(client.Call(&v1::EpisodeService::Stub::CreateEpisode, client.episodes(), e)
+                        .status());
+  }
+  return clinic.clinic().clinic_id();
+}
+
+absl::StatusOr<std::vector<Target>> OpenEpisodes(const Client& client,
+                                                 const std::string& clinic_id) {
+  std::vector<Target> targets;
+  v1::ListPatientsRequest lp;
+  lp.set_clinic_id(clinic_id);
+  lp.set_page_size(1000);
+  ASSIGN_OR_RETURN(auto patients, client.Call(&v1::PatientService::Stub::ListPatients,
+                                              client.patients(), lp));
+  for (const auto& p : patients.patients()) {
+    v1::ListEpisodesRequest le;
+    le.set_patient_id(p.patient_id());
+    ASSIGN_OR_RETURN(auto episodes, client.Call(&v1::EpisodeService::Stub::ListEpisodes,
+                                                client.episodes(), le));
+    for (const auto& e : episodes.episodes()) {
+      if (e.state() == v1::EPISODE_STATE_OPEN) targets.push_back({e.episode_id(), e.plan()});
+    }
+  }
+  if (targets.empty()) return absl::FailedPreconditionError("the clinic has no open episodes");
+  return targets;
+}
+
+absl::StatusOr<std::string> EnrollTable(const Client& client,
+                                        const std::shared_ptr<grpc::Channel>& channel,
+                                        const std::string& clinic_id, const std::string& serial) {
+  auto admin = v1::DeviceAdminService::NewStub(channel);
+  auto device = v1::DeviceService::NewStub(channel);
+  v1::CreateEnrollmentTokenRequest t;
+  t.set_clinic_id(clinic_id);
+  ASSIGN_OR_RETURN(auto token,
+                   client.Call(&v1::DeviceAdminService::Stub::CreateEnrollmentToken,
+                               admin.get(), t));
+  v1::EnrollRequest e;
+  e.set_enrollment_token(token.enrollment_token());
+  e.set_serial_number(serial);
+  e.set_model("SimTable DX");
+  e.set_firmware_version("2.7.0");
+  ASSIGN_OR_RETURN(auto enrolled, client.Call(&v1::DeviceService::Stub::Enroll, device.get(), e));
+  return enrolled.credential();
+}
+
+v1::TractionProtocol ProtocolFor(const v1::TreatmentPlan& plan, int session_index, int minutes,
+                                 std::mt19937& rng) {
+  v1::TractionProtocol p;
+  const v1::TractionMode modes[] = {v1::TRACTION_MODE_INTERMITTENT,
+                                    v1::TRACTION_MODE_INTERMITTENT, v1::TRACTION_MODE_CYCLIC,
+                                    v1::TRACTION_MODE_STATIC};
+  p.set_mode(modes[rng() % 4]);
+  // Force rises across the course toward the plan's maximum.
+  const double max = std::round(plan.target_max_force_newtons() *
+                                std::min(1.0, 0.85 + 0.05 * session_index));
+  p.set_max_force_newtons(max);
+  p.set_min_force_newtons(p.mode() == v1::TRACTION_MODE_STATIC ? max : std::round(max * 0.5));
+  p.set_hold_seconds(60);
+  p.set_relax_seconds(30);
+  p.set_progressive_steps(3);
+  p.set_regressive_steps(3);
+  p.set_angle_degrees(static_cast<double>(rng() % 16));
+  p.set_planned_minutes(minutes);
+  return p;
+}
+
+int Run() {
+  const std::string server = absl::GetFlag(FLAGS_server);
+  Client client(server, absl::Seconds(30));
+  if (auto s = client.WaitForServer(absl::Seconds(10)); !s.ok()) {
+    std::cerr << "tractus-tablesim: " << s.message() << " at " << server << "\n";
+    return 1;
+  }
+  const uint32_t seed = absl::GetFlag(FLAGS_seed);
+  std::string clinic_id = absl::GetFlag(FLAGS_clinic_id);
+  if (clinic_id.empty()) {
+    auto created = CreateClinic(client, seed, absl::GetFlag(FLAGS_patients));
+    if (!created.ok()) {
+      std::cerr << "tractus-tablesim: creating the clinic: " << created.status() << "\n";
+      return 1;
+    }
+    clinic_id = *created;
+  }
+  auto targets = OpenEpisodes(client, clinic_id);
+  if (!targets.ok()) {
+    std::cerr << "tractus-tablesim: " << targets.status() << "\n";
+    return 1;
+  }
+
+  const int tables = absl::GetFlag(FLAGS_tables);
+  const int sessions = absl::GetFlag(FLAGS_sessions);
+  const int minutes = absl::GetFlag(FLAGS_minutes);
+  UploadFaults faults{absl::GetFlag(FLAGS_drop_rate), absl::GetFlag(FLAGS_reboot_rate),
+                      absl::GetFlag(FLAGS_duplicate_rate)};
+  UploadCounters counters;
+  absl::Mutex mu;
+  std::vector<std::string> failures;
+  std::atomic<int> sessions_done{0};
+  const absl::Time started = absl::Now();
+
+  std::vector<std::thread> threads;
+  for (int t = 0; t < tables; ++t) {
+    threads.emplace_back([&, t] {
+      // One channel (connection) per table, as real tables have.
+      grpc::ChannelArguments args;
+      args.SetInt("grpc.use_local_subchannel_pool", 1);
+      auto channel = grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(), args);
+      const std::string serial = absl::StrCat("SIM-", seed, "-", t);
+      auto credential = EnrollTable(client, channel, clinic_id, serial);
+      if (!credential.ok()) {
+        absl::MutexLock lock(&mu);
+        failures.push_back(absl::StrCat("table ", t, " enroll: ", credential.status().ToString()));
+        return;
+      }
+      std::mt19937 rng(seed * 7919 + t);
+      TableClient table(channel, *credential, &counters, seed * 31 + t);
+      const std::string device_id = credential->substr(5, 35);
+      for (int j = 0; j < sessions; ++j) {
+        const Target& target = (*targets)[(t * sessions + j) % targets->size()];
+        TableModelOptions options;
+        options.sample_hz = absl::GetFlag(FLAGS_sample_hz);
+        options.minutes = minutes;
+        std::uniform_real_distribution<double> coin(0, 1);
+        if (coin(rng) < absl::GetFlag(FLAGS_stop_rate)) {
+          options.patient_stop_at_s = 60 + static_cast<int>(rng() % (minutes * 45));
+        }
+        v1::SessionHeader header;
+        header.set_session_id(absl::StrCat("sim.", device_id, ".", j));
+        header.set_episode_id(target.episode_id);
+        *header.mutable_protocol() = ProtocolFor(target.plan, j, minutes, rng);
+        const absl::Time now = absl::Now();
+        // Sessions of one table follow each other and all have ended by now.
+        const absl::Time start = now - absl::Hours(24 * absl::GetFlag(FLAGS_backlog_days)) -
+                                 absl::Minutes((sessions - j) * (minutes + 10));
+        header.mutable_device_start_time()->set_seconds(absl::ToUnixSeconds(start));
+        header.mutable_device_send_time()->set_seconds(absl::ToUnixSeconds(now));
+        TableModel model(header.protocol(), options, seed * 131 + t * 17 + j);
+        std::vector<v1::TelemetryChunk> chunks;
+        v1::TelemetryChunk chunk;
+        while (model.NextChunk(absl::GetFlag(FLAGS_chunk_samples), &chunk)) chunks.push_back(chunk);
+        v1::SessionEnd end;
+        end.set_outcome(model.aborted() ? v1::SESSION_OUTCOME_ABORTED
+                                        : v1::SESSION_OUTCOME_COMPLETED);
+        if (model.aborted()) end.set_abort_reason("patient pressed the stop switch");
+        end.set_pre_session_pain(static_cast<int>(3 + rng() % 5));
+        end.set_post_session_pain(std::max(0, end.pre_session_pain() - static_cast<int>(rng() % 3)));
+        absl::Status s = table.UploadSession(header, chunks, end, faults,
+                                             absl::GetFlag(FLAGS_window));
+        if (!s.ok()) {
+          absl::MutexLock lock(&mu);
+          failures.push_back(absl::StrCat(header.session_id(), ": ", s.ToString()));
+        }
+        sessions_done++;
+      }
+    });
+  }
+
+  const bool quiet = absl::GetFlag(FLAGS_quiet);
+  std::atomic<bool> all_done{false};
+  std::thread progress([&] {
+    while (!all_done) {
+      absl::SleepFor(absl::Milliseconds(500));
+      if (quiet) continue;
+      std::cerr << absl::StrFormat(
+          "\rtables %d  sessions %d/%d  chunks %d  samples %d  resumes %d   ", tables,
+          sessions_done.load(), tables * sessions, counters.chunks_acked.load(),
+          counters.samples_acked.load(), counters.resumes.load());
+    }
+  });
+  for (auto& th : threads) th.join();
+  all_done = true;
+  progress.join();
+  const double seconds = absl::ToDoubleSeconds(absl::Now() - started);
+  if (!quiet) std::cerr << "\n";
+
+  std::cout << absl::StrFormat(
+      "clinic %s\n"
+      "tables %d  sessions %d (completed %d, aborted %d)  chunks acknowledged %d  "
+      "samples acknowledged %d  replayed acks %d  resumes %d  nacks %d  "
+      "waits on stream limits %d\n"
+      "%.1f s, %.0f samples/s, %.2f bytes/sample on the wire\n",
+      clinic_id, tables, counters.sessions_completed + counters.sessions_aborted,
+      counters.sessions_completed.load(), counters.sessions_aborted.load(),
+      counters.chunks_acked.load(), counters.samples_acked.load(),
+      counters.replayed_acks.load(), counters.resumes.load(), counters.nacks.load(),
+      counters.retries_after_limit.load(), seconds, counters.samples_acked / seconds,
+      counters.samples_acked > 0
+          ? static_cast<double>(counters.bytes_acked) / counters.samples_acked
+          : 0.0);
+  for (const auto& f : failures) std::cout << "FAILED " << f << "\n";
+  return failures.empty() ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace tractus::cli
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "Simulates decompression tables uploading sessions to tractusd.\n"
+      "Usage: tractus-tablesim --server=HOST:PORT [--tables=N --sessions=N ...]");
+  absl::ParseCommandLine(argc, argv);
+  return tractus::cli::Run();
+}
