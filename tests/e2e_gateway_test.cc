@@ -1,0 +1,321 @@
+// The device gateway end to end over real gRPC on loopback: enrollment and
+// credentials, exactly-once resumable uploads, validation, limits, reads.
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "gmock/gmock.h"
+#include "tests/gateway_client.h"
+#include "tests/server_fixture.h"
+
+namespace tractus::testing {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+// What one upload stream saw.
+struct Transcript {
+  v1::HeaderAck header_ack;
+  std::vector<v1::UploadSessionResponse> responses;  // after the header ack
+  grpc::Status status;
+};
+
+class GatewayE2eTest : public ServerFixture {
+ protected:
+  void SetUp() override {
+    ServerFixture::SetUp();
+    gw_ = std::make_unique<GatewayClient>(server_->address());
+    episode_id_ = gw_->MakeEpisode("a", &clinic_id_);
+    credential_ = gw_->Enroll(clinic_id_, "DRX-0001");
+  }
+
+  v1::SessionHeader Header(const std::string& id) {
+    return GatewayClient::Header(id, episode_id_, FixedNow() - absl::Minutes(40),
+                                 FixedNow() - absl::Minutes(40));
+  }
+
+  // Sends the header, then each message in lock-step, then closes.
+  Transcript Upload(const std::string& credential, const v1::SessionHeader& header,
+                    const std::vector<v1::UploadSessionRequest>& messages) {
+    Transcript t;
+    auto ctx = GatewayClient::Context(credential);
+    auto stream = gw_->device()->UploadSession(ctx.get());
+    v1::UploadSessionRequest req;
+    *req.mutable_header() = header;
+    v1::UploadSessionResponse resp;
+    if (stream->Write(req) && stream->Read(&resp)) {
+      t.header_ack = resp.header_ack();
+      for (const auto& m : messages) {
+        if (!stream->Write(m) || !stream->Read(&resp)) break;
+        t.responses.push_back(resp);
+      }
+    }
+    stream->WritesDone();
+    while (stream->Read(&resp)) t.responses.push_back(resp);
+    t.status = stream->Finish();
+    return t;
+  }
+
+  static v1::UploadSessionRequest ChunkMsg(const v1::TelemetryChunk& c) {
+    v1::UploadSessionRequest r;
+    *r.mutable_chunk() = c;
+    return r;
+  }
+  static v1::UploadSessionRequest ChunkMsg(uint32_t seq) {
+    return ChunkMsg(GatewayClient::Chunk(seq));
+  }
+  static v1::UploadSessionRequest EndMsg(uint32_t chunks) {
+    v1::UploadSessionRequest r;
+    r.mutable_end()->set_chunk_count(chunks);
+    r.mutable_end()->set_outcome(v1::SESSION_OUTCOME_COMPLETED);
+    r.mutable_end()->set_pre_session_pain(6);
+    r.mutable_end()->set_post_session_pain(3);
+    return r;
+  }
+
+  v1::GetUploadStateResponse State(const std::string& session_id,
+                                   const std::string& credential = "") {
+    auto ctx = GatewayClient::Context(credential.empty() ? credential_ : credential);
+    v1::GetUploadStateRequest req;
+    req.set_session_id(session_id);
+    v1::GetUploadStateResponse resp;
+    EXPECT_TRUE(gw_->device()->GetUploadState(ctx.get(), req, &resp).ok());
+    return resp;
+  }
+
+  // Samples read back through SessionService.ReadTelemetry.
+  std::vector<int64_t> ReadOffsets(const std::string& session_id) {
+    auto ctx = GatewayClient::Context("");
+    v1::ReadTelemetryRequest req;
+    req.set_session_id(session_id);
+    auto reader = gw_->sessions()->ReadTelemetry(ctx.get(), req);
+    std::vector<int64_t> offsets;
+    v1::ReadTelemetryResponse part;
+    while (reader->Read(&part)) offsets.insert(offsets.end(), part.offset_ms().begin(), part.offset_ms().end());
+    EXPECT_TRUE(reader->Finish().ok());
+    return offsets;
+  }
+
+  std::unique_ptr<GatewayClient> gw_;
+  std::string clinic_id_;
+  std::string episode_id_;
+  std::string credential_;
+};
+
+TEST_F(GatewayE2eTest, FullSessionIsSummarizedAndReadable) {
+  Transcript t = Upload(credential_, Header("s-full"),
+                        {ChunkMsg(0), ChunkMsg(1), ChunkMsg(2), EndMsg(3)});
+  ASSERT_TRUE(t.status.ok()) << t.status.error_message();
+  ASSERT_EQ(t.responses.size(), 4u);
+  EXPECT_EQ(t.responses[0].chunk_ack().seq(), 0u);
+  const v1::Session& s = t.responses[3].end_ack().session();
+  EXPECT_TRUE(s.finalized());
+  EXPECT_EQ(s.summary().sample_count(), 300);
+  EXPECT_EQ(s.summary().duration().seconds(), 29);  // 0 .. 29.9 s
+  EXPECT_EQ(s.summary().peak_force_newtons(), 390);
+  EXPECT_EQ(t.header_ack.limits().max_chunks_in_flight(), 8);
+
+  v1::ListSessionsRequest list;
+  list.set_episode_id(episode_id_);
+  auto listed = gw_->records().Call(&v1::SessionService::Stub::ListSessions, gw_->sessions(), list);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->sessions_size(), 1);
+  EXPECT_EQ(listed->sessions(0).session_id(), "s-full");
+  EXPECT_EQ(ReadOffsets("s-full").size(), 300u);
+
+  // The console pain became device observations of the episode.
+  v1::ListObservationsRequest obs;
+  obs.set_episode_id(episode_id_);
+  auto observations = gw_->records().Call(&v1::ObservationService::Stub::ListObservations,
+                                          gw_->records().observations(), obs);
+  ASSERT_EQ(observations->observations_size(), 2);
+  EXPECT_EQ(observations->observations(0).source(), v1::SOURCE_DEVICE);
+}
+
+TEST_F(GatewayE2eTest, DuplicateReplayIsAcknowledgedAndStoredOnce) {
+  Transcript t = Upload(credential_, Header("s-dup"), {ChunkMsg(0), ChunkMsg(0), ChunkMsg(1)});
+  ASSERT_EQ(t.responses.size(), 3u);
+  EXPECT_FALSE(t.responses[0].chunk_ack().replayed());
+  EXPECT_TRUE(t.responses[1].chunk_ack().replayed());
+  EXPECT_EQ(ReadOffsets("s-dup").size(), 200u);
+}
+
+TEST_F(GatewayE2eTest, DisconnectAndResumeOnTheSameSession) {
+  Transcript first = Upload(credential_, Header("s-resume"), {ChunkMsg(0), ChunkMsg(1)});
+  EXPECT_TRUE(first.status.ok());  // closed without an end: the session stays open
+  Transcript second = Upload(credential_, Header("s-resume"), {ChunkMsg(2), EndMsg(3)});
+  EXPECT_EQ(second.header_ack.next_seq(), 2u);
+  ASSERT_TRUE(second.status.ok()) << second.status.error_message();
+  EXPECT_TRUE(second.responses.back().end_ack().session().finalized());
+  EXPECT_EQ(ReadOffsets("s-resume").size(), 300u);
+}
+
+TEST_F(GatewayE2eTest, RebootedTableResumesFromUploadState) {
+  // The table stored 0, 1 and 3 before rebooting and forgetting everything.
+  Upload(credential_, Header("s-boot"), {ChunkMsg(0), ChunkMsg(1), ChunkMsg(3)});
+  v1::GetUploadStateResponse state = State("s-boot");
+  EXPECT_TRUE(state.known());
+  EXPECT_EQ(state.next_seq(), 2u);
+  EXPECT_THAT(state.stored_above(), ElementsAre(3u));
+  EXPECT_FALSE(state.finalized());
+  EXPECT_FALSE(State("never-seen").known());
+
+  // It uploads exactly what is missing and ends; an end that comes too early
+  // names the missing chunks.
+  Transcript early = Upload(credential_, Header("s-boot"), {EndMsg(4)});
+  EXPECT_EQ(early.status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(early.status.error_message(), HasSubstr("missing: 2"));
+  Transcript rest = Upload(credential_, Header("s-boot"), {ChunkMsg(2), EndMsg(4)});
+  ASSERT_TRUE(rest.status.ok()) << rest.status.error_message();
+  EXPECT_TRUE(State("s-boot").finalized());
+  std::vector<int64_t> offsets = ReadOffsets("s-boot");
+  ASSERT_EQ(offsets.size(), 400u);
+  for (size_t i = 1; i < offsets.size(); ++i) ASSERT_LT(offsets[i - 1], offsets[i]);
+}
+
+TEST_F(GatewayE2eTest, ConflictingReplayIsRefusedAndChangesNothing) {
+  Transcript t = Upload(credential_, Header("s-conflict"),
+                        {ChunkMsg(GatewayClient::Chunk(0, 100, 390)),
+                         ChunkMsg(GatewayClient::Chunk(0, 100, 395)), ChunkMsg(1)});
+  ASSERT_EQ(t.responses.size(), 3u);
+  ASSERT_TRUE(t.responses[1].has_chunk_nack());
+  EXPECT_EQ(t.responses[1].chunk_nack().code(), static_cast<int>(grpc::StatusCode::ALREADY_EXISTS));
+  EXPECT_TRUE(t.responses[2].has_chunk_ack());  // the stream went on
+  auto ctx = GatewayClient::Context("");
+  v1::ReadTelemetryRequest req;
+  req.set_session_id("s-conflict");
+  auto reader = gw_->sessions()->ReadTelemetry(ctx.get(), req);
+  v1::ReadTelemetryResponse part;
+  ASSERT_TRUE(reader->Read(&part));
+  EXPECT_EQ(part.measured_force_newtons(0), 390);
+  while (reader->Read(&part)) {
+  }
+  EXPECT_TRUE(reader->Finish().ok());
+}
+
+TEST_F(GatewayE2eTest, RotatedAndRevokedCredentials) {
+  auto ctx = GatewayClient::Context(credential_);
+  v1::RotateCredentialRequest rotate;
+  v1::RotateCredentialResponse rotated;
+  ASSERT_TRUE(gw_->device()->RotateCredential(ctx.get(), rotate, &rotated).ok());
+  // Old and new both work during the overlap.
+  EXPECT_TRUE(Upload(credential_, Header("s-old"), {ChunkMsg(0)}).status.ok());
+  EXPECT_TRUE(Upload(rotated.credential(), Header("s-new"), {ChunkMsg(0)}).status.ok());
+  clock_.Advance(absl::Hours(25));
+  EXPECT_EQ(Upload(credential_, Header("s-old2"), {}).status.error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+
+  v1::ListDevicesRequest list;
+  list.set_clinic_id(clinic_id_);
+  auto devices = gw_->records().Call(&v1::DeviceAdminService::Stub::ListDevices, gw_->admin(), list);
+  ASSERT_EQ(devices->devices_size(), 1);
+  v1::RevokeDeviceRequest revoke;
+  revoke.set_device_id(devices->devices(0).device_id());
+  ASSERT_TRUE(gw_->records().Call(&v1::DeviceAdminService::Stub::RevokeDevice, gw_->admin(), revoke).ok());
+  EXPECT_EQ(Upload(rotated.credential(), Header("s-new2"), {}).status.error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Upload("", Header("s-anon"), {}).status.error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(GatewayE2eTest, DeviceOfAnotherClinicIsRefused) {
+  std::string other_clinic;
+  gw_->MakeEpisode("b", &other_clinic);
+  std::string stranger = gw_->Enroll(other_clinic, "OTHER-1");
+  Transcript t = Upload(stranger, Header("s-stranger"), {ChunkMsg(0)});
+  EXPECT_EQ(t.status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_TRUE(t.responses.empty());
+}
+
+TEST_F(GatewayE2eTest, OversizeChunkGetsANackAndTheStreamGoesOn) {
+  Transcript t = Upload(credential_, Header("s-big"),
+                        {ChunkMsg(GatewayClient::Chunk(0, 5000)), ChunkMsg(0)});
+  ASSERT_EQ(t.responses.size(), 2u);
+  EXPECT_EQ(t.responses[0].chunk_nack().code(),
+            static_cast<int>(grpc::StatusCode::RESOURCE_EXHAUSTED));
+  EXPECT_TRUE(t.responses[1].has_chunk_ack());
+}
+
+TEST_F(GatewayE2eTest, NonMonotonicTimeNamesTheSample) {
+  v1::TelemetryChunk bad = GatewayClient::Chunk(0);
+  bad.set_offset_ms(42, -200);  // sample 42 jumps back in time
+  Transcript t = Upload(credential_, Header("s-time"), {ChunkMsg(bad), ChunkMsg(0)});
+  ASSERT_EQ(t.responses.size(), 2u);
+  EXPECT_EQ(t.responses[0].chunk_nack().seq(), 0u);
+  EXPECT_EQ(t.responses[0].chunk_nack().sample_index(), 42);
+  EXPECT_EQ(t.responses[0].chunk_nack().code(), static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
+  EXPECT_TRUE(t.responses[1].has_chunk_ack());
+  EXPECT_EQ(ReadOffsets("s-time").size(), 100u);
+}
+
+TEST_F(GatewayE2eTest, LateBacklogIsAcceptedAndMarked) {
+  v1::SessionHeader backlog = GatewayClient::Header("s-backlog", episode_id_,
+                                                    FixedNow() - absl::Hours(24 * 5), FixedNow());
+  Transcript t = Upload(credential_, backlog, {ChunkMsg(0), EndMsg(1)});
+  ASSERT_TRUE(t.status.ok()) << t.status.error_message();
+  EXPECT_TRUE(t.header_ack.late());
+  EXPECT_TRUE(t.responses.back().end_ack().session().late());
+}
+
+TEST_F(GatewayE2eTest, StreamWithoutHeaderIsRefused) {
+  auto ctx = GatewayClient::Context(credential_);
+  auto stream = gw_->device()->UploadSession(ctx.get());
+  stream->Write(ChunkMsg(0));
+  stream->WritesDone();
+  grpc::Status s = stream->Finish();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  auto ctx2 = GatewayClient::Context(credential_);
+  auto empty = gw_->device()->UploadSession(ctx2.get());
+  empty->WritesDone();
+  EXPECT_EQ(empty->Finish().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(GatewayE2eTest, TooManyStreamsPerDeviceIsResourceExhaustedWithRetryDelay) {
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
+  std::vector<std::unique_ptr<UploadStream>> open;
+  for (int i = 0; i < 2; ++i) {
+    contexts.push_back(GatewayClient::Context(credential_));
+    open.push_back(gw_->device()->UploadSession(contexts.back().get()));
+    v1::UploadSessionRequest req;
+    *req.mutable_header() = Header("s-open-" + std::to_string(i));
+    ASSERT_TRUE(open.back()->Write(req));
+    v1::UploadSessionResponse ack;
+    ASSERT_TRUE(open.back()->Read(&ack));  // the stream holds its slot now
+  }
+  Transcript third = Upload(credential_, Header("s-third"), {});
+  EXPECT_EQ(third.status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  google::rpc::Status details;
+  ASSERT_TRUE(details.ParseFromString(third.status.error_details()));
+  google::rpc::RetryInfo retry;
+  ASSERT_EQ(details.details_size(), 1);
+  EXPECT_TRUE(details.details(0).UnpackTo(&retry));
+  EXPECT_GT(retry.retry_delay().seconds(), 0);
+  for (auto& s : open) {
+    s->WritesDone();
+    EXPECT_TRUE(s->Finish().ok());
+  }
+  // Slots are released when streams end.
+  EXPECT_TRUE(Upload(credential_, Header("s-after"), {ChunkMsg(0)}).status.ok());
+}
+
+TEST_F(GatewayE2eTest, UploadLimitsAreAdvertised) {
+  auto ctx = GatewayClient::Context(credential_);
+  v1::GetUploadLimitsRequest req;
+  v1::GetUploadLimitsResponse resp;
+  ASSERT_TRUE(gw_->device()->GetUploadLimits(ctx.get(), req, &resp).ok());
+  EXPECT_EQ(resp.limits().max_samples_per_chunk(), 4096);
+  EXPECT_EQ(resp.limits().max_streams_per_device(), 2);
+  EXPECT_GT(resp.limits().max_force_newtons(), 0);
+}
+
+TEST_F(GatewayE2eTest, EverythingSurvivesARestart) {
+  Upload(credential_, Header("s-restart"), {ChunkMsg(0), ChunkMsg(1)});
+  Restart();
+  gw_ = std::make_unique<GatewayClient>(server_->address());
+  EXPECT_EQ(State("s-restart").next_seq(), 2u);
+  Transcript rest = Upload(credential_, Header("s-restart"), {ChunkMsg(2), EndMsg(3)});
+  ASSERT_TRUE(rest.status.ok()) << rest.status.error_message();
+  EXPECT_EQ(ReadOffsets("s-restart").size(), 300u);
+}
+
+}  // namespace
+}  // namespace tractus::testing
