@@ -29,7 +29,8 @@ Client::Client(const std::string& target, absl::Duration deadline)
       patients_(v1::PatientService::NewStub(channel_)),
       episodes_(v1::EpisodeService::NewStub(channel_)),
       observations_(v1::ObservationService::NewStub(channel_)),
-      home_reports_(v1::HomeReportService::NewStub(channel_)) {}
+      home_reports_(v1::HomeReportService::NewStub(channel_)),
+      sessions_(v1::SessionService::NewStub(channel_)) {}
 
 absl::Status Client::WaitForServer(absl::Duration timeout) const {
   if (channel_->WaitForConnected(std::chrono::system_clock::now() +

@@ -17,6 +17,7 @@
 #include "tractus/v1/home_report.grpc.pb.h"
 #include "tractus/v1/observation.grpc.pb.h"
 #include "tractus/v1/patient.grpc.pb.h"
+#include "tractus/v1/session.grpc.pb.h"
 
 namespace tractus::cli {
 
@@ -54,6 +55,7 @@ class Client {
   v1::EpisodeService::Stub* episodes() const { return episodes_.get(); }
   v1::ObservationService::Stub* observations() const { return observations_.get(); }
   v1::HomeReportService::Stub* home_reports() const { return home_reports_.get(); }
+  v1::SessionService::Stub* sessions() const { return sessions_.get(); }
 
  private:
   absl::Duration deadline_;
@@ -63,6 +65,7 @@ class Client {
   std::unique_ptr<v1::EpisodeService::Stub> episodes_;
   std::unique_ptr<v1::ObservationService::Stub> observations_;
   std::unique_ptr<v1::HomeReportService::Stub> home_reports_;
+  std::unique_ptr<v1::SessionService::Stub> sessions_;
 };
 
 }  // namespace tractus::cli

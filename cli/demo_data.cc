@@ -125,7 +125,7 @@ DemoClinic MakeDemoClinic(uint32_t seed, int patients, absl::Time now) {
     const bool responder = i != 2;
     const int last_day = i == 3 ? 41 : 84;
     if (i == 3) p.close_reason = v1::CLOSE_REASON_LOST_TO_FOLLOW_UP;
-    if (i == 0) p.close_reason = v1::CLOSE_REASON_COMPLETED;
+    if (i == 4) p.close_reason = v1::CLOSE_REASON_COMPLETED;
     const double baseline = std::clamp(6.1 + 1.3 * noise(rng) / 0.7, 4.0, 9.0);
 
     for (int day = -3; day <= last_day; ++day) {

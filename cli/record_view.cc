@@ -84,6 +84,58 @@ void PrintMeasures(const v1::Episode& episode, const std::vector<v1::Observation
   }
 }
 
+absl::Status PrintSessions(const Client& client, const v1::Episode& episode,
+                           const absl::TimeZone& zone, std::ostream& out) {
+  std::vector<v1::Session> sessions;
+  v1::ListSessionsRequest req;
+  req.set_episode_id(episode.episode_id());
+  do {
+    ASSIGN_OR_RETURN(auto page, client.Call(&v1::SessionService::Stub::ListSessions,
+                                            client.sessions(), req));
+    for (auto& s : *page.mutable_sessions()) sessions.push_back(std::move(s));
+    req.set_page_token(page.next_page_token());
+  } while (!req.page_token().empty());
+  int finalized = 0, aborted = 0, stops = 0, overshoots = 0;
+  double dose = 0;
+  for (const auto& s : sessions) {
+    if (!s.finalized()) continue;
+    ++finalized;
+    aborted += s.outcome() == v1::SESSION_OUTCOME_ABORTED;
+    stops += s.summary().patient_stops();
+    overshoots += s.summary().overshoots();
+    dose += s.summary().traction_dose_newton_seconds();
+  }
+  const int planned = episode.plan().sessions_planned();
+  out << absl::StrFormat(
+      "  traction sessions: %d of %d planned (%.0f%%), %d aborted, %d patient stops, "
+      "%d overshoots, cumulative dose %.0f kN s\n",
+      finalized, planned, planned > 0 ? 100.0 * finalized / planned : 0.0, aborted, stops,
+      overshoots, dose / 1000);
+  const size_t first = sessions.size() > 6 ? sessions.size() - 6 : 0;
+  if (sessions.empty()) return absl::OkStatus();
+  out << absl::StrFormat("  %-17s %-13s %7s %7s %8s %6s %5s  %s\n", "session start", "mode",
+                         "max N", "minutes", "at tgt", "peak N", "stops", "outcome");
+  for (size_t i = first; i < sessions.size(); ++i) {
+    const v1::Session& s = sessions[i];
+    const absl::Time start = absl::FromUnixSeconds(s.start_time().seconds());
+    std::string outcome = !s.finalized() ? "uploading"
+                          : s.outcome() == v1::SESSION_OUTCOME_ABORTED
+                              ? "aborted: " + s.abort_reason()
+                              : "completed";
+    if (s.late()) outcome += " (late upload)";
+    out << absl::StrFormat(
+        "  %-17s %-13s %7.0f %7.1f %7.0f%% %6.0f %5d  %s\n",
+        absl::FormatTime("%Y-%m-%d %H:%M", start, zone),
+        EnumWords(v1::TractionMode_Name(s.protocol().mode()), 13),
+        s.protocol().max_force_newtons(), s.summary().duration().seconds() / 60.0,
+        s.summary().duration().seconds() > 0
+            ? 100.0 * s.summary().time_at_target().seconds() / s.summary().duration().seconds()
+            : 0.0,
+        s.summary().peak_force_newtons(), s.summary().patient_stops(), outcome);
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status PrintPatientRecord(const Client& client, const std::string& patient_id,
@@ -137,6 +189,7 @@ absl::Status PrintPatientRecord(const Client& client, const std::string& patient
       out << "  " << obs.size() << " observations; weekly medians (w0..w12), "
           << "baseline = last value of days -14..0\n";
       PrintMeasures(e, obs, zone, out);
+      RETURN_IF_ERROR(PrintSessions(client, e, zone, out));
     }
     list.set_page_token(page.next_page_token());
   } while (!list.page_token().empty());

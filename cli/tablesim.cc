@@ -51,6 +51,7 @@ namespace {
 struct Target {
   std::string episode_id;
   v1::TreatmentPlan plan;
+  int pain = 5;  // the patient's latest NPRS, for the console pain
 };
 
 absl::StatusOr<std::string> CreateClinic(const Client& client, uint32_t seed, int patients) {
@@ -109,7 +110,18 @@ absl::StatusOr<std::vector<Target>> OpenEpisodes(const Client& client,
     ASSIGN_OR_RETURN(auto episodes, client.Call(&v1::EpisodeService::Stub::ListEpisodes,
                                                 client.episodes(), le));
     for (const auto& e : episodes.episodes()) {
-      if (e.state() == v1::EPISODE_STATE_OPEN) targets.push_back({e.episode_id(), e.plan()});
+      if (e.state() != v1::EPISODE_STATE_OPEN) continue;
+      Target target{e.episode_id(), e.plan()};
+      v1::ListObservationsRequest lo;
+      lo.set_episode_id(e.episode_id());
+      lo.set_instrument(v1::INSTRUMENT_NPRS);
+      lo.set_page_size(1000);
+      ASSIGN_OR_RETURN(auto pain, client.Call(&v1::ObservationService::Stub::ListObservations,
+                                              client.observations(), lo));
+      if (pain.observations_size() > 0) {
+        target.pain = static_cast<int>(pain.observations().rbegin()->value());
+      }
+      targets.push_back(target);
     }
   }
   if (targets.empty()) return absl::FailedPreconditionError("the clinic has no open episodes");
@@ -234,8 +246,10 @@ int Run() {
         end.set_outcome(model.aborted() ? v1::SESSION_OUTCOME_ABORTED
                                         : v1::SESSION_OUTCOME_COMPLETED);
         if (model.aborted()) end.set_abort_reason("patient pressed the stop switch");
-        end.set_pre_session_pain(static_cast<int>(3 + rng() % 5));
-        end.set_post_session_pain(std::max(0, end.pre_session_pain() - static_cast<int>(rng() % 3)));
+        // Typed at the console: near the patient's latest report, a little
+        // lower after traction.
+        end.set_pre_session_pain(std::clamp(target.pain + static_cast<int>(rng() % 3) - 1, 0, 10));
+        end.set_post_session_pain(std::max(0, end.pre_session_pain() - static_cast<int>(rng() % 2)));
         absl::Status s = table.UploadSession(header, chunks, end, faults,
                                              absl::GetFlag(FLAGS_window));
         if (!s.ok()) {

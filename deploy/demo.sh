@@ -2,7 +2,9 @@
 # The main job end to end on a fresh Debian 12 machine:
 #   deploy/demo.sh        install what is missing, build, start tractusd on
 #                         var/tractus-data, load the demo clinic through the
-#                         gRPC API and print one patient's record read back.
+#                         gRPC API, let simulated decompression tables upload
+#                         treatment sessions through the device gateway, and
+#                         print one patient's record read back over gRPC.
 #                         tractusd keeps running (127.0.0.1:50051).
 #   deploy/demo.sh stop   stop that tractusd (SIGTERM: graceful).
 set -euo pipefail
@@ -30,7 +32,7 @@ fi
 
 deploy/install-deps.sh
 cmake --preset release >/dev/null
-cmake --build --preset release --target tractusd tractus
+cmake --build --preset release --target tractusd tractus tractus-tablesim
 
 stop_server  # a server from an earlier run is replaced by the fresh build
 mkdir -p "$var"
@@ -44,11 +46,24 @@ for _ in $(seq 1 100); do
 done
 grep '^tractusd listening on ' "$var/tractusd.log"
 
-build/release/cli/tractus --server="$listen" demo
+bin=build/release/cli
+"$bin/tractus" --server="$listen" --print_record=false demo | tee "$var/demo.log"
+clinic_id=$(sed -n 's/^clinic *\(cl_[0-9a-f]*\).*/\1/p' "$var/demo.log")
+patient_id=$(sed -n 's/^patient *\(pt_[0-9a-f]*\).*/\1/p' "$var/demo.log" | head -n 1)
+
+echo
+echo "--- two tables upload treatment sessions (tractus-tablesim) ---"
+"$bin/tractus-tablesim" --server="$listen" --clinic_id="$clinic_id" --tables=2 --sessions=4 \
+  --minutes=25 --drop_rate=0.25 --quiet
+
+echo
+echo "--- record read back over gRPC (tractus patient $patient_id) ---"
+"$bin/tractus" --server="$listen" patient "$patient_id"
 
 cat <<MSG
 
 tractusd is still running on $listen (data: var/tractus-data, log: var/tractusd.log).
 Try:  build/release/cli/tractus --server=$listen clinics
+      build/release/cli/tractus-tablesim --server=$listen --tables=8 --sessions=3
 Stop: deploy/demo.sh stop
 MSG

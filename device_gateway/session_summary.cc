@@ -15,8 +15,9 @@ google::protobuf::Duration Millis(int64_t ms) {
 
 }  // namespace
 
-SummaryAccumulator::SummaryAccumulator(const v1::TractionProtocol& protocol)
-    : protocol_max_dn_(static_cast<int32_t>(std::lround(protocol.max_force_newtons() * 10))),
+SummaryAccumulator::SummaryAccumulator(const v1::TractionProtocol& protocol,
+                                       double plan_max_newtons)
+    : plan_max_dn_(static_cast<int32_t>(std::lround(plan_max_newtons * 10))),
       hold_threshold_dn_(static_cast<int32_t>(
           std::lround((protocol.max_force_newtons() + protocol.min_force_newtons()) * 5))) {}
 
@@ -33,10 +34,17 @@ void SummaryAccumulator::AddSample(int64_t t, int32_t measured, int32_t target,
   } else {
     first_ms_ = t;
   }
-  const bool over = (target > 0 && measured > kOvershootRatio * target) ||
-                    measured > protocol_max_dn_;
-  if (over && !in_overshoot_) ++overshoots_;
-  in_overshoot_ = over;
+  if (count_ > 0 && target < last_target_) last_target_drop_ms_ = t;
+  const bool steady = t - last_target_drop_ms_ >= kSteadyTargetMs;
+  const bool above_plan = measured > kPlanMaxTolerance * plan_max_dn_;
+  if (!in_overshoot_) {
+    if ((steady && target > 0 && measured > kOvershootRatio * target) || above_plan) {
+      in_overshoot_ = true;
+      ++overshoots_;
+    }
+  } else if (measured <= kOvershootEndRatio * target && !above_plan) {
+    in_overshoot_ = false;
+  }
   const bool holding = target >= hold_threshold_dn_ && target > 0;
   if (holding && !in_hold_) ++hold_cycles_;
   in_hold_ = holding;

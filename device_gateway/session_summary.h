@@ -11,15 +11,23 @@
 
 namespace tractus::device_gateway {
 
-// Measured above 110 % of the target is an overshoot.
+// An overshoot: measured force above 110 % of a target that has not fallen
+// in the last kSteadyTargetMs (so a table easing off after a hold is not
+// one), or above the plan's maximum by more than the sensor tolerance. A run
+// of overshoot samples counts once; it ends when the force is back within
+// 105 % of the target and under the plan's maximum.
 inline constexpr double kOvershootRatio = 1.10;
+inline constexpr double kOvershootEndRatio = 1.05;
+inline constexpr double kPlanMaxTolerance = 1.05;
+inline constexpr int64_t kSteadyTargetMs = 5000;
 // At or above 90 % of the target counts as time at target.
 inline constexpr double kAtTargetRatio = 0.90;
 
 class SummaryAccumulator {
  public:
-  // `protocol` gives the overshoot ceiling and the hold threshold.
-  explicit SummaryAccumulator(const v1::TractionProtocol& protocol);
+  // `protocol` gives the hold threshold; `plan_max_newtons` (the episode
+  // plan's target maximum) the absolute overshoot ceiling.
+  SummaryAccumulator(const v1::TractionProtocol& protocol, double plan_max_newtons);
 
   // Adds the next chunk's samples and events.
   // REQUIRES: chunks in seq order; samples strictly after the previous
@@ -31,8 +39,9 @@ class SummaryAccumulator {
  private:
   void AddSample(int64_t t, int32_t measured, int32_t target, uint32_t flags);
 
-  const int32_t protocol_max_dn_;
+  const int32_t plan_max_dn_;
   const int32_t hold_threshold_dn_;
+  int64_t last_target_drop_ms_ = INT64_MIN / 2;
   int64_t count_ = 0;
   int64_t first_ms_ = 0;
   int64_t last_ms_ = 0;

@@ -24,7 +24,7 @@ TEST(SessionSummaryTest, WorkedExample) {
   protocol.set_min_force_newtons(200);
   const int target[] = {200, 400, 400, 200, 400, 400, 400, 200};
   const int measured[] = {200, 390, 460, 200, 300, 380, 400, 200};
-  SummaryAccumulator acc(protocol);
+  SummaryAccumulator acc(protocol, /*plan_max_newtons=*/400);
   // Two chunks: t0..t3 and t4..t7.
   for (int part = 0; part < 2; ++part) {
     Samples s;
@@ -73,11 +73,49 @@ TEST(SessionSummaryTest, StopFlagWithoutEventCountsOnce) {
     s.angle_decideg.push_back(0);
     s.flags.push_back(i >= 3 ? v1::SAMPLE_FLAG_PATIENT_STOP : 0);
   }
-  SummaryAccumulator acc(protocol);
+  SummaryAccumulator acc(protocol, 300);
   acc.Add(s, v1::TelemetryChunk());
   EXPECT_EQ(acc.Finish().patient_stops(), 1);
-  // Measured above the protocol maximum is an overshoot even at target.
   EXPECT_EQ(acc.Finish().overshoots(), 0);
+}
+
+Samples Series(const std::vector<int>& target, const std::vector<int>& measured) {
+  Samples s;
+  for (size_t i = 0; i < target.size(); ++i) {
+    s.offset_ms.push_back(static_cast<int64_t>(i) * 1000);
+    s.target_dn.push_back(target[i] * 10);
+    s.measured_dn.push_back(measured[i] * 10);
+    s.angle_decideg.push_back(0);
+    s.flags.push_back(0);
+  }
+  return s;
+}
+
+TEST(SessionSummaryTest, EasingOffAfterAHoldIsNotAnOvershoot) {
+  v1::TractionProtocol protocol;
+  protocol.set_max_force_newtons(400);
+  protocol.set_min_force_newtons(200);
+  // Target drops 400 -> 200; the force follows over two seconds.
+  SummaryAccumulator acc(protocol, 400);
+  acc.Add(Series({400, 400, 200, 200, 200, 200, 200}, {400, 400, 330, 260, 215, 200, 200}),
+          v1::TelemetryChunk());
+  EXPECT_EQ(acc.Finish().overshoots(), 0);
+}
+
+TEST(SessionSummaryTest, NoiseAroundTheLimitIsOneRunNotMany) {
+  v1::TractionProtocol protocol;
+  protocol.set_max_force_newtons(400);
+  protocol.set_min_force_newtons(400);
+  // 450 N spike, then noise between 430 and 445 (still > 105 %), then back.
+  SummaryAccumulator acc(protocol, 400);
+  acc.Add(Series({400, 400, 400, 400, 400, 400, 400, 400},
+                 {400, 450, 430, 445, 432, 400, 405, 399}),
+          v1::TelemetryChunk());
+  EXPECT_EQ(acc.Finish().overshoots(), 1);
+  // Above the plan maximum counts even when the target is as high.
+  SummaryAccumulator above(protocol, 300);
+  above.Add(Series({400, 400, 400, 400}, {300, 330, 300, 330}), v1::TelemetryChunk());
+  EXPECT_EQ(above.Finish().overshoots(), 2);
 }
 
 }  // namespace

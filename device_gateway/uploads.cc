@@ -297,7 +297,11 @@ absl::StatusOr<v1::Session> Uploads::FinishSession(const v1::Session& session,
   }
 
   // Summarize chunk by chunk: memory bounded by one chunk.
-  SummaryAccumulator summary(current.protocol());
+  v1::GetEpisodeRequest get_episode;
+  get_episode.set_episode_id(current.episode_id());
+  ASSIGN_OR_RETURN(v1::GetEpisodeResponse episode, records_->GetEpisode(get_episode));
+  SummaryAccumulator summary(current.protocol(),
+                             episode.episode().plan().target_max_force_newtons());
   int64_t previous_last = -1;
   absl::Status scan_status;
   const std::string prefix = storage::TelemetryPrefix(session.session_id());
