@@ -173,6 +173,7 @@ struct ChunkValue {
 };
 std::string EncodeChunkValue(int64_t first_offset_ms, int64_t last_offset_ms,
                              uint32_t samples, absl::string_view chunk_bytes);
+// REQUIRES: `value` outlives the result (chunk_bytes points into it).
 absl::StatusOr<ChunkValue> DecodeChunkValue(absl::string_view value);
 
 // default CF: the schema version record.

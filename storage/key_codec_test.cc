@@ -155,7 +155,8 @@ TEST(KeyCodecTest, DeviceAndTelemetryKeysDecode) {
   EXPECT_EQ(*DecodeDevicesByClinicKey(DevicesByClinicKey("c", "dv_9")), "dv_9");
   EXPECT_EQ(*DecodeSessionsByEpisodeKey(SessionsByEpisodeKey("e", -3, "s9")), "s9");
   EXPECT_EQ(*DecodeTelemetryKeySeq(TelemetryKey("s", 77)), 77u);
-  auto v = DecodeChunkValue(EncodeChunkValue(-5, 900, 10, std::string("a\0b", 3)));
+  const std::string encoded = EncodeChunkValue(-5, 900, 10, std::string("a\0b", 3));
+  auto v = DecodeChunkValue(encoded);  // views into `encoded`
   ASSERT_TRUE(v.ok());
   EXPECT_EQ(v->first_offset_ms, -5);
   EXPECT_EQ(v->last_offset_ms, 900);
