@@ -1,0 +1,81 @@
+#include "analytics/trend.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace tractus::analytics {
+namespace {
+
+constexpr double kZ95 = 1.959963984540054;
+
+}  // namespace
+
+std::optional<Trend> FitTrend(const std::vector<DayValue>& series) {
+  const size_t n = series.size();
+  if (n < 3) return std::nullopt;
+  std::vector<double> slopes;
+  slopes.reserve(n * (n - 1) / 2);
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t j = i + 1; j < n; ++j) {
+      if (series[i].day == series[j].day) continue;
+      slopes.push_back((series[j].value - series[i].value) /
+                       static_cast<double>(series[j].day - series[i].day));
+    }
+  }
+  if (slopes.empty()) return std::nullopt;
+  std::sort(slopes.begin(), slopes.end());
+  const double slope = Median(slopes);
+
+  // Sen's interval: ranks (N -/+ C) / 2 of the ordered slopes, where
+  // C = z * sqrt(Var S) and Var S = n(n-1)(2n+5)/18 (ties ignored).
+  const double nn = static_cast<double>(n);
+  const double var_s = nn * (nn - 1) * (2 * nn + 5) / 18.0;
+  const double c = kZ95 * std::sqrt(var_s);
+  const double total = static_cast<double>(slopes.size());
+  const auto at_rank = [&](double rank) {  // 1-based, clamped
+    long r = std::lround(rank);
+    r = std::clamp(r, 1L, static_cast<long>(slopes.size()));
+    return slopes[static_cast<size_t>(r - 1)];
+  };
+  const double lower = at_rank((total - c) / 2);
+  const double upper = at_rank((total + c) / 2 + 1);
+
+  std::vector<double> residual_intercepts;
+  double mean_x = 0, mean_y = 0;
+  for (const DayValue& dv : series) {
+    residual_intercepts.push_back(dv.value - slope * dv.day);
+    mean_x += dv.day;
+    mean_y += dv.value;
+  }
+  mean_x /= nn;
+  mean_y /= nn;
+  double sxy = 0, sxx = 0;
+  for (const DayValue& dv : series) {
+    sxy += (dv.day - mean_x) * (dv.value - mean_y);
+    sxx += (dv.day - mean_x) * (dv.day - mean_x);
+  }
+  Trend t;
+  t.points = static_cast<int>(n);
+  t.theil_sen_per_week = slope * 7;
+  t.ci_low_per_week = lower * 7;
+  t.ci_high_per_week = upper * 7;
+  t.ols_per_week = sxx > 0 ? sxy / sxx * 7 : 0;
+  t.intercept = Median(residual_intercepts);
+  return t;
+}
+
+Projection ProjectAt(const Trend& trend, const std::vector<DayValue>& series, int day,
+                     double min_value, double max_value) {
+  std::vector<double> days;
+  for (const DayValue& dv : series) days.push_back(dv.day);
+  const double pivot_day = days.empty() ? 0 : Median(days);
+  const double per_day = trend.theil_sen_per_week / 7;
+  const double pivot_value = trend.intercept + per_day * pivot_day;
+  const double dx = day - pivot_day;
+  const auto clamp = [&](double v) { return std::clamp(v, min_value, max_value); };
+  double a = pivot_value + trend.ci_low_per_week / 7 * dx;
+  double b = pivot_value + trend.ci_high_per_week / 7 * dx;
+  return {clamp(trend.intercept + per_day * day), clamp(std::min(a, b)), clamp(std::max(a, b))};
+}
+
+}  // namespace tractus::analytics

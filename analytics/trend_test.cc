@@ -1,0 +1,61 @@
+#include "analytics/trend.h"
+
+#include <random>
+
+#include "gtest/gtest.h"
+
+namespace tractus::analytics {
+namespace {
+
+// Worked by hand. Points (day, value): (0,6) (7,5) (14,5) (21,3) (28,4).
+// The 10 pairwise slopes per day, sorted:
+//   -2/7, -1/7, -1/7, -1/7, -1/14, -1/14, -1/14, -1/21, 0, 1/7
+// Theil–Sen = mean of the 5th and 6th = -1/14 per day = -0.5 per week.
+// Sen's 95 % interval: Var S = 5*4*15/18 = 16.67, C = 1.96*4.08 = 8.00,
+// ranks (10-8)/2 = 1 and (10+8)/2+1 = 10: [-2/7, 1/7] per day = [-2, 1]/week.
+// OLS: Sxy = -42, Sxx = 490: -0.0857 per day = -0.6 per week.
+// Intercept = median(y + x/14) = median(6, 5.5, 6, 4.5, 6) = 6.
+TEST(TrendTest, WorkedExample) {
+  std::vector<DayValue> s = {{0, 6}, {7, 5}, {14, 5}, {21, 3}, {28, 4}};
+  auto t = FitTrend(s);
+  ASSERT_TRUE(t.has_value());
+  EXPECT_EQ(t->points, 5);
+  EXPECT_NEAR(t->theil_sen_per_week, -0.5, 1e-12);
+  EXPECT_NEAR(t->ci_low_per_week, -2.0, 1e-12);
+  EXPECT_NEAR(t->ci_high_per_week, 1.0, 1e-12);
+  EXPECT_NEAR(t->ols_per_week, -0.6, 1e-12);
+  EXPECT_NEAR(t->intercept, 6.0, 1e-12);
+  // Day 84: 6 - 84/14 = 0. The interval pivots at the median day (14, value
+  // 5): 5 - 2/7*70 = -15 and 5 + 1/7*70 = 15, clamped to the scale 0..10.
+  Projection p = ProjectAt(*t, s, 84, 0, 10);
+  EXPECT_NEAR(p.value, 0, 1e-12);
+  EXPECT_NEAR(p.low, 0, 1e-12);
+  EXPECT_NEAR(p.high, 10, 1e-12);
+}
+
+TEST(TrendTest, TooFewPointsHaveNoTrend) {
+  EXPECT_FALSE(FitTrend({}).has_value());
+  EXPECT_FALSE(FitTrend({{0, 1}, {7, 2}}).has_value());
+  EXPECT_FALSE(FitTrend({{3, 1}, {3, 2}, {3, 4}}).has_value());
+}
+
+// A seeded synthetic patient: daily pain falling 0.5/week with noise, and
+// three wild reports. Theil–Sen recovers the slope; OLS is bent.
+TEST(TrendTest, OneWildReportCannotBendIt) {
+  std::mt19937 rng(20261127);
+  std::normal_distribution<double> noise(0, 0.4);
+  std::vector<DayValue> s;
+  for (int day = 0; day <= 84; ++day) s.push_back({day, 7.0 - 0.5 / 7 * day + noise(rng)});
+  s[80].value = 10;
+  s[82].value = 10;
+  s[84].value = 10;
+  auto t = FitTrend(s);
+  ASSERT_TRUE(t.has_value());
+  EXPECT_NEAR(t->theil_sen_per_week, -0.5, 0.05);
+  EXPECT_LT(t->ci_low_per_week, -0.5);
+  EXPECT_GT(t->ci_high_per_week, -0.5);
+  EXPECT_GT(t->ols_per_week - t->theil_sen_per_week, 0.05);  // OLS pulled up
+}
+
+}  // namespace
+}  // namespace tractus::analytics
