@@ -1,0 +1,165 @@
+#include "outcomes/outcomes.h"
+
+#include "common/status_matchers.h"
+#include "device_gateway/gateway_test_util.h"
+
+namespace tractus::outcomes {
+namespace {
+
+using testing::IsOk;
+using testing::StatusIs;
+
+// The gateway fixture's clinic is in America/Chicago; its episode starts
+// 2026-11-02 (plan: 20 sessions, 5 a week, 400 N); "now" is 2026-11-27
+// 15:00 UTC = 09:00 local, day 25 (week 3).
+class OutcomesTest : public device_gateway::GatewayTest {
+ protected:
+  void SetUp() override {
+    GatewayTest::SetUp();
+    outcomes_ = std::make_unique<Outcomes>(records_.get(), uploads_.get(), &clock_);
+  }
+
+  absl::Time Day(int day, int hour_local = 19) {
+    absl::TimeZone chicago;
+    absl::LoadTimeZone("America/Chicago", &chicago);
+    return absl::FromCivil(absl::CivilSecond(2026, 11, 2 + day, hour_local, 0, 0), chicago);
+  }
+
+  void Pain(const std::string& episode_id, int day, int value) {
+    v1::SubmitHomeReportRequest r;
+    r.set_episode_id(episode_id);
+    r.set_report_id("pain-" + std::to_string(day));
+    *r.mutable_effective_time() = records::ToProto(Day(day));
+    r.set_pain_nprs(value);
+    ASSERT_THAT(records_->SubmitHomeReport(r), IsOk());
+  }
+
+  // A finished 30-second session on `day`, optionally with a patient stop.
+  void Session(int day, bool stop) {
+    v1::Device device = EnrollDevice(clinic_id_);
+    v1::SessionHeader h = Header("sess-" + std::to_string(day), Day(day, 10));
+    // Uploaded now by a table whose clock is right.
+    *h.mutable_device_send_time() = records::ToProto(clock_.Now());
+    auto opened = uploads_->OpenSession(device, h);
+    ASSERT_THAT(opened, IsOk());
+    v1::TelemetryChunk chunk = Chunk(0, 300);
+    if (stop) {
+      auto* e = chunk.add_events();
+      e->set_kind(v1::SESSION_EVENT_KIND_PATIENT_STOP);
+      e->set_offset_ms(10000);
+    }
+    ASSERT_TRUE(uploads_->StoreChunk(opened->session, chunk)->has_chunk_ack());
+    v1::SessionEnd end;
+    end.set_chunk_count(1);
+    end.set_outcome(stop ? v1::SESSION_OUTCOME_ABORTED : v1::SESSION_OUTCOME_COMPLETED);
+    if (stop) end.set_abort_reason("patient stop");
+    ASSERT_THAT(uploads_->FinishSession(opened->session, end), IsOk());
+  }
+
+  v1::EpisodeProgress Progress() {
+    v1::GetEpisodeProgressRequest req;
+    req.set_episode_id(episode_id_);
+    auto resp = outcomes_->GetEpisodeProgress(req);
+    EXPECT_THAT(resp, IsOk());
+    return resp->progress();
+  }
+
+  std::unique_ptr<Outcomes> outcomes_;
+};
+
+TEST_F(OutcomesTest, ProgressOfARespondingPatient) {
+  // Pain 7 at day 0 falling by one point every four days to 2 on day 20,
+  // reported 19:00 local.
+  for (int day = 0; day <= 20; day += 4) Pain(episode_id_, day, 7 - day / 4);
+  for (int day : {1, 2, 3, 4, 8, 9, 10, 11, 15, 16, 17, 18}) Session(day, false);
+  v1::EpisodeProgress p = Progress();
+  EXPECT_EQ(p.today_day(), 25);
+  EXPECT_EQ(p.current_week(), 3);
+  ASSERT_EQ(p.measures_size(), 1);
+  const v1::MeasureProgress& nprs = p.measures(0);
+  EXPECT_EQ(nprs.instrument(), v1::INSTRUMENT_NPRS);
+  EXPECT_EQ(nprs.baseline(), 7);
+  EXPECT_EQ(nprs.latest(), 2);
+  EXPECT_EQ(nprs.change_points(), -5);
+  EXPECT_TRUE(nprs.responder());
+  EXPECT_FALSE(nprs.recovered());
+  // Days 8 (pain 5) and 12 (pain 4) are the first two >= 2 points better.
+  EXPECT_EQ(nprs.first_sustained_response_week(), 1);
+  EXPECT_NEAR(nprs.trend().theil_sen_per_week(), -7.0 / 4, 1e-9);
+  EXPECT_EQ(nprs.week12_projection(), 0);  // clamped to the scale
+  EXPECT_EQ(p.course().sessions_done(), 12);
+  EXPECT_EQ(p.course().planned_to_date(), 15);  // weeks 0-2 at 5 a week
+  EXPECT_NEAR(p.course().adherence_to_date(), 0.8, 1e-9);
+  EXPECT_GT(p.course().traction_dose_newton_seconds(), 0);
+  // Last home report on day 20: under 7 days. Adherence 80 %. No alerts.
+  for (const auto& a : p.alerts()) ADD_FAILURE() << "unexpected alert: " << a.summary();
+}
+
+TEST_F(OutcomesTest, WorseningStopsAndSilenceRaiseAlerts) {
+  Pain(episode_id_, 0, 5);
+  Pain(episode_id_, 10, 7);
+  Pain(episode_id_, 11, 8);
+  Session(22, true);
+  v1::EpisodeProgress p = Progress();
+  std::vector<v1::AlertKind> kinds;
+  for (const auto& a : p.alerts()) kinds.push_back(a.kind());
+  // Most severe first: worsening (high), patient stop (high), adherence
+  // (medium: 1 of 15), no home report since day 11 (low).
+  EXPECT_EQ(kinds, (std::vector<v1::AlertKind>{
+                       v1::ALERT_KIND_PATIENT_STOP, v1::ALERT_KIND_WORSENING,
+                       v1::ALERT_KIND_LOW_ADHERENCE, v1::ALERT_KIND_NO_HOME_REPORT}));
+  const v1::Alert& worsening = p.alerts(1);
+  EXPECT_EQ(worsening.severity(), v1::ALERT_SEVERITY_HIGH);
+  EXPECT_EQ(worsening.evidence(0).label(), "baseline");
+  EXPECT_EQ(worsening.evidence(2).value(), 8);
+  EXPECT_EQ(records::FromProto(worsening.raise_time()), Day(11));
+  EXPECT_EQ(worsening.episode_id(), episode_id_);
+
+  // A new report back near baseline clears the worsening alert at once.
+  Pain(episode_id_, 24, 5);
+  const v1::EpisodeProgress after = Progress();
+  for (const auto& a : after.alerts()) EXPECT_NE(a.kind(), v1::ALERT_KIND_WORSENING);
+}
+
+TEST_F(OutcomesTest, ClinicPatientsRankedByUrgencyWithPages) {
+  // Three more patients of the clinic: a quiet one, one with only a stale
+  // report (low) and one worsening (high).
+  const std::string quiet = MakeEpisode(clinic_id_, "quiet");
+  const std::string stale = MakeEpisode(clinic_id_, "stale");
+  const std::string worse = MakeEpisode(clinic_id_, "worse");
+  for (const std::string& e : {quiet, stale, worse, episode_id_}) Pain(e, 0, 5);
+  Pain(quiet, 24, 5);
+  Pain(worse, 23, 8);
+  Pain(worse, 24, 8);
+  Pain(episode_id_, 24, 4);  // the fixture's patient: recent report, quiet too
+  // Nobody has sessions, so everyone is under 75 % adherence (medium); the
+  // worsening patient also has a high alert; the stale one a low one too.
+  v1::ListClinicAlertsRequest req;
+  req.set_clinic_id(clinic_id_);
+  req.set_page_size(2);
+  auto first = outcomes_->ListClinicAlerts(req);
+  ASSERT_THAT(first, IsOk());
+  ASSERT_EQ(first->patients_size(), 2);
+  EXPECT_EQ(first->patients(0).episode_id(), worse);
+  EXPECT_EQ(first->patients(0).highest_severity(), v1::ALERT_SEVERITY_HIGH);
+  EXPECT_EQ(first->patients(1).episode_id(), stale);  // medium + low: 2 alerts
+  ASSERT_FALSE(first->next_page_token().empty());
+  req.set_page_token(first->next_page_token());
+  auto second = outcomes_->ListClinicAlerts(req);
+  ASSERT_THAT(second, IsOk());
+  EXPECT_EQ(second->patients_size(), 2);
+  EXPECT_TRUE(second->next_page_token().empty());
+  req.set_page_token("garbage");
+  EXPECT_THAT(outcomes_->ListClinicAlerts(req), StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST_F(OutcomesTest, UnknownEpisodeIsNotFound) {
+  v1::GetEpisodeProgressRequest req;
+  req.set_episode_id("ep_00000000000000000000000000000000");
+  EXPECT_THAT(outcomes_->GetEpisodeProgress(req), StatusIs(absl::StatusCode::kNotFound));
+  req.set_episode_id("bad");
+  EXPECT_THAT(outcomes_->GetEpisodeProgress(req), StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+}  // namespace
+}  // namespace tractus::outcomes
