@@ -56,6 +56,7 @@ class Client {
   v1::ObservationService::Stub* observations() const { return observations_.get(); }
   v1::HomeReportService::Stub* home_reports() const { return home_reports_.get(); }
   v1::SessionService::Stub* sessions() const { return sessions_.get(); }
+  const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
 
  private:
   absl::Duration deadline_;

@@ -69,9 +69,11 @@ bool TableModel::NextChunk(int samples, v1::TelemetryChunk* chunk) {
       if (measured_ < 1.0) stopped_ = true;
     }
     measured_ += (target - measured_) * (flags ? 0.6 : lag);
-    double reading = measured_ + noise_(rng_) * (2.0 + 0.01 * measured_);
-    // A rare overshoot spike when the motor catches up.
-    if (target > 0 && rng_() % 5000 == 0) reading = std::min(max_n * 1.2, target * 1.15);
+    // Load-cell noise: about 1 N plus 0.5 % of the reading.
+    double reading = measured_ + noise_(rng_) * (1.0 + 0.005 * measured_);
+    // A rare overshoot spike when the motor catches up (about one session
+    // in three at 10 Hz for 30 minutes).
+    if (target > 0 && rng_() % 50000 == 0) reading = std::min(max_n * 1.2, target * 1.15);
     s.offset_ms.push_back(static_cast<int64_t>(std::llround(t * 1000)));
     s.measured_dn.push_back(static_cast<int32_t>(std::lround(std::max(0.0, reading) * 10)));
     s.target_dn.push_back(static_cast<int32_t>(std::lround(target * 10)));

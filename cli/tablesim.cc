@@ -42,6 +42,9 @@ ABSL_FLAG(double, reboot_rate, 0.5, "share of dropped sessions whose table also 
 ABSL_FLAG(double, duplicate_rate, 0.02, "share of chunks sent twice");
 ABSL_FLAG(double, stop_rate, 0.1, "share of sessions the patient stops (aborted)");
 ABSL_FLAG(int, backlog_days, 0, "sessions happened this many days ago (offline backlog)");
+ABSL_FLAG(int, spread_days, 0,
+          "spread each table's sessions over this many past days (a course of "
+          "treatment uploaded now); 0: back to back, ending now");
 ABSL_FLAG(uint32_t, seed, 1, "random seed");
 ABSL_FLAG(bool, quiet, false, "no progress line");
 
@@ -51,7 +54,17 @@ namespace {
 struct Target {
   std::string episode_id;
   v1::TreatmentPlan plan;
-  int pain = 5;  // the patient's latest NPRS, for the console pain
+  // The patient's NPRS reports (unix seconds, value), in time order: the
+  // console pain follows the report before each session.
+  std::vector<std::pair<int64_t, int>> pain;
+  int PainAt(int64_t unix_seconds) const {
+    int value = 5;
+    for (const auto& [t, v] : pain) {
+      if (t > unix_seconds) break;
+      value = v;
+    }
+    return value;
+  }
 };
 
 absl::StatusOr<std::string> CreateClinic(const Client& client, uint32_t seed, int patients) {
@@ -111,16 +124,17 @@ absl::StatusOr<std::vector<Target>> OpenEpisodes(const Client& client,
                                                 client.episodes(), le));
     for (const auto& e : episodes.episodes()) {
       if (e.state() != v1::EPISODE_STATE_OPEN) continue;
-      Target target{e.episode_id(), e.plan()};
+      Target target{e.episode_id(), e.plan(), {}};
       v1::ListObservationsRequest lo;
       lo.set_episode_id(e.episode_id());
       lo.set_instrument(v1::INSTRUMENT_NPRS);
       lo.set_page_size(1000);
       ASSIGN_OR_RETURN(auto pain, client.Call(&v1::ObservationService::Stub::ListObservations,
                                               client.observations(), lo));
-      if (pain.observations_size() > 0) {
-        target.pain = static_cast<int>(pain.observations().rbegin()->value());
+      for (const auto& o : pain.observations()) {
+        target.pain.emplace_back(o.effective_time().seconds(), static_cast<int>(o.value()));
       }
+      std::sort(target.pain.begin(), target.pain.end());
       targets.push_back(target);
     }
   }
@@ -233,9 +247,15 @@ int Run() {
         header.set_episode_id(target.episode_id);
         *header.mutable_protocol() = ProtocolFor(target.plan, j, minutes, rng);
         const absl::Time now = absl::Now();
-        // Sessions of one table follow each other and all have ended by now.
-        const absl::Time start = now - absl::Hours(24 * absl::GetFlag(FLAGS_backlog_days)) -
-                                 absl::Minutes((sessions - j) * (minutes + 10));
+        // Sessions of one table follow each other and all have ended by now,
+        // back to back or spread over a course of --spread_days.
+        const int spread = absl::GetFlag(FLAGS_spread_days);
+        const absl::Duration before_now =
+            spread > 0 ? absl::Hours(24) * spread * (sessions - j) / sessions +
+                             absl::Minutes(37 * t)
+                       : absl::Minutes((sessions - j) * (minutes + 10));
+        const absl::Time start =
+            now - absl::Hours(24 * absl::GetFlag(FLAGS_backlog_days)) - before_now;
         header.mutable_device_start_time()->set_seconds(absl::ToUnixSeconds(start));
         header.mutable_device_send_time()->set_seconds(absl::ToUnixSeconds(now));
         TableModel model(header.protocol(), options, seed * 131 + t * 17 + j);
@@ -248,7 +268,8 @@ int Run() {
         if (model.aborted()) end.set_abort_reason("patient pressed the stop switch");
         // Typed at the console: near the patient's latest report, a little
         // lower after traction.
-        end.set_pre_session_pain(std::clamp(target.pain + static_cast<int>(rng() % 3) - 1, 0, 10));
+        const int pain_then = target.PainAt(absl::ToUnixSeconds(start));
+        end.set_pre_session_pain(std::clamp(pain_then + static_cast<int>(rng() % 3) - 1, 0, 10));
         end.set_post_session_pain(std::max(0, end.pre_session_pain() - static_cast<int>(rng() % 2)));
         absl::Status s = table.UploadSession(header, chunks, end, faults,
                                              absl::GetFlag(FLAGS_window));

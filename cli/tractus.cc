@@ -15,6 +15,7 @@
 #include "cli/client.h"
 #include "cli/demo.h"
 #include "cli/demo_data.h"
+#include "cli/progress_view.h"
 #include "cli/record_view.h"
 #include "common/status_macros.h"
 
@@ -22,6 +23,7 @@ ABSL_FLAG(std::string, server, "127.0.0.1:50051", "tractusd address, HOST:PORT")
 ABSL_FLAG(int, deadline_ms, 10000, "deadline of each call, milliseconds");
 ABSL_FLAG(uint32_t, seed, 7, "demo: random seed of the synthetic clinic");
 ABSL_FLAG(int, patients, 5, "demo: number of patients (1..8)");
+ABSL_FLAG(std::string, svg, "", "progress: also write the chart to this SVG file");
 ABSL_FLAG(bool, print_record, true, "demo: print the first patient's record after loading");
 
 namespace tractus::cli {
@@ -34,7 +36,9 @@ constexpr const char* kUsage =
     "  demo                  load a demo clinic through the API; print one record\n"
     "  clinics               list clinics\n"
     "  patients CLINIC_ID    list a clinic's patients\n"
-    "  patient PATIENT_ID    print a patient's record (episodes, weekly medians)\n";
+    "  patient PATIENT_ID    print a patient's record (episodes, weekly medians)\n"
+    "  progress EPISODE_ID   outcomes of an episode [--svg=chart.svg]\n"
+    "  alerts CLINIC_ID      a clinic's patients ranked by alert urgency\n";
 
 absl::Status Demo(const Client& client) {
   RETURN_IF_ERROR(client.WaitForServer(absl::Seconds(10)));
@@ -92,6 +96,10 @@ int Run(const std::vector<char*>& args) {
     status = Clinics(client);
   } else if (command == "patients" && args.size() == 3) {
     status = Patients(client, args[2]);
+  } else if (command == "progress" && args.size() == 3) {
+    status = PrintProgress(client, args[2], absl::GetFlag(FLAGS_svg), std::cout);
+  } else if (command == "alerts" && args.size() == 3) {
+    status = PrintClinicAlerts(client, args[2], std::cout);
   } else if (command == "patient" && args.size() == 3) {
     status = PrintPatientRecord(client, args[2], absl::Now(), std::cout);
   } else {

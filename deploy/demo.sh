@@ -52,13 +52,21 @@ clinic_id=$(sed -n 's/^clinic *\(cl_[0-9a-f]*\).*/\1/p' "$var/demo.log")
 patient_id=$(sed -n 's/^patient *\(pt_[0-9a-f]*\).*/\1/p' "$var/demo.log" | head -n 1)
 
 echo
-echo "--- two tables upload treatment sessions (tractus-tablesim) ---"
-"$bin/tractus-tablesim" --server="$listen" --clinic_id="$clinic_id" --tables=2 --sessions=4 \
-  --minutes=25 --drop_rate=0.25 --quiet
+echo "--- four tables upload the course's treatment sessions (tractus-tablesim) ---"
+"$bin/tractus-tablesim" --server="$listen" --clinic_id="$clinic_id" --tables=4 --sessions=18 \
+  --minutes=20 --spread_days=82 --drop_rate=0.2 --quiet
 
 echo
 echo "--- record read back over gRPC (tractus patient $patient_id) ---"
 "$bin/tractus" --server="$listen" patient "$patient_id"
+
+episode_id=$(sed -n 's/^patient *'"$patient_id"' *episode *\(ep_[0-9a-f]*\).*/\1/p' "$var/demo.log")
+echo
+echo "--- outcomes (tractus progress $episode_id --svg=var/progress.svg) ---"
+"$bin/tractus" --server="$listen" --svg="$var/progress.svg" progress "$episode_id"
+echo
+echo "--- the clinic's patients by alert urgency (tractus alerts $clinic_id) ---"
+"$bin/tractus" --server="$listen" alerts "$clinic_id"
 
 cat <<MSG
 

@@ -55,6 +55,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
   server->device_service_ = std::make_unique<DeviceServiceImpl>(
       server->devices_.get(), server->uploads_.get(), server->stream_slots_.get());
   server->sessions_ = std::make_unique<SessionServiceImpl>(server->uploads_.get());
+  server->outcomes_ = std::make_unique<outcomes::Outcomes>(server->records_.get(),
+                                                           server->uploads_.get(), clock);
+  server->outcome_service_ = std::make_unique<OutcomeServiceImpl>(server->outcomes_.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -74,6 +77,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
   builder.RegisterService(server->device_admin_.get());
   builder.RegisterService(server->device_service_.get());
   builder.RegisterService(server->sessions_.get());
+  builder.RegisterService(server->outcome_service_.get());
   server->grpc_server_ = builder.BuildAndStart();
   if (server->grpc_server_ == nullptr || bound_port == 0) {
     return absl::UnavailableError(

@@ -18,7 +18,9 @@
 #include "device_gateway/stream_slots.h"
 #include "device_gateway/uploads.h"
 #include "records/records.h"
+#include "outcomes/outcomes.h"
 #include "services/device_services.h"
+#include "services/outcome_services.h"
 #include "services/record_services.h"
 #include "storage/store.h"
 
@@ -73,6 +75,8 @@ class Server {
   std::unique_ptr<DeviceAdminServiceImpl> device_admin_;
   std::unique_ptr<DeviceServiceImpl> device_service_;
   std::unique_ptr<SessionServiceImpl> sessions_;
+  std::unique_ptr<outcomes::Outcomes> outcomes_;
+  std::unique_ptr<OutcomeServiceImpl> outcome_service_;
   std::unique_ptr<grpc::Server> grpc_server_;
   std::string address_;
   bool shut_down_ = false;

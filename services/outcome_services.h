@@ -1,0 +1,25 @@
+// gRPC OutcomeService over outcomes::Outcomes. Thread-safe.
+#ifndef TRACTUS_SERVICES_OUTCOME_SERVICES_H_
+#define TRACTUS_SERVICES_OUTCOME_SERVICES_H_
+
+#include "outcomes/outcomes.h"
+#include "tractus/v1/outcomes.grpc.pb.h"
+
+namespace tractus::services {
+
+class OutcomeServiceImpl final : public v1::OutcomeService::Service {
+ public:
+  explicit OutcomeServiceImpl(outcomes::Outcomes* outcomes) : outcomes_(outcomes) {}
+  grpc::Status GetEpisodeProgress(grpc::ServerContext* ctx,
+                                  const v1::GetEpisodeProgressRequest* req,
+                                  v1::GetEpisodeProgressResponse* resp) override;
+  grpc::Status ListClinicAlerts(grpc::ServerContext* ctx, const v1::ListClinicAlertsRequest* req,
+                                v1::ListClinicAlertsResponse* resp) override;
+
+ private:
+  outcomes::Outcomes* const outcomes_;
+};
+
+}  // namespace tractus::services
+
+#endif  // TRACTUS_SERVICES_OUTCOME_SERVICES_H_
