@@ -339,6 +339,7 @@ absl::StatusOr<v1::Session> Uploads::FinishSession(const v1::Session& session,
   storage::WriteBatch batch;
   storage::PutRecord(batch, Cf::kSessions, storage::SessionKey(current.session_id()), current);
   RETURN_IF_ERROR(store_->Write(batch));
+  records_->NotifyEpisodeChanged(current.episode_id(), /*closed=*/false);
   return current;
 }
 

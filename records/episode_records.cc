@@ -65,6 +65,7 @@ absl::StatusOr<v1::CreateEpisodeResponse> Records::CreateEpisode(
                                           episode.episode_id()),
             "");
   RETURN_IF_ERROR(once.Commit(batch, episode.episode_id()));
+  NotifyEpisodeChanged(episode.episode_id(), /*closed=*/false);
   *resp.mutable_episode() = std::move(episode);
   return resp;
 }
@@ -130,8 +131,21 @@ absl::StatusOr<v1::CloseEpisodeResponse> Records::CloseEpisode(
   storage::WriteBatch batch;
   storage::PutRecord(batch, Cf::kEpisodes, storage::EpisodeKey(episode.episode_id()), episode);
   RETURN_IF_ERROR(store_->Write(batch));
+  NotifyEpisodeChanged(episode.episode_id(), /*closed=*/true);
   *resp.mutable_episode() = std::move(episode);
   return resp;
+}
+
+absl::Status Records::ForEachEpisode(
+    const std::function<absl::Status(const v1::Episode&)>& fn) const {
+  absl::Status status;
+  RETURN_IF_ERROR(store_->Scan(Cf::kEpisodes, "", "",
+                               [&](absl::string_view, absl::string_view value) {
+                                 auto episode = storage::ParseRecord<v1::Episode>(value, "episode");
+                                 status = episode.ok() ? fn(*episode) : episode.status();
+                                 return status.ok();
+                               }));
+  return status;
 }
 
 }  // namespace tractus::records

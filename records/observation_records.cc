@@ -119,7 +119,10 @@ absl::StatusOr<v1::RecordObservationsResponse> Records::RecordObservations(
     batch.Put(Cf::kIndex, id_key, key);
     *result->mutable_observation() = std::move(built);
   }
-  RETURN_IF_ERROR(store_->Write(batch));
+  if (batch.count() > 0) {
+    RETURN_IF_ERROR(store_->Write(batch));
+    NotifyEpisodeChanged(episode.episode_id(), /*closed=*/false);
+  }
   return resp;
 }
 

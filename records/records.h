@@ -15,11 +15,13 @@
 #ifndef TRACTUS_RECORDS_RECORDS_H_
 #define TRACTUS_RECORDS_RECORDS_H_
 
+#include <functional>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "analytics/scoring.h"
 #include "common/clock.h"
+#include "records/episode_listener.h"
 #include "records/striped_lock.h"
 #include "storage/store.h"
 #include "tractus/v1/clinic.pb.h"
@@ -65,6 +67,19 @@ class Records {
   absl::StatusOr<v1::SubmitHomeReportResponse> SubmitHomeReport(
       const v1::SubmitHomeReportRequest& req);
 
+  // Calls `fn` for every episode in id order until it returns an error
+  // (which is returned). For cohort statistics: one pass, nothing retained.
+  absl::Status ForEachEpisode(
+      const std::function<absl::Status(const v1::Episode&)>& fn) const;
+
+  // `listener` (may be null) hears of every durable change to an episode's
+  // data. Set once, before serving; it must outlive this object.
+  void SetListener(EpisodeListener* listener) { listener_ = listener; }
+  // Tells the listener; for other writers of episode data (sessions).
+  void NotifyEpisodeChanged(const std::string& episode_id, bool closed) const {
+    if (listener_ != nullptr) listener_->OnEpisodeChanged(episode_id, closed);
+  }
+
  private:
   // Loaders: NOT_FOUND naming the id, DATA_LOSS if the record is damaged.
   absl::StatusOr<v1::Clinic> LoadClinic(const std::string& clinic_id) const;
@@ -76,6 +91,7 @@ class Records {
   storage::Store* const store_;
   const Clock* const clock_;
   const analytics::TScoreTable* const tscore_table_;
+  EpisodeListener* listener_ = nullptr;
   StripedLock locks_;
 };
 

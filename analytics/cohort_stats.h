@@ -1,0 +1,58 @@
+// Statistics for cohorts of episodes. Pure functions. Every cohort figure
+// is suppressed (reported as absent) for cells of fewer than
+// kMinCellPatients patients, so that no small group can be singled out.
+#ifndef TRACTUS_ANALYTICS_COHORT_STATS_H_
+#define TRACTUS_ANALYTICS_COHORT_STATS_H_
+
+#include <optional>
+#include <vector>
+
+namespace tractus::analytics {
+
+inline constexpr int kMinCellPatients = 11;
+
+struct Interval {
+  double estimate;
+  double low;   // 95 %
+  double high;  // 95 %
+};
+
+// Proportion successes / n with the Wilson score interval.
+// REQUIRES: 0 <= successes <= n, n > 0.
+Interval WilsonInterval(int successes, int n);
+
+// Mean with a normal-approximation 95 % interval (1.96 standard errors).
+// REQUIRES: values.size() >= 2.
+Interval MeanInterval(const std::vector<double>& values);
+
+// Median with a distribution-free 95 % interval from the order statistics
+// at ranks n/2 -+ 1.96 sqrt(n)/2. REQUIRES: !values.empty().
+Interval MedianInterval(std::vector<double> values);
+
+// One subject's time to an event, or to censoring.
+struct TimeToEvent {
+  int time;     // e.g. the week of first sustained response, or of the last data
+  bool event;   // false: censored (dropped out or never responded)
+};
+
+struct KaplanMeierStep {
+  int time;
+  int at_risk;
+  int events;
+  int censored;
+  double survival;        // P(no event by the end of `time`)
+  double cumulative;      // 1 - survival: P(event by `time`)
+};
+
+// The Kaplan–Meier estimate, one step per distinct time with an event or a
+// censoring, in time order. Censorings at a time count as at risk for that
+// time's events (the usual convention).
+std::vector<KaplanMeierStep> KaplanMeier(std::vector<TimeToEvent> subjects);
+
+// Spearman's rank correlation (average ranks for ties).
+// nullopt when fewer than 3 pairs or a variable is constant.
+std::optional<double> Spearman(const std::vector<double>& x, const std::vector<double>& y);
+
+}  // namespace tractus::analytics
+
+#endif  // TRACTUS_ANALYTICS_COHORT_STATS_H_
