@@ -73,8 +73,8 @@ void LowAdherence(const AlertInputs& in, std::vector<Alert>& out) {
     return;
   }
   const int week = WeekOfDay(in.today_day);
-  Alert alert{AlertKind::kLowAdherence, Severity::kMedium,
-              "adherence:" + std::to_string(week),
+  // One key while adherence stays low: it is one condition, not one per week.
+  Alert alert{AlertKind::kLowAdherence, Severity::kMedium, "low-adherence",
               Fmt("%.0f%% of planned sessions attended so far (under 75%%)",
                   *in.adherence.to_date * 100),
               {{"adherence", *in.adherence.to_date, in.today_day, in.now_unix},
@@ -106,8 +106,9 @@ void NoHomeReport(const AlertInputs& in, std::vector<Alert>& out) {
   if (!in.episode_open || in.today_day < 0) return;
   const int64_t last = in.last_home_report_unix.value_or(in.episode_start_unix);
   if (in.now_unix - last < kNoReportDays * kDay) return;
-  out.push_back({AlertKind::kNoHomeReport, Severity::kLow,
-                 "no-report:" + std::to_string(last),
+  // One key while the silence lasts; a later silence (after reports
+  // resumed and the alert cleared) is announced again.
+  out.push_back({AlertKind::kNoHomeReport, Severity::kLow, "no-home-report",
                  Fmt("no home report for %.0f days", (in.now_unix - last) / kDay),
                  {{"days_without_report", static_cast<double>((in.now_unix - last) / kDay),
                    in.today_day, last}},

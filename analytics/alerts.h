@@ -39,7 +39,9 @@ struct Evidence {
 struct Alert {
   AlertKind kind;
   Severity severity;
-  std::string key;      // stable identity, e.g. "worsening:1764201600"
+  // Stable while the condition lasts (it names the condition, not its
+  // changing evidence), e.g. "worsening:<first report>", "low-adherence".
+  std::string key;
   std::string summary;  // one line for the clinician
   std::vector<Evidence> evidence;
   int64_t raised_unix_seconds = 0;  // when the data made it true

@@ -76,7 +76,7 @@ TEST(AlertsTest, LowAdherence) {
   EXPECT_DOUBLE_EQ(*in.adherence.to_date, 0.7);  // 7 of 10 in weeks 0-1
   auto alerts = EvaluateAlerts(in);
   ASSERT_EQ(Kinds(alerts), std::vector<AlertKind>{AlertKind::kLowAdherence});
-  EXPECT_EQ(alerts[0].key, "adherence:2");
+  EXPECT_EQ(alerts[0].key, "low-adherence");
 }
 
 TEST(AlertsTest, SessionSafetyAndStaleness) {

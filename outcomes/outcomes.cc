@@ -57,6 +57,15 @@ bool Before(const Cursor& a, const Cursor& b) {
 
 }  // namespace
 
+Outcomes::Outcomes(storage::Store* store, records::Records* records,
+                   device_gateway::Uploads* uploads, const Clock* clock)
+    : records_(records),
+      uploads_(uploads),
+      clock_(clock),
+      hub_(store, [this](const std::string& episode_id) { return EvaluateAlerts(episode_id); }) {}
+
+Outcomes::~Outcomes() { Stop(); }
+
 absl::StatusOr<Outcomes::EpisodeData> Outcomes::LoadEpisode(const std::string& episode_id) const {
   EpisodeData data;
   v1::GetEpisodeRequest get;
@@ -95,7 +104,18 @@ absl::StatusOr<v1::GetEpisodeProgressResponse> Outcomes::GetEpisodeProgress(
   RETURN_IF_ERROR(v.ToStatus());
   ASSIGN_OR_RETURN(EpisodeData data, LoadEpisode(req.episode_id()));
   v1::GetEpisodeProgressResponse resp;
-  *resp.mutable_progress() = ComputeProgress(data, clock_->Now());
+  v1::EpisodeProgress& progress = *resp.mutable_progress();
+  progress = ComputeProgress(data, clock_->Now());
+  for (const v1::MeasureProgress& m : progress.measures()) {
+    if (m.instrument() != v1::INSTRUMENT_NPRS || !m.has_baseline() ||
+        data.episode.conditions().empty()) {
+      continue;
+    }
+    ASSIGN_OR_RETURN(Reference ref,
+                     ReferenceFor(static_cast<v1::Condition>(data.episode.conditions(0)),
+                                  analytics::BaselineBand(m.baseline())));
+    CompareWithSimilar(ref.expected, ref.similar, progress);
+  }
   return resp;
 }
 

@@ -6,33 +6,63 @@
 //
 // Alerts are evaluated from the data and the current time whenever they are
 // read, so a new report or session shows at once and nothing waits on a
-// timer.
+// timer. As an EpisodeListener it also recomputes an episode's alerts when
+// its data changes and streams the new ones (AlertHub).
+//
+// Similar-patient references (completed episodes of a condition and
+// baseline band) are cached and recomputed after an episode closes.
 //
 // Thread-safe.
 #ifndef TRACTUS_OUTCOMES_OUTCOMES_H_
 #define TRACTUS_OUTCOMES_OUTCOMES_H_
 
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
+#include "analytics/cohort.h"
 #include "device_gateway/uploads.h"
+#include "outcomes/alert_hub.h"
+#include "records/episode_listener.h"
 #include "records/records.h"
 #include "tractus/v1/outcomes.pb.h"
 
 namespace tractus::outcomes {
 
-class Outcomes {
+class Outcomes final : public records::EpisodeListener {
  public:
-  // Every pointer must outlive this object.
-  Outcomes(records::Records* records, device_gateway::Uploads* uploads, const Clock* clock)
-      : records_(records), uploads_(uploads), clock_(clock) {}
+  // Every pointer must outlive this object. `store` keeps the alert state.
+  Outcomes(storage::Store* store, records::Records* records, device_gateway::Uploads* uploads,
+           const Clock* clock);
+  ~Outcomes() override;
 
   absl::StatusOr<v1::GetEpisodeProgressResponse> GetEpisodeProgress(
       const v1::GetEpisodeProgressRequest& req);
   absl::StatusOr<v1::ListClinicAlertsResponse> ListClinicAlerts(
       const v1::ListClinicAlertsRequest& req);
+  absl::StatusOr<v1::GetCohortOutcomesResponse> GetCohortOutcomes(
+      const v1::GetCohortOutcomesRequest& req);
+
+  // Sends each new alert of the clinic to `emit` until `emit` returns false,
+  // `cancelled()` turns true, or the hub closes (OK). RESOURCE_EXHAUSTED if
+  // the stream fell too far behind or too many streams are open.
+  absl::Status StreamClinicAlerts(const v1::StreamClinicAlertsRequest& req,
+                                  const std::function<bool()>& cancelled,
+                                  const std::function<bool(const v1::Alert&)>& emit);
+
+  // records::EpisodeListener.
+  void OnEpisodeChanged(const std::string& episode_id, bool closed) override;
+
+  // Ends alert streams (at shutdown, before the gRPC server stops), then
+  // finishes queued alert work.
+  void Stop();
+  // Blocks until queued alert work is done (tests).
+  void WaitForAlerts() { hub_.WaitIdle(); }
 
   // Everything the views are computed from, for one episode.
   struct EpisodeData {
@@ -44,13 +74,34 @@ class Outcomes {
   absl::StatusOr<EpisodeData> LoadEpisode(const std::string& episode_id) const;
 
  private:
+  struct Reference {
+    uint64_t generation = 0;
+    int similar = 0;
+    std::vector<analytics::ExpectedWeek> expected;
+  };
+  absl::StatusOr<Reference> ReferenceFor(v1::Condition condition, std::string_view band);
+  absl::StatusOr<AlertHub::Evaluation> EvaluateAlerts(const std::string& episode_id);
+
   records::Records* const records_;
   device_gateway::Uploads* const uploads_;
   const Clock* const clock_;
+  // Bumped when an episode closes: cached references are then stale.
+  std::atomic<uint64_t> generation_{1};
+  absl::Mutex reference_mu_;
+  std::map<std::pair<int, std::string>, Reference> references_ ABSL_GUARDED_BY(reference_mu_);
+  AlertHub hub_;
 };
 
-// The views of one episode at `now` (pure; exposed for tests).
+// The views of one episode at `now` (pure; exposed for tests). Leaves
+// similar_patients unset.
 v1::EpisodeProgress ComputeProgress(const Outcomes::EpisodeData& data, absl::Time now);
+
+// What a cohort needs of one episode (pure).
+analytics::EpisodeSummary SummarizeForCohort(const Outcomes::EpisodeData& data);
+
+// Fills `progress.similar_patients` from a reference trajectory (pure).
+void CompareWithSimilar(const std::vector<analytics::ExpectedWeek>& expected, int similar,
+                        v1::EpisodeProgress& progress);
 
 }  // namespace tractus::outcomes
 

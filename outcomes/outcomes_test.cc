@@ -1,5 +1,8 @@
 #include "outcomes/outcomes.h"
 
+#include <atomic>
+#include <thread>
+
 #include "common/status_matchers.h"
 #include "device_gateway/gateway_test_util.h"
 
@@ -16,7 +19,8 @@ class OutcomesTest : public device_gateway::GatewayTest {
  protected:
   void SetUp() override {
     GatewayTest::SetUp();
-    outcomes_ = std::make_unique<Outcomes>(records_.get(), uploads_.get(), &clock_);
+    outcomes_ = std::make_unique<Outcomes>(store_.get(), records_.get(), uploads_.get(), &clock_);
+    records_->SetListener(outcomes_.get());
   }
 
   absl::Time Day(int day, int hour_local = 19) {
@@ -63,6 +67,8 @@ class OutcomesTest : public device_gateway::GatewayTest {
     EXPECT_THAT(resp, IsOk());
     return resp->progress();
   }
+
+  void TearDown() override { records_->SetListener(nullptr); }
 
   std::unique_ptr<Outcomes> outcomes_;
 };
@@ -151,6 +157,117 @@ TEST_F(OutcomesTest, ClinicPatientsRankedByUrgencyWithPages) {
   EXPECT_TRUE(second->next_page_token().empty());
   req.set_page_token("garbage");
   EXPECT_THAT(outcomes_->ListClinicAlerts(req), StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST_F(OutcomesTest, NewAlertsAreStreamedAsDataArrives) {
+  std::vector<v1::Alert> received;
+  absl::Mutex mu;
+  std::atomic<bool> stop{false};
+  std::thread stream([&] {
+    v1::StreamClinicAlertsRequest req;
+    req.set_clinic_id(clinic_id_);
+    absl::Status s = outcomes_->StreamClinicAlerts(
+        req, [&] { return stop.load(); },
+        [&](const v1::Alert& a) {
+          absl::MutexLock lock(&mu);
+          received.push_back(a);
+          return true;
+        });
+    EXPECT_TRUE(s.ok()) << s;
+  });
+  // Subscribing happens on the stream thread: wait until it is registered by
+  // raising nothing, then raise a worsening alert with two reports.
+  absl::SleepFor(absl::Milliseconds(100));
+  for (int day : {0, 23}) Pain(episode_id_, day, day == 0 ? 4 : 7);
+  outcomes_->WaitForAlerts();
+  Pain(episode_id_, 24, 8);  // the second consecutive high report
+  outcomes_->WaitForAlerts();
+  Pain(episode_id_, 24, 8);  // a replay: no new data, no new alert
+  outcomes_->WaitForAlerts();
+  absl::SleepFor(absl::Milliseconds(300));
+  stop = true;
+  stream.join();
+  absl::MutexLock lock(&mu);
+  std::vector<v1::AlertKind> kinds;
+  for (const auto& a : received) kinds.push_back(a.kind());
+  // The first report raised "low adherence" (no sessions) once; the second
+  // high report raised worsening once. Nothing is announced twice.
+  EXPECT_EQ(std::count(kinds.begin(), kinds.end(), v1::ALERT_KIND_WORSENING), 1);
+  EXPECT_EQ(std::count(kinds.begin(), kinds.end(), v1::ALERT_KIND_LOW_ADHERENCE), 1);
+  for (const auto& a : received) EXPECT_EQ(a.episode_id(), episode_id_);
+}
+
+TEST_F(OutcomesTest, AlertStateSurvivesARestartWithoutRepeats) {
+  Pain(episode_id_, 0, 4);
+  outcomes_->WaitForAlerts();
+  // A new Outcomes (as after a restart) knows what was already announced.
+  records_->SetListener(nullptr);
+  outcomes_ = std::make_unique<Outcomes>(store_.get(), records_.get(), uploads_.get(), &clock_);
+  records_->SetListener(outcomes_.get());
+  int received = 0;
+  std::atomic<bool> stop{false};
+  std::thread stream([&] {
+    v1::StreamClinicAlertsRequest req;
+    req.set_clinic_id(clinic_id_);
+    (void)outcomes_->StreamClinicAlerts(req, [&] { return stop.load(); },
+                                        [&](const v1::Alert&) { return ++received, true; });
+  });
+  absl::SleepFor(absl::Milliseconds(100));
+  Pain(episode_id_, 5, 4);  // new data, same alerts in force
+  outcomes_->WaitForAlerts();
+  absl::SleepFor(absl::Milliseconds(300));
+  stop = true;
+  stream.join();
+  EXPECT_EQ(received, 0);
+}
+
+TEST_F(OutcomesTest, CohortOutcomesSuppressSmallCellsAndCountEpisodes) {
+  // Twelve more herniated-disc patients with a course of pain reports.
+  for (int i = 0; i < 12; ++i) {
+    const std::string e = MakeEpisode(clinic_id_, "c" + std::to_string(i));
+    for (int day = 0; day <= 21; day += 3) Pain(e, day, std::max(1, 7 - day / 3 - i % 3));
+  }
+  v1::GetCohortOutcomesRequest req;
+  req.set_condition(v1::CONDITION_HERNIATED_DISC);
+  auto resp = outcomes_->GetCohortOutcomes(req);
+  ASSERT_THAT(resp, IsOk());
+  const v1::CohortOutcomes& c = resp->outcomes();
+  EXPECT_EQ(c.episodes(), 13);  // and the fixture's episode, without data
+  EXPECT_EQ(c.analysed(), 12);
+  ASSERT_TRUE(c.has_responder_rate());
+  EXPECT_GT(c.responder_rate().estimate(), 0.5);
+  EXPECT_FALSE(c.weeks(0).suppressed());
+  EXPECT_EQ(c.weeks(0).patients(), 12);
+  EXPECT_TRUE(c.weeks(5).suppressed());  // no data after day 21
+  EXPECT_GT(c.suppressed_cells(), 0);
+  req.set_condition(v1::CONDITION_SPINAL_STENOSIS);
+  EXPECT_EQ(outcomes_->GetCohortOutcomes(req)->outcomes().episodes(), 0);
+  req.set_condition(v1::CONDITION_UNSPECIFIED);
+  EXPECT_THAT(outcomes_->GetCohortOutcomes(req), StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST_F(OutcomesTest, SimilarPatientsNeedElevenCompletedEpisodes) {
+  Pain(episode_id_, 0, 6);
+  Pain(episode_id_, 9, 4);
+  auto similar = [&] { return Progress().similar_patients(); };
+  EXPECT_EQ(similar().baseline_band(), "moderate");
+  EXPECT_FALSE(similar().sufficient());
+  EXPECT_EQ(similar().similar_episodes(), 0);
+  // Eleven completed moderate herniated-disc courses that fell 3 points.
+  for (int i = 0; i < 11; ++i) {
+    const std::string e = MakeEpisode(clinic_id_, "done" + std::to_string(i));
+    for (int day = 0; day <= 14; day += 1) Pain(e, day, day < 7 ? 6 : 3);
+    v1::CloseEpisodeRequest close;
+    close.set_episode_id(e);
+    close.set_reason(v1::CLOSE_REASON_COMPLETED);
+    ASSERT_THAT(records_->CloseEpisode(close), IsOk());
+  }
+  v1::SimilarPatients s = similar();
+  EXPECT_EQ(s.similar_episodes(), 11);
+  ASSERT_TRUE(s.sufficient());
+  // Week 1: similar patients changed by -3; this patient by 4 - 6 = -2.
+  EXPECT_EQ(s.residual_week(), 1);
+  EXPECT_NEAR(s.residual(), 1.0, 1e-9);
 }
 
 TEST_F(OutcomesTest, UnknownEpisodeIsNotFound) {

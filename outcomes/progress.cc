@@ -78,6 +78,64 @@ v1::Alert ToProtoAlert(const analytics::Alert& a, const v1::Episode& episode) {
 
 }  // namespace
 
+// The episode's NPRS values by day, sorted by day.
+std::vector<analytics::DayValue> PainSeries(const Outcomes::EpisodeData& data) {
+  std::vector<analytics::DayValue> pain;
+  for (const v1::Observation& o : data.observations) {
+    if (o.instrument() != v1::INSTRUMENT_NPRS) continue;
+    pain.push_back({DayOf(FromProto(o.effective_time()), data.episode, data.zone), o.value()});
+  }
+  std::stable_sort(pain.begin(), pain.end(),
+                   [](const auto& a, const auto& b) { return a.day < b.day; });
+  return pain;
+}
+
+analytics::EpisodeSummary SummarizeForCohort(const Outcomes::EpisodeData& data) {
+  const analytics::MeasureInfo& nprs =
+      *analytics::FindMeasure(static_cast<int>(analytics::Measure::kNprs));
+  double dose = 0;
+  for (const v1::Session& s : data.sessions) {
+    if (s.finalized()) dose += s.summary().traction_dose_newton_seconds();
+  }
+  const v1::Episode& e = data.episode;
+  const bool dropped = e.state() == v1::EPISODE_STATE_CLOSED &&
+                       e.close_reason() != v1::CLOSE_REASON_COMPLETED;
+  return analytics::SummarizeEpisode(analytics::ComputeMeasureProgress(nprs, PainSeries(data)),
+                                     dropped, dose);
+}
+
+void CompareWithSimilar(const std::vector<analytics::ExpectedWeek>& expected, int similar,
+                        v1::EpisodeProgress& progress) {
+  const v1::MeasureProgress* pain = nullptr;
+  for (const auto& m : progress.measures()) {
+    if (m.instrument() == v1::INSTRUMENT_NPRS) pain = &m;
+  }
+  if (pain == nullptr || !pain->has_baseline() || progress.episode().conditions().empty()) return;
+  v1::SimilarPatients* out = progress.mutable_similar_patients();
+  out->set_condition(static_cast<v1::Condition>(progress.episode().conditions(0)));
+  out->set_baseline_band(std::string(analytics::BaselineBand(pain->baseline())));
+  out->set_similar_episodes(similar);
+  out->set_sufficient(similar >= analytics::kMinCellPatients && !expected.empty());
+  if (!out->sufficient()) return;
+  for (const analytics::ExpectedWeek& w : expected) {
+    v1::ExpectedChange* e = out->add_expected();
+    e->set_week(w.week);
+    e->set_patients(w.patients);
+    e->set_mean_change(w.mean_change);
+  }
+  // The residual at the latest week that has both a weekly median and an
+  // expectation.
+  for (auto w = pain->weeks().rbegin(); w != pain->weeks().rend(); ++w) {
+    if (!w->has_median()) continue;
+    for (const analytics::ExpectedWeek& e : expected) {
+      if (e.week != w->week()) continue;
+      out->set_residual((w->median() - pain->baseline()) - e.mean_change);
+      out->set_residual_week(w->week());
+      return;
+    }
+  }
+}
+
 v1::EpisodeProgress ComputeProgress(const Outcomes::EpisodeData& data, absl::Time now) {
   const v1::Episode& episode = data.episode;
   v1::EpisodeProgress out;

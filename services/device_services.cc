@@ -14,15 +14,6 @@ namespace {
 constexpr char kUploadMethod[] = "tractus.v1.DeviceService/UploadSession";
 constexpr char kReadTelemetryMethod[] = "tractus.v1.SessionService/ReadTelemetry";
 
-// Runs a streaming handler body and logs its outcome like RunUnary does.
-template <typename Fn>
-grpc::Status RunStreaming(const char* method, Fn&& body) {
-  const auto started = std::chrono::steady_clock::now();
-  grpc::Status result = ToGrpcStatus(std::forward<Fn>(body)(), method);
-  LogCall(method, result.error_code(), std::chrono::steady_clock::now() - started);
-  return result;
-}
-
 }  // namespace
 
 grpc::Status DeviceAdminServiceImpl::CreateEnrollmentToken(

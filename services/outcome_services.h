@@ -15,6 +15,12 @@ class OutcomeServiceImpl final : public v1::OutcomeService::Service {
                                   v1::GetEpisodeProgressResponse* resp) override;
   grpc::Status ListClinicAlerts(grpc::ServerContext* ctx, const v1::ListClinicAlertsRequest* req,
                                 v1::ListClinicAlertsResponse* resp) override;
+  grpc::Status StreamClinicAlerts(grpc::ServerContext* ctx,
+                                  const v1::StreamClinicAlertsRequest* req,
+                                  grpc::ServerWriter<v1::StreamClinicAlertsResponse>* writer)
+      override;
+  grpc::Status GetCohortOutcomes(grpc::ServerContext* ctx, const v1::GetCohortOutcomesRequest* req,
+                                 v1::GetCohortOutcomesResponse* resp) override;
 
  private:
   outcomes::Outcomes* const outcomes_;

@@ -55,8 +55,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
   server->device_service_ = std::make_unique<DeviceServiceImpl>(
       server->devices_.get(), server->uploads_.get(), server->stream_slots_.get());
   server->sessions_ = std::make_unique<SessionServiceImpl>(server->uploads_.get());
-  server->outcomes_ = std::make_unique<outcomes::Outcomes>(server->records_.get(),
-                                                           server->uploads_.get(), clock);
+  server->outcomes_ = std::make_unique<outcomes::Outcomes>(
+      server->store_.get(), server->records_.get(), server->uploads_.get(), clock);
+  server->records_->SetListener(server->outcomes_.get());
   server->outcome_service_ = std::make_unique<OutcomeServiceImpl>(server->outcomes_.get());
 
   grpc::EnableDefaultHealthCheckService(true);
@@ -96,9 +97,13 @@ absl::Status Server::Shutdown(absl::Duration grace) {
     if (auto* health = grpc_server_->GetHealthCheckService()) {
       health->SetServingStatus(false);
     }
+    // Long-lived alert streams end first so they do not hold the grace
+    // period; then in-flight calls finish.
+    if (outcomes_) outcomes_->Stop();
     grpc_server_->Shutdown(std::chrono::system_clock::now() +
                            absl::ToChronoMilliseconds(grace));
   }
+  if (outcomes_) outcomes_->Stop();
   absl::Status closed = store_ ? store_->Close() : absl::OkStatus();
   if (!closed.ok()) spdlog::error("closing the store: {}", closed.ToString());
   return closed;

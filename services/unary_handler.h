@@ -39,6 +39,16 @@ grpc::Status RunUnary(grpc::ServerContext* context, const char* method,
   return result;
 }
 
+// Runs a streaming handler's body (returning absl::Status), maps its status
+// and logs the outcome, as RunUnary does for unary calls.
+template <typename Fn>
+grpc::Status RunStreaming(const char* method, Fn&& body) {
+  const auto started = std::chrono::steady_clock::now();
+  grpc::Status result = ToGrpcStatus(std::forward<Fn>(body)(), method);
+  LogCall(method, result.error_code(), std::chrono::steady_clock::now() - started);
+  return result;
+}
+
 }  // namespace tractus::services
 
 #endif  // TRACTUS_SERVICES_UNARY_HANDLER_H_

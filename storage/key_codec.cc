@@ -289,6 +289,10 @@ absl::StatusOr<ChunkValue> DecodeChunkValue(absl::string_view value) {
   return v;
 }
 
+std::string AlertStateKey(absl::string_view episode_id) {
+  return KeyWriter().U8(kTagAlertState).Str(episode_id).Release();
+}
+
 std::string SchemaVersionKey() { return KeyWriter().U8(0).Str("schema_version").Release(); }
 
 }  // namespace tractus::storage

@@ -176,6 +176,10 @@ std::string EncodeChunkValue(int64_t first_offset_ms, int64_t last_offset_ms,
 // REQUIRES: `value` outlives the result (chunk_bytes points into it).
 absl::StatusOr<ChunkValue> DecodeChunkValue(absl::string_view value);
 
+// index CF 'A' (episode_id) -> AlertState: the alert keys last in force.
+inline constexpr uint8_t kTagAlertState = 'A';
+std::string AlertStateKey(absl::string_view episode_id);
+
 // default CF: the schema version record.
 std::string SchemaVersionKey();
 

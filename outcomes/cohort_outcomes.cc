@@ -1,0 +1,120 @@
+// Outcomes: cohort statistics and similar-patient references. One pass over
+// the episodes, one small summary kept per matching episode.
+#include "absl/strings/str_cat.h"
+#include "common/errors.h"
+#include "common/ids.h"
+#include "common/status_macros.h"
+#include "outcomes/outcomes.h"
+#include "records/civil_date.h"
+#include "records/validation.h"
+
+namespace tractus::outcomes {
+namespace {
+
+bool HasCondition(const v1::Episode& e, int condition) {
+  for (int c : e.conditions()) {
+    if (c == condition) return true;
+  }
+  return false;
+}
+
+v1::Estimate ToEstimate(const analytics::Interval& i) {
+  v1::Estimate e;
+  e.set_estimate(i.estimate);
+  e.set_low(i.low);
+  e.set_high(i.high);
+  return e;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::GetCohortOutcomesResponse> Outcomes::GetCohortOutcomes(
+    const v1::GetCohortOutcomesRequest& req) {
+  Violations v;
+  if (req.condition() == v1::CONDITION_UNSPECIFIED || !v1::Condition_IsValid(req.condition())) {
+    v.Add("condition", "required: one of the conditions in scope");
+  }
+  if (req.has_start_from() && !records::IsValidDate(req.start_from())) {
+    v.Add("start_from", "is not a calendar date");
+  }
+  if (req.has_start_to() && !records::IsValidDate(req.start_to())) {
+    v.Add("start_to", "is not a calendar date");
+  }
+  for (int i = 0; i < req.clinic_ids_size(); ++i) {
+    records::CheckOpaqueId(absl::StrCat("clinic_ids[", i, "]"), req.clinic_ids(i),
+                           kClinicIdPrefix, v);
+  }
+  RETURN_IF_ERROR(v.ToStatus());
+  const std::set<std::string> clinics(req.clinic_ids().begin(), req.clinic_ids().end());
+  const int64_t from = req.has_start_from() ? records::DaysSinceEpoch(req.start_from()) : INT64_MIN;
+  const int64_t to = req.has_start_to() ? records::DaysSinceEpoch(req.start_to()) : INT64_MAX;
+
+  std::vector<analytics::EpisodeSummary> summaries;
+  RETURN_IF_ERROR(records_->ForEachEpisode([&](const v1::Episode& e) -> absl::Status {
+    const int64_t start = records::DaysSinceEpoch(e.start_date());
+    if (!HasCondition(e, req.condition()) || start < from || start > to ||
+        (!clinics.empty() && clinics.count(e.clinic_id()) == 0)) {
+      return absl::OkStatus();
+    }
+    ASSIGN_OR_RETURN(EpisodeData data, LoadEpisode(e.episode_id()));
+    summaries.push_back(SummarizeForCohort(data));
+    return absl::OkStatus();
+  }));
+
+  const analytics::CohortResult r = analytics::ComputeCohort(summaries);
+  v1::GetCohortOutcomesResponse resp;
+  v1::CohortOutcomes& out = *resp.mutable_outcomes();
+  out.set_episodes(r.episodes);
+  out.set_analysed(r.analysed);
+  out.set_suppressed_cells(r.suppressed_cells);
+  if (r.responder_rate) *out.mutable_responder_rate() = ToEstimate(*r.responder_rate);
+  for (const analytics::CohortWeekStats& w : r.weeks) {
+    v1::CohortWeek* week = out.add_weeks();
+    week->set_week(w.week);
+    week->set_patients(w.patients);
+    week->set_suppressed(w.suppressed);
+    if (w.mean) *week->mutable_mean() = ToEstimate(*w.mean);
+    if (w.median) *week->mutable_median() = ToEstimate(*w.median);
+  }
+  for (const analytics::KaplanMeierStep& step : r.time_to_response) {
+    v1::TimeToResponseStep* s = out.add_time_to_response();
+    s->set_week(step.time);
+    s->set_at_risk(step.at_risk);
+    s->set_responded(step.events);
+    s->set_censored(step.censored);
+    s->set_cumulative_response(step.cumulative);
+  }
+  if (r.dose_response) out.set_dose_response_spearman(*r.dose_response);
+  out.set_dose_response_patients(r.dose_response_patients);
+  return resp;
+}
+
+absl::StatusOr<Outcomes::Reference> Outcomes::ReferenceFor(v1::Condition condition,
+                                                           std::string_view band) {
+  const uint64_t generation = generation_.load();
+  const auto key = std::make_pair(static_cast<int>(condition), std::string(band));
+  {
+    absl::MutexLock lock(&reference_mu_);
+    auto it = references_.find(key);
+    if (it != references_.end() && it->second.generation == generation) return it->second;
+  }
+  // Completed episodes whose primary condition and baseline band match.
+  std::vector<analytics::EpisodeSummary> similar;
+  RETURN_IF_ERROR(records_->ForEachEpisode([&](const v1::Episode& e) -> absl::Status {
+    if (e.state() != v1::EPISODE_STATE_CLOSED || e.close_reason() != v1::CLOSE_REASON_COMPLETED ||
+        e.conditions().empty() || e.conditions(0) != condition) {
+      return absl::OkStatus();
+    }
+    ASSIGN_OR_RETURN(EpisodeData data, LoadEpisode(e.episode_id()));
+    analytics::EpisodeSummary s = SummarizeForCohort(data);
+    if (s.baseline && analytics::BaselineBand(*s.baseline) == band) similar.push_back(s);
+    return absl::OkStatus();
+  }));
+  Reference ref{generation, static_cast<int>(similar.size()),
+                analytics::ExpectedTrajectory(similar)};
+  absl::MutexLock lock(&reference_mu_);
+  references_[key] = ref;
+  return ref;
+}
+
+}  // namespace tractus::outcomes
