@@ -1,0 +1,148 @@
+// OutcomeService end to end over real gRPC on loopback: progress, ranked
+// alerts, the alert stream, cohort outcomes.
+#include <thread>
+
+#include "absl/synchronization/mutex.h"
+#include "gmock/gmock.h"
+#include "records/time_proto.h"
+#include "tests/gateway_client.h"
+#include "tests/server_fixture.h"
+#include "tractus/v1/outcomes.grpc.pb.h"
+
+namespace tractus::testing {
+namespace {
+
+class OutcomesE2eTest : public ServerFixture {
+ protected:
+  void SetUp() override {
+    ServerFixture::SetUp();
+    gw_ = std::make_unique<GatewayClient>(server_->address());
+    episode_id_ = gw_->MakeEpisode("o", &clinic_id_);
+    stub_ = v1::OutcomeService::NewStub(
+        grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials()));
+  }
+
+  // Pain reported from home at 19:00 Chicago time on episode day `day`
+  // (the fixture's episodes start 2026-11-02; "now" is day 25).
+  void Pain(const std::string& episode_id, int day, int value) {
+    absl::TimeZone chicago;
+    absl::LoadTimeZone("America/Chicago", &chicago);
+    v1::SubmitHomeReportRequest r;
+    r.set_episode_id(episode_id);
+    r.set_report_id("pain-" + std::to_string(day));
+    *r.mutable_effective_time() = records::ToProto(
+        absl::FromCivil(absl::CivilSecond(2026, 11, 2 + day, 19, 0, 0), chicago));
+    r.set_pain_nprs(value);
+    auto resp = gw_->records().Call(&v1::HomeReportService::Stub::SubmitHomeReport,
+                                    gw_->records().home_reports(), r);
+    ASSERT_TRUE(resp.ok()) << resp.status();
+  }
+
+  std::unique_ptr<GatewayClient> gw_;
+  std::unique_ptr<v1::OutcomeService::Stub> stub_;
+  std::string clinic_id_;
+  std::string episode_id_;
+};
+
+TEST_F(OutcomesE2eTest, ProgressOverGrpc) {
+  for (int day = 0; day <= 24; day += 2) Pain(episode_id_, day, std::max(2, 7 - day / 4));
+  v1::GetEpisodeProgressRequest req;
+  req.set_episode_id(episode_id_);
+  auto resp = gw_->records().Call(&v1::OutcomeService::Stub::GetEpisodeProgress, stub_.get(), req);
+  ASSERT_TRUE(resp.ok()) << resp.status();
+  const v1::EpisodeProgress& p = resp->progress();
+  EXPECT_EQ(p.today_day(), 25);
+  ASSERT_EQ(p.measures_size(), 1);
+  EXPECT_EQ(p.measures(0).baseline(), 7);
+  EXPECT_EQ(p.measures(0).latest(), 2);
+  EXPECT_TRUE(p.measures(0).responder());
+  EXPECT_LT(p.measures(0).trend().theil_sen_per_week(), 0);
+  ASSERT_EQ(p.measures(0).weeks_size(), 13);
+  EXPECT_EQ(p.course().sessions_planned(), 20);
+  ASSERT_TRUE(p.has_similar_patients());
+  EXPECT_FALSE(p.similar_patients().sufficient());  // no completed episodes yet
+  // The only alert: no sessions at all (adherence).
+  ASSERT_EQ(p.alerts_size(), 1);
+  EXPECT_EQ(p.alerts(0).kind(), v1::ALERT_KIND_LOW_ADHERENCE);
+
+  req.set_episode_id("ep_00000000000000000000000000000000");
+  EXPECT_EQ(gw_->records().Call(&v1::OutcomeService::Stub::GetEpisodeProgress, stub_.get(), req)
+                .status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(OutcomesE2eTest, AlertStreamPushesNewAlertsAndRankingFollows) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  v1::StreamClinicAlertsRequest req;
+  req.set_clinic_id(clinic_id_);
+  auto reader = stub_->StreamClinicAlerts(&ctx, req);
+  absl::Mutex mu;
+  std::vector<v1::Alert> received;
+  std::thread read([&] {
+    v1::StreamClinicAlertsResponse resp;
+    while (reader->Read(&resp)) {
+      absl::MutexLock lock(&mu);
+      received.push_back(resp.alert());
+    }
+  });
+  absl::SleepFor(absl::Milliseconds(200));  // the stream subscribes
+  Pain(episode_id_, 0, 4);
+  Pain(episode_id_, 22, 7);
+  Pain(episode_id_, 23, 8);  // worsening: two consecutive reports >= baseline + 2
+  {
+    absl::MutexLock lock(&mu);
+    auto has_worsening = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu) {
+      for (const auto& a : received) {
+        if (a.kind() == v1::ALERT_KIND_WORSENING) return true;
+      }
+      return false;
+    };
+    mu.AwaitWithTimeout(absl::Condition(&has_worsening), absl::Seconds(10));
+    EXPECT_TRUE(has_worsening());
+  }
+  ctx.TryCancel();
+  read.join();
+  reader->Finish();
+
+  v1::ListClinicAlertsRequest list;
+  list.set_clinic_id(clinic_id_);
+  auto ranked = gw_->records().Call(&v1::OutcomeService::Stub::ListClinicAlerts, stub_.get(), list);
+  ASSERT_TRUE(ranked.ok()) << ranked.status();
+  ASSERT_EQ(ranked->patients_size(), 1);
+  EXPECT_EQ(ranked->patients(0).highest_severity(), v1::ALERT_SEVERITY_HIGH);
+
+  v1::StreamClinicAlertsRequest bad;
+  bad.set_clinic_id("cl_00000000000000000000000000000000");
+  grpc::ClientContext ctx2;
+  ctx2.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  auto missing = stub_->StreamClinicAlerts(&ctx2, bad);
+  v1::StreamClinicAlertsResponse nothing;
+  EXPECT_FALSE(missing->Read(&nothing));
+  EXPECT_EQ(missing->Finish().error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(OutcomesE2eTest, CohortOverGrpcSuppressesSmallCohorts) {
+  for (int i = 0; i < 5; ++i) {
+    std::string unused;
+    const std::string e = gw_->MakeEpisode("k" + std::to_string(i), &unused);
+    for (int day = 0; day <= 14; day += 2) Pain(e, day, 6 - day / 4);
+  }
+  v1::GetCohortOutcomesRequest req;
+  req.set_condition(v1::CONDITION_SCIATICA);
+  auto resp = gw_->records().Call(&v1::OutcomeService::Stub::GetCohortOutcomes, stub_.get(), req);
+  ASSERT_TRUE(resp.ok()) << resp.status();
+  const v1::CohortOutcomes& c = resp->outcomes();
+  EXPECT_EQ(c.episodes(), 6);
+  EXPECT_EQ(c.analysed(), 5);
+  EXPECT_FALSE(c.has_responder_rate());  // 5 < 11: suppressed
+  for (const auto& w : c.weeks()) EXPECT_TRUE(w.suppressed());
+  EXPECT_FALSE(c.has_dose_response_spearman());
+  req.mutable_start_from()->set_month(13);
+  EXPECT_EQ(gw_->records().Call(&v1::OutcomeService::Stub::GetCohortOutcomes, stub_.get(), req)
+                .status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace tractus::testing
