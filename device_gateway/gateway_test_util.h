@@ -14,6 +14,7 @@
 #include "device_gateway/uploads.h"
 #include "gtest/gtest.h"
 #include "records/records.h"
+#include "records/test_requests.h"
 #include "records/time_proto.h"
 #include "storage/test_dir.h"
 
@@ -36,40 +37,19 @@ class GatewayTest : public ::testing::Test {
     episode_id_ = MakeEpisode(clinic_id_, "a");
   }
 
-  std::string MakeClinic(const std::string& request_id) {
-    v1::CreateClinicRequest req;
-    req.set_request_id(request_id);
-    req.mutable_clinic()->set_display_name("Clinic " + request_id);
-    req.mutable_clinic()->set_time_zone("America/Chicago");
-    return records_->CreateClinic(req)->clinic().clinic_id();
+  std::string MakeClinic(const std::string& tag) {
+    return records_->CreateClinic(records::testing::ClinicRequest(tag))->clinic().clinic_id();
   }
 
   std::string MakeEpisode(const std::string& clinic_id, const std::string& tag) {
-    v1::CreatePatientRequest p;
-    p.set_request_id("patient-" + tag);
-    p.mutable_patient()->set_clinic_id(clinic_id);
-    auto* id = p.mutable_patient()->mutable_identity();
-    id->set_given_name("Pat");
-    id->set_family_name("Ient");
-    id->mutable_birth_date()->set_year(1960);
-    id->mutable_birth_date()->set_month(1);
-    id->mutable_birth_date()->set_day(1);
-    id->set_sex(v1::SEX_MALE);
-    id->set_zip_code("60614");
-    id->set_mrn("M-" + tag);
-    std::string patient_id = records_->CreatePatient(p)->patient().patient_id();
-    v1::CreateEpisodeRequest e;
-    e.set_request_id("episode-" + tag);
-    e.mutable_episode()->set_patient_id(patient_id);
-    e.mutable_episode()->add_conditions(v1::CONDITION_HERNIATED_DISC);
-    e.mutable_episode()->mutable_start_date()->set_year(2026);
-    e.mutable_episode()->mutable_start_date()->set_month(11);
-    e.mutable_episode()->mutable_start_date()->set_day(2);
-    e.mutable_episode()->mutable_plan()->set_sessions_planned(20);
-    e.mutable_episode()->mutable_plan()->set_sessions_per_week(5);
-    e.mutable_episode()->mutable_plan()->set_target_max_force_newtons(400);
-    e.mutable_episode()->mutable_plan()->set_session_minutes(30);
-    return records_->CreateEpisode(e)->episode().episode_id();
+    std::string patient_id = records_->CreatePatient(records::testing::PatientRequest(clinic_id, tag))
+                                 ->patient()
+                                 .patient_id();
+    return records_
+        ->CreateEpisode(records::testing::EpisodeRequest(patient_id, tag,
+                                                         v1::CONDITION_HERNIATED_DISC))
+        ->episode()
+        .episode_id();
   }
 
   v1::Device EnrollDevice(const std::string& clinic_id, std::string* credential = nullptr) {

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "device_gateway/telemetry.h"
 #include "gtest/gtest.h"
+#include "records/test_requests.h"
 #include "records/time_proto.h"
 
 namespace tractus::testing {
@@ -15,39 +16,17 @@ GatewayClient::GatewayClient(const std::string& address)
       records_(address, absl::Seconds(20)) {}
 
 std::string GatewayClient::MakeEpisode(const std::string& tag, std::string* clinic_id) {
-  v1::CreateClinicRequest c;
-  c.set_request_id("clinic-" + tag);
-  c.mutable_clinic()->set_display_name("Clinic " + tag);
-  c.mutable_clinic()->set_time_zone("America/Chicago");
-  auto clinic = records_.Call(&v1::ClinicService::Stub::CreateClinic, records_.clinics(), c);
+  auto clinic = records_.Call(&v1::ClinicService::Stub::CreateClinic, records_.clinics(),
+                              records::testing::ClinicRequest(tag));
   EXPECT_TRUE(clinic.ok()) << clinic.status();
   *clinic_id = clinic->clinic().clinic_id();
-  v1::CreatePatientRequest p;
-  p.set_request_id("patient-" + tag);
-  p.mutable_patient()->set_clinic_id(*clinic_id);
-  auto* id = p.mutable_patient()->mutable_identity();
-  id->set_given_name("Table");
-  id->set_family_name("Patient");
-  id->mutable_birth_date()->set_year(1961);
-  id->mutable_birth_date()->set_month(6);
-  id->mutable_birth_date()->set_day(6);
-  id->set_sex(v1::SEX_FEMALE);
-  id->set_zip_code("60614");
-  id->set_mrn("T-" + tag);
-  auto patient = records_.Call(&v1::PatientService::Stub::CreatePatient, records_.patients(), p);
+  auto patient = records_.Call(&v1::PatientService::Stub::CreatePatient, records_.patients(),
+                               records::testing::PatientRequest(*clinic_id, tag));
   EXPECT_TRUE(patient.ok()) << patient.status();
-  v1::CreateEpisodeRequest e;
-  e.set_request_id("episode-" + tag);
-  e.mutable_episode()->set_patient_id(patient->patient().patient_id());
-  e.mutable_episode()->add_conditions(v1::CONDITION_SCIATICA);
-  e.mutable_episode()->mutable_start_date()->set_year(2026);
-  e.mutable_episode()->mutable_start_date()->set_month(11);
-  e.mutable_episode()->mutable_start_date()->set_day(2);
-  e.mutable_episode()->mutable_plan()->set_sessions_planned(20);
-  e.mutable_episode()->mutable_plan()->set_sessions_per_week(5);
-  e.mutable_episode()->mutable_plan()->set_target_max_force_newtons(400);
-  e.mutable_episode()->mutable_plan()->set_session_minutes(30);
-  auto episode = records_.Call(&v1::EpisodeService::Stub::CreateEpisode, records_.episodes(), e);
+  auto episode = records_.Call(
+      &v1::EpisodeService::Stub::CreateEpisode, records_.episodes(),
+      records::testing::EpisodeRequest(patient->patient().patient_id(), tag,
+                                       v1::CONDITION_SCIATICA));
   EXPECT_TRUE(episode.ok()) << episode.status();
   return episode->episode().episode_id();
 }
