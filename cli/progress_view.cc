@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/civil_time.h"
 #include "analytics/instruments.h"
 #include "cli/progress_chart.h"
 #include "common/status_macros.h"
@@ -97,15 +98,18 @@ absl::Status PrintProgress(const Client& client, const std::string& episode_id,
     sessions.set_page_size(1000);
     ASSIGN_OR_RETURN(auto listed, client.Call(&v1::SessionService::Stub::ListSessions,
                                               client.sessions(), sessions));
-    const int64_t day0 = p.episode().start_date().year() > 0
-                             ? absl::ToUnixSeconds(absl::FromCivil(
-                                   absl::CivilDay(p.episode().start_date().year(),
-                                                  p.episode().start_date().month(),
-                                                  p.episode().start_date().day()),
-                                   absl::UTCTimeZone()))
-                             : 0;
+    // Session days in the clinic's time zone, as the server counts them.
+    v1::GetClinicRequest get_clinic;
+    get_clinic.set_clinic_id(p.episode().clinic_id());
+    ASSIGN_OR_RETURN(auto clinic, client.Call(&v1::ClinicService::Stub::GetClinic,
+                                              client.clinics(), get_clinic));
+    absl::TimeZone zone;
+    if (!absl::LoadTimeZone(clinic.clinic().time_zone(), &zone)) zone = absl::UTCTimeZone();
+    const absl::CivilDay day0(p.episode().start_date().year(), p.episode().start_date().month(),
+                              p.episode().start_date().day());
     for (const v1::Session& s : listed.sessions()) {
-      session_days.push_back(static_cast<int>((s.start_time().seconds() - day0) / 86400));
+      const absl::Time start = absl::FromUnixSeconds(s.start_time().seconds());
+      session_days.push_back(static_cast<int>(absl::ToCivilDay(start, zone) - day0));
     }
     std::ofstream file(svg_path);
     file << RenderProgressSvg(p, session_days);
