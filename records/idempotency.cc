@@ -28,7 +28,6 @@ CreateOnce::CreateOnce(storage::Store& store, StripedLock& locks, storage::Reque
                        const google::protobuf::MessageLite& input,
                        std::string_view extra_lock_key)
     : store_(store),
-      kind_(kind),
       request_id_(request_id),
       request_key_(storage::RequestKey(kind, request_id)),
       fingerprint_(Fingerprint(input)),

@@ -47,7 +47,6 @@ class CreateOnce {
 
  private:
   storage::Store& store_;
-  const storage::RequestKind kind_;
   const std::string request_id_;
   const std::string request_key_;
   const uint64_t fingerprint_;
