@@ -12,7 +12,16 @@
 namespace tractus::cli {
 namespace {
 
-constexpr int kMaxAttempts = 30;
+constexpr int kMaxAttempts = 40;
+
+absl::Duration Backoff(int attempt) {
+  return std::min(absl::Milliseconds(100) * (1 << std::min(attempt, 4)), absl::Seconds(1));
+}
+
+bool Retryable(const absl::Status& s) {
+  return absl::IsUnavailable(s) || absl::IsCancelled(s) || absl::IsResourceExhausted(s) ||
+         absl::IsDeadlineExceeded(s) || absl::IsAborted(s) || absl::IsUnknown(s);
+}
 
 // The server's retry hint, if it gave one.
 absl::Duration RetryDelay(const grpc::Status& status) {
@@ -31,11 +40,26 @@ absl::Duration RetryDelay(const grpc::Status& status) {
 
 }  // namespace
 
+void Ledger::Chunk(const std::string& session_id, uint32_t seq, int samples) {
+  absl::MutexLock lock(&mu_);
+  out_ << "chunk " << session_id << " " << seq << " " << samples << "\n";
+  out_.flush();
+}
+
+void Ledger::Final(const v1::SessionHeader& header, uint32_t chunks, const v1::SessionEnd& end) {
+  absl::MutexLock lock(&mu_);
+  out_ << "final " << header.session_id() << " " << header.episode_id() << " " << chunks << " "
+       << (end.has_pre_session_pain() ? end.pre_session_pain() : -1) << " "
+       << (end.has_post_session_pain() ? end.post_session_pain() : -1) << "\n";
+  out_.flush();
+}
+
 TableClient::TableClient(std::shared_ptr<grpc::Channel> channel, std::string credential,
-                         UploadCounters* counters, uint32_t seed)
+                         UploadCounters* counters, uint32_t seed, Ledger* ledger)
     : stub_(v1::DeviceService::NewStub(channel)),
       credential_(std::move(credential)),
       counters_(counters),
+      ledger_(ledger),
       rng_(seed) {}
 
 void TableClient::Authorize(grpc::ClientContext* ctx) const {
@@ -51,6 +75,7 @@ void TableClient::Confirm(const std::vector<v1::TelemetryChunk>& chunks, uint32_
   counters_->chunks_acked++;
   counters_->samples_acked += chunks[seq].offset_ms_size();
   counters_->bytes_acked += static_cast<int64_t>(chunks[seq].ByteSizeLong());
+  if (ledger_ != nullptr) ledger_->Chunk(session_id_, seq, chunks[seq].offset_ms_size());
 }
 
 absl::StatusOr<v1::GetUploadStateResponse> TableClient::State(const std::string& session_id) {
@@ -67,11 +92,18 @@ absl::StatusOr<v1::GetUploadStateResponse> TableClient::State(const std::string&
 
 absl::Status TableClient::UploadSession(const v1::SessionHeader& header,
                                         const std::vector<v1::TelemetryChunk>& chunks,
-                                        const v1::SessionEnd& end, const UploadFaults& faults,
+                                        const v1::SessionEnd& end, const UploadOptions& faults,
                                         int window) {
   std::uniform_real_distribution<double> coin(0, 1);
   std::vector<bool> acked(chunks.size(), false);
   counted_.assign(chunks.size(), false);
+  session_id_ = header.session_id();
+  const auto finished = [&] {
+    if (ledger_ != nullptr) {
+      ledger_->Final(header, static_cast<uint32_t>(chunks.size()), end);
+    }
+    return absl::OkStatus();
+  };
   const bool drop = coin(rng_) < faults.drop_rate;
   const bool reboot = drop && coin(rng_) < faults.reboot_rate;
   int drop_after = drop && chunks.size() > 1
@@ -79,24 +111,31 @@ absl::Status TableClient::UploadSession(const v1::SessionHeader& header,
                        : -1;
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     if (attempt > 0) {
-      // After a drop or a reboot: ask the server what it holds.
+      // After a drop, a reboot or a server restart: ask the server what it
+      // holds (it may be coming back: back off and retry).
       counters_->resumes++;
       if (reboot) std::fill(acked.begin(), acked.end(), false);
       auto state = State(header.session_id());
-      if (!state.ok()) return state.status();
-      if (state->finalized()) return absl::OkStatus();
+      if (!state.ok()) {
+        if (!Retryable(state.status())) return state.status();
+        absl::SleepFor(Backoff(attempt));
+        continue;
+      }
       for (uint32_t seq = 0; seq < state->next_seq(); ++seq) Confirm(chunks, seq, &acked);
       for (uint32_t seq : state->stored_above()) Confirm(chunks, seq, &acked);
+      if (state->finalized()) {
+        // Finalized by an end whose acknowledgement was lost.
+        (end.outcome() == v1::SESSION_OUTCOME_ABORTED ? counters_->sessions_aborted
+                                                      : counters_->sessions_completed)++;
+        return finished();
+      }
     }
-    bool finished = false;
-    absl::Status s = Attempt(header, chunks, end, faults, window, drop_after, &acked, &finished);
+    bool done = false;
+    absl::Status s = Attempt(header, chunks, end, faults, window, drop_after, &acked, &done);
     drop_after = -1;  // the fault happens once
-    if (finished) return absl::OkStatus();
-    if (!s.ok() && !absl::IsUnavailable(s) && !absl::IsCancelled(s) &&
-        !absl::IsResourceExhausted(s) && !absl::IsDeadlineExceeded(s) &&
-        !absl::IsAborted(s)) {
-      return s;  // not worth retrying
-    }
+    if (done) return finished();
+    if (!s.ok() && !Retryable(s)) return s;  // not worth retrying
+    if (attempt > 0) absl::SleepFor(Backoff(attempt));
   }
   return absl::UnavailableError(
       absl::StrCat("session ", header.session_id(), ": gave up after ", kMaxAttempts, " attempts"));
@@ -104,7 +143,7 @@ absl::Status TableClient::UploadSession(const v1::SessionHeader& header,
 
 absl::Status TableClient::Attempt(const v1::SessionHeader& header,
                                   const std::vector<v1::TelemetryChunk>& chunks,
-                                  const v1::SessionEnd& end, const UploadFaults& faults,
+                                  const v1::SessionEnd& end, const UploadOptions& faults,
                                   int window, int drop_after, std::vector<bool>* acked,
                                   bool* finished) {
   grpc::ClientContext ctx;
@@ -178,6 +217,7 @@ absl::Status TableClient::Attempt(const v1::SessionHeader& header,
       v1::UploadSessionRequest chunk_req;
       *chunk_req.mutable_chunk() = chunks[seq];
       if (!stream->Write(chunk_req)) broken = true;
+      if (faults.pace > absl::ZeroDuration()) absl::SleepFor(faults.pace);
       if (drop_after >= 0 && ++writes >= drop_after) {
         ctx.TryCancel();  // the connection drops
         broken = true;

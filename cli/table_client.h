@@ -8,6 +8,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
+#include <fstream>
 #include <memory>
 #include <random>
 #include <string>
@@ -15,6 +16,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "tractus/v1/session.grpc.pb.h"
 
 namespace tractus::cli {
@@ -32,24 +35,48 @@ struct UploadCounters {
   std::atomic<int64_t> retries_after_limit{0};
 };
 
-// Faults a table injects into its own uploads.
-struct UploadFaults {
+// Records what the server acknowledged, one line each, so a verifier can
+// later check it is all stored exactly once:
+//   chunk SESSION SEQ SAMPLES
+//   final SESSION EPISODE CHUNKS PRE_PAIN POST_PAIN   (-1: no pain typed)
+// Thread-safe.
+class Ledger {
+ public:
+  explicit Ledger(const std::string& path) : out_(path, std::ios::app) {}
+  bool ok() const { return out_.good(); }
+  void Chunk(const std::string& session_id, uint32_t seq, int samples);
+  void Final(const v1::SessionHeader& header, uint32_t chunks, const v1::SessionEnd& end);
+
+ private:
+  absl::Mutex mu_;
+  std::ofstream out_ ABSL_GUARDED_BY(mu_);
+};
+
+// How a table uploads: the faults it injects into its own uploads, and its
+// pace.
+struct UploadOptions {
   double drop_rate = 0;       // per session: cut the stream mid-way once
   double reboot_rate = 0;     // of dropped sessions: the table also reboots and
                               // forgets what was acknowledged
   double duplicate_rate = 0;  // per chunk: send it twice
+  // Wait this long after sending each chunk (a table uploading while it
+  // treats); zero: as fast as acknowledgements allow.
+  absl::Duration pace = absl::ZeroDuration();
 };
 
 class TableClient {
  public:
+  // `ledger` may be null.
   TableClient(std::shared_ptr<grpc::Channel> channel, std::string credential,
-              UploadCounters* counters, uint32_t seed);
+              UploadCounters* counters, uint32_t seed, Ledger* ledger = nullptr);
 
   // Uploads `chunks` under `header`, then `end`. Returns once the server
-  // acknowledged the end (or the session was already finalized).
+  // acknowledged the end (or the session was already finalized). Survives
+  // the server going away and coming back: retries with backoff and
+  // resumes from GetUploadState.
   absl::Status UploadSession(const v1::SessionHeader& header,
                              const std::vector<v1::TelemetryChunk>& chunks,
-                             const v1::SessionEnd& end, const UploadFaults& faults,
+                             const v1::SessionEnd& end, const UploadOptions& faults,
                              int window);
 
  private:
@@ -57,7 +84,7 @@ class TableClient {
   // chunk writes. Sets *finished when the end was acknowledged.
   absl::Status Attempt(const v1::SessionHeader& header,
                        const std::vector<v1::TelemetryChunk>& chunks,
-                       const v1::SessionEnd& end, const UploadFaults& faults, int window,
+                       const v1::SessionEnd& end, const UploadOptions& faults, int window,
                        int drop_after, std::vector<bool>* acked, bool* finished);
   absl::StatusOr<v1::GetUploadStateResponse> State(const std::string& session_id);
   // Marks `seq` durable; counts it once per session in the counters.
@@ -68,7 +95,9 @@ class TableClient {
   std::unique_ptr<v1::DeviceService::Stub> stub_;
   std::string credential_;
   UploadCounters* counters_;
+  Ledger* ledger_;
   std::mt19937 rng_;
+  std::string session_id_;  // the session being uploaded (for the ledger)
   std::vector<bool> counted_;  // chunks of the current session already counted
 };
 

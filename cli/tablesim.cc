@@ -25,6 +25,7 @@
 #include "cli/client.h"
 #include "cli/table_client.h"
 #include "cli/table_model.h"
+#include "cli/verify_ledger.h"
 #include "common/status_macros.h"
 #include "tractus/v1/device.grpc.pb.h"
 
@@ -46,6 +47,10 @@ ABSL_FLAG(int, spread_days, 0,
           "spread each table's sessions over this many past days (a course of "
           "treatment uploaded now); 0: back to back, ending now");
 ABSL_FLAG(uint32_t, seed, 1, "random seed");
+ABSL_FLAG(int, pace_ms, 0, "wait this long after each chunk (uploading while treating)");
+ABSL_FLAG(std::string, ledger, "", "append each acknowledged chunk and finalized session here");
+ABSL_FLAG(std::string, verify_ledger, "",
+          "instead of uploading: check that everything in this ledger is stored exactly once");
 ABSL_FLAG(bool, quiet, false, "no progress line");
 
 namespace tractus::cli {
@@ -142,7 +147,7 @@ absl::StatusOr<std::vector<Target>> OpenEpisodes(const Client& client,
   return targets;
 }
 
-absl::StatusOr<std::string> EnrollTable(const Client& client,
+absl::StatusOr<std::string> EnrollOnce(const Client& client,
                                         const std::shared_ptr<grpc::Channel>& channel,
                                         const std::string& clinic_id, const std::string& serial) {
   auto admin = v1::DeviceAdminService::NewStub(channel);
@@ -159,6 +164,19 @@ absl::StatusOr<std::string> EnrollTable(const Client& client,
   e.set_firmware_version("2.7.0");
   ASSIGN_OR_RETURN(auto enrolled, client.Call(&v1::DeviceService::Stub::Enroll, device.get(), e));
   return enrolled.credential();
+}
+
+// Enrolls, retrying while the server is unreachable (it may be restarting).
+absl::StatusOr<std::string> EnrollTable(const Client& client,
+                                        const std::shared_ptr<grpc::Channel>& channel,
+                                        const std::string& clinic_id, const std::string& serial) {
+  absl::StatusOr<std::string> credential;
+  for (int attempt = 0; attempt < 30; ++attempt) {
+    credential = EnrollOnce(client, channel, clinic_id, serial);
+    if (credential.ok() || !absl::IsUnavailable(credential.status())) break;
+    absl::SleepFor(absl::Milliseconds(300));
+  }
+  return credential;
 }
 
 v1::TractionProtocol ProtocolFor(const v1::TreatmentPlan& plan, int session_index, int minutes,
@@ -185,6 +203,9 @@ v1::TractionProtocol ProtocolFor(const v1::TreatmentPlan& plan, int session_inde
 int Run() {
   const std::string server = absl::GetFlag(FLAGS_server);
   Client client(server, absl::Seconds(30));
+  if (!absl::GetFlag(FLAGS_verify_ledger).empty()) {
+    return VerifyLedger(client, absl::GetFlag(FLAGS_verify_ledger));
+  }
   if (auto s = client.WaitForServer(absl::Seconds(10)); !s.ok()) {
     std::cerr << "tractus-tablesim: " << s.message() << " at " << server << "\n";
     return 1;
@@ -208,8 +229,17 @@ int Run() {
   const int tables = absl::GetFlag(FLAGS_tables);
   const int sessions = absl::GetFlag(FLAGS_sessions);
   const int minutes = absl::GetFlag(FLAGS_minutes);
-  UploadFaults faults{absl::GetFlag(FLAGS_drop_rate), absl::GetFlag(FLAGS_reboot_rate),
-                      absl::GetFlag(FLAGS_duplicate_rate)};
+  UploadOptions faults{absl::GetFlag(FLAGS_drop_rate), absl::GetFlag(FLAGS_reboot_rate),
+                       absl::GetFlag(FLAGS_duplicate_rate),
+                       absl::Milliseconds(absl::GetFlag(FLAGS_pace_ms))};
+  std::unique_ptr<Ledger> ledger;
+  if (!absl::GetFlag(FLAGS_ledger).empty()) {
+    ledger = std::make_unique<Ledger>(absl::GetFlag(FLAGS_ledger));
+    if (!ledger->ok()) {
+      std::cerr << "tractus-tablesim: cannot write " << absl::GetFlag(FLAGS_ledger) << "\n";
+      return 1;
+    }
+  }
   UploadCounters counters;
   absl::Mutex mu;
   std::vector<std::string> failures;
@@ -231,7 +261,7 @@ int Run() {
         return;
       }
       std::mt19937 rng(seed * 7919 + t);
-      TableClient table(channel, *credential, &counters, seed * 31 + t);
+      TableClient table(channel, *credential, &counters, seed * 31 + t, ledger.get());
       const std::string device_id = credential->substr(5, 35);
       for (int j = 0; j < sessions; ++j) {
         const Target& target = (*targets)[(t * sessions + j) % targets->size()];
