@@ -8,9 +8,46 @@ namespace {
 
 constexpr double kZ95 = 1.959963984540054;
 
+// One point per day (the day's median), at most kMaxTrendPoints of them.
+std::vector<DayValue> Reduce(const std::vector<DayValue>& input) {
+  std::vector<DayValue> sorted = input;
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const DayValue& a, const DayValue& b) { return a.day < b.day; });
+  std::vector<DayValue> daily;
+  for (size_t i = 0; i < sorted.size();) {
+    size_t j = i;
+    std::vector<double> values;
+    while (j < sorted.size() && sorted[j].day == sorted[i].day) values.push_back(sorted[j++].value);
+    daily.push_back({sorted[i].day, values.size() == 1 ? values[0] : Median(values)});
+    i = j;
+  }
+  if (daily.size() <= kMaxTrendPoints) return daily;
+  // Bin the days into kMaxTrendPoints equal spans; each bin's median value
+  // at its median day.
+  const int first = daily.front().day;
+  const double span = static_cast<double>(daily.back().day - first + 1) / kMaxTrendPoints;
+  std::vector<std::vector<DayValue>> bins(kMaxTrendPoints);
+  for (const DayValue& dv : daily) {
+    size_t b = static_cast<size_t>((dv.day - first) / span);
+    bins[std::min(b, kMaxTrendPoints - 1)].push_back(dv);
+  }
+  std::vector<DayValue> out;
+  for (const auto& bin : bins) {
+    if (bin.empty()) continue;
+    std::vector<double> days, values;
+    for (const DayValue& dv : bin) {
+      days.push_back(dv.day);
+      values.push_back(dv.value);
+    }
+    out.push_back({static_cast<int>(std::lround(Median(days))), Median(values)});
+  }
+  return out;
+}
+
 }  // namespace
 
-std::optional<Trend> FitTrend(const std::vector<DayValue>& series) {
+std::optional<Trend> FitTrend(const std::vector<DayValue>& input) {
+  const std::vector<DayValue> series = Reduce(input);
   const size_t n = series.size();
   if (n < 3) return std::nullopt;
   std::vector<double> slopes;

@@ -23,6 +23,13 @@ struct Trend {
   double intercept = 0;
 };
 
+// Most points a trend is fitted on. Theil–Sen looks at every pair, so the
+// work grows with the square of the points: several values on one day are
+// first reduced to that day's median, and a longer series is binned into
+// this many equal spans of days (median each). Memory and time stay bounded
+// whatever a client submits.
+inline constexpr size_t kMaxTrendPoints = 400;
+
 // Needs at least 3 points on at least 2 distinct days; nullopt otherwise.
 std::optional<Trend> FitTrend(const std::vector<DayValue>& series);
 

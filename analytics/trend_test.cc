@@ -57,5 +57,27 @@ TEST(TrendTest, OneWildReportCannotBendIt) {
   EXPECT_GT(t->ols_per_week - t->theil_sen_per_week, 0.05);  // OLS pulled up
 }
 
+// Many values on one day count as that day's median: a flood of reports
+// can neither bend the trend nor make it expensive.
+TEST(TrendTest, ManyValuesPerDayAreReducedToTheDaysMedian) {
+  std::vector<DayValue> s;
+  for (int day = 0; day <= 84; ++day) {
+    for (int k = 0; k < 1000; ++k) s.push_back({day, 8.0 - day / 14.0 + (k % 3) - 1});
+  }
+  auto t = FitTrend(s);  // 85,000 values: must not allocate billions of pairs
+  ASSERT_TRUE(t.has_value());
+  EXPECT_EQ(t->points, 85);
+  EXPECT_NEAR(t->theil_sen_per_week, -0.5, 1e-9);
+}
+
+TEST(TrendTest, LongSeriesAreBinned) {
+  std::vector<DayValue> s;
+  for (int day = 0; day < 5000; ++day) s.push_back({day, 100.0 - 0.07 * day});
+  auto t = FitTrend(s);
+  ASSERT_TRUE(t.has_value());
+  EXPECT_LE(t->points, static_cast<int>(kMaxTrendPoints));
+  EXPECT_NEAR(t->theil_sen_per_week, -0.49, 1e-6);
+}
+
 }  // namespace
 }  // namespace tractus::analytics

@@ -7,6 +7,7 @@
 #ifndef TRACTUS_STORAGE_STORE_H_
 #define TRACTUS_STORAGE_STORE_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -96,6 +97,9 @@ class Store {
   absl::StatusOr<std::string> Get(Cf cf, absl::string_view key) const;
 
   // Applies `batch` atomically, durable per StoreOptions::sync_writes.
+  // After a failed write (e.g. the disk filled up) RocksDB refuses writes
+  // until resumed: the next Write tries to resume first, so writing works
+  // again once space is freed.
   absl::Status Write(const WriteBatch& batch);
 
   // Calls `fn(key, value)` for each key in [lower, upper) in key order until
@@ -112,8 +116,12 @@ class Store {
   // Bytes of live SST and blob files of `cf` on disk.
   absl::StatusOr<uint64_t> LiveBytes(Cf cf) const;
 
-  // Flushes memtables and closes the database. Idempotent; also done by the
-  // destructor (which cannot report errors).
+  // Paths of the live SST files of `cf` (for verification and fault tests).
+  std::vector<std::string> LiveSstFiles(Cf cf) const;
+
+  // Flushes memtables (so a restart replays no WAL) and closes the
+  // database. Idempotent; also done by the destructor (which cannot report
+  // errors).
   absl::Status Close();
 
   const std::string& path() const { return path_; }
@@ -128,6 +136,9 @@ class Store {
   std::shared_ptr<rocksdb::Cache> cache_;
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  // Set after a write failed with an I/O error: RocksDB is read-only until
+  // Resume() succeeds.
+  std::atomic<bool> needs_resume_{false};
 };
 
 }  // namespace tractus::storage

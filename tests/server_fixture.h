@@ -28,7 +28,7 @@ class ServerFixture : public ::testing::Test {
   void Start() {
     services::ServerConfig config;
     config.listen = "127.0.0.1:0";
-    config.data_dir = dir_.path() + "/data";
+    config.data_dir = data_dir_.empty() ? dir_.path() + "/data" : data_dir_;
     config.sync_wal = false;  // durability across restarts is tested in-process
     config.max_receive_message_bytes = max_receive_message_bytes_;
     auto server = services::Server::Start(config, &clock_);
@@ -51,6 +51,8 @@ class ServerFixture : public ::testing::Test {
   }
 
   int max_receive_message_bytes_ = 1 << 20;
+  // Where the server keeps its data; default: dir_/data.
+  std::string data_dir_;
   TestDir dir_;
   FakeClock clock_{FixedNow()};
   std::unique_ptr<services::Server> server_;
