@@ -18,6 +18,7 @@
 #include "cli/progress_view.h"
 #include "cli/record_view.h"
 #include "common/status_macros.h"
+#include "tractus/v1/admin.grpc.pb.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:50051", "tractusd address, HOST:PORT");
 ABSL_FLAG(int, deadline_ms, 10000, "deadline of each call, milliseconds");
@@ -38,7 +39,8 @@ constexpr const char* kUsage =
     "  patients CLINIC_ID    list a clinic's patients\n"
     "  patient PATIENT_ID    print a patient's record (episodes, weekly medians)\n"
     "  progress EPISODE_ID   outcomes of an episode [--svg=chart.svg]\n"
-    "  alerts CLINIC_ID      a clinic's patients ranked by alert urgency\n";
+    "  alerts CLINIC_ID      a clinic's patients ranked by alert urgency\n"
+    "  admin verify          check every checksum and stored record (exit 1 on damage)\n";
 
 absl::Status Demo(const Client& client) {
   RETURN_IF_ERROR(client.WaitForServer(absl::Seconds(10)));
@@ -52,6 +54,23 @@ absl::Status Demo(const Client& client) {
   if (!absl::GetFlag(FLAGS_print_record)) return absl::OkStatus();
   std::cout << "\n--- record read back over gRPC ---\n";
   return PrintPatientRecord(client, loaded.patient_ids.front(), absl::Now(), std::cout);
+}
+
+// Prints the database check; returns whether it is healthy.
+absl::StatusOr<bool> VerifyDatabase(const Client& client, std::ostream& out) {
+  auto stub = v1::AdminService::NewStub(client.channel());
+  ASSIGN_OR_RETURN(auto report, client.Call(&v1::AdminService::Stub::VerifyDatabase, stub.get(),
+                                            v1::VerifyDatabaseRequest()));
+  out << "checksums: " << (report.checksum_error().empty() ? "ok" : report.checksum_error())
+      << "\n";
+  for (const auto& cf : report.column_families()) {
+    out << "  " << cf.name() << ": " << cf.records() << " records";
+    if (cf.damaged() > 0) out << ", " << cf.damaged() << " DAMAGED";
+    if (cf.unreadable()) out << ", UNREADABLE";
+    out << "\n";
+  }
+  out << (report.healthy() ? "database healthy\n" : "database DAMAGED\n");
+  return report.healthy();
 }
 
 absl::Status Clinics(const Client& client) {
@@ -100,6 +119,10 @@ int Run(const std::vector<char*>& args) {
     status = PrintProgress(client, args[2], absl::GetFlag(FLAGS_svg), std::cout);
   } else if (command == "alerts" && args.size() == 3) {
     status = PrintClinicAlerts(client, args[2], std::cout);
+  } else if (command == "admin" && args.size() == 3 && std::string(args[2]) == "verify") {
+    auto healthy = VerifyDatabase(client, std::cout);
+    status = healthy.status();
+    if (healthy.ok() && !*healthy) return 1;
   } else if (command == "patient" && args.size() == 3) {
     status = PrintPatientRecord(client, args[2], absl::Now(), std::cout);
   } else {

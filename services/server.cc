@@ -59,6 +59,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
       server->store_.get(), server->records_.get(), server->uploads_.get(), clock);
   server->records_->SetListener(server->outcomes_.get());
   server->outcome_service_ = std::make_unique<OutcomeServiceImpl>(server->outcomes_.get());
+  server->admin_ = std::make_unique<AdminServiceImpl>(server->store_.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -79,6 +80,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
   builder.RegisterService(server->device_service_.get());
   builder.RegisterService(server->sessions_.get());
   builder.RegisterService(server->outcome_service_.get());
+  builder.RegisterService(server->admin_.get());
   server->grpc_server_ = builder.BuildAndStart();
   if (server->grpc_server_ == nullptr || bound_port == 0) {
     return absl::UnavailableError(

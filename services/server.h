@@ -19,6 +19,7 @@
 #include "device_gateway/uploads.h"
 #include "records/records.h"
 #include "outcomes/outcomes.h"
+#include "services/admin_services.h"
 #include "services/device_services.h"
 #include "services/outcome_services.h"
 #include "services/record_services.h"
@@ -77,6 +78,7 @@ class Server {
   std::unique_ptr<SessionServiceImpl> sessions_;
   std::unique_ptr<outcomes::Outcomes> outcomes_;
   std::unique_ptr<OutcomeServiceImpl> outcome_service_;
+  std::unique_ptr<AdminServiceImpl> admin_;
   std::unique_ptr<grpc::Server> grpc_server_;
   std::string address_;
   bool shut_down_ = false;

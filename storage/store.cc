@@ -244,6 +244,11 @@ absl::StatusOr<uint64_t> Store::LiveBytes(Cf cf) const {
   return sst + blob;
 }
 
+absl::Status Store::VerifyChecksums() const {
+  if (!db_) return absl::UnavailableError("store is closed");
+  return FromRocksDb(db_->VerifyChecksum(), "verify checksums");
+}
+
 std::vector<std::string> Store::LiveSstFiles(Cf cf) const {
   std::vector<std::string> out;
   if (!db_) return out;

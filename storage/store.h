@@ -116,6 +116,10 @@ class Store {
   // Bytes of live SST and blob files of `cf` on disk.
   absl::StatusOr<uint64_t> LiveBytes(Cf cf) const;
 
+  // Reads every file and checks every block checksum: DATA_LOSS naming the
+  // first mismatch.
+  absl::Status VerifyChecksums() const;
+
   // Paths of the live SST files of `cf` (for verification and fault tests).
   std::vector<std::string> LiveSstFiles(Cf cf) const;
 

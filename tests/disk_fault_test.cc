@@ -11,6 +11,7 @@
 #include "storage/store.h"
 #include "tests/gateway_client.h"
 #include "tests/server_fixture.h"
+#include "tractus/v1/admin.grpc.pb.h"
 
 namespace tractus::testing {
 namespace {
@@ -172,6 +173,49 @@ TEST_F(DiskFaultTest, CorruptedFileIsDataLossForItsReadsAndTheRestServes) {
   EXPECT_TRUE(gw_->records().Call(&v1::PatientService::Stub::ListPatients, gw_->records().patients(), patients).ok());
   std::string other_clinic;
   EXPECT_FALSE(gw_->MakeEpisode("after-corruption", &other_clinic).empty());
+
+  // The database check finds the damage and where it is.
+  auto admin = v1::AdminService::NewStub(
+      grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials()));
+  auto report = gw_->records().Call(&v1::AdminService::Stub::VerifyDatabase, admin.get(),
+                                    v1::VerifyDatabaseRequest());
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_FALSE(report->healthy());
+  EXPECT_FALSE(report->checksum_error().empty());
+  for (const auto& cf : report->column_families()) {
+    if (cf.name() == "observations") {
+      EXPECT_TRUE(cf.unreadable() || cf.damaged() > 0);
+    }
+    if (cf.name() == "clinics") {
+      EXPECT_FALSE(cf.unreadable());
+      EXPECT_EQ(cf.damaged(), 0);
+    }
+  }
+}
+
+TEST_F(DiskFaultTest, VerifyReportsAHealthyDatabase) {
+  StartOn(dir_.path() + "/data");
+  episode_id_ = gw_->MakeEpisode("healthy", &clinic_id_);
+  ASSERT_TRUE(RecordBatch("obs", 50).ok());
+  Restart();  // some records in SST files, some in the log
+  gw_ = std::make_unique<GatewayClient>(server_->address());
+  ASSERT_TRUE(RecordBatch("more", 10).ok());
+  auto admin = v1::AdminService::NewStub(
+      grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials()));
+  auto report = gw_->records().Call(&v1::AdminService::Stub::VerifyDatabase, admin.get(),
+                                    v1::VerifyDatabaseRequest());
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_TRUE(report->healthy());
+  EXPECT_TRUE(report->checksum_error().empty());
+  for (const auto& cf : report->column_families()) {
+    EXPECT_EQ(cf.damaged(), 0) << cf.name();
+    if (cf.name() == "observations") {
+      EXPECT_EQ(cf.records(), 60);
+    }
+    if (cf.name() == "clinics") {
+      EXPECT_EQ(cf.records(), 1);
+    }
+  }
 }
 
 }  // namespace
