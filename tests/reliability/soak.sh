@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Soak: MINUTES (default 10) of mixed load at a steady rate against one
+# tractusd — paced table uploads (tractus-tablesim, with drops), home
+# reports and clinic measures (tractus demo, repeatedly), and clinicians'
+# queries (tractus progress / alerts / patient, and admin verify at the
+# end). Reports errors (must be 0) and the server's resident memory after
+# warm-up — the first third of the run, at least a minute, while RocksDB's
+# memtables (64 MB for telemetry) and block cache (64 MB) fill — and at the
+# end (growth must stay under 5 %).
+# Exports join the mix when the export service exists.
+# Usage: tests/reliability/soak.sh [MINUTES] [BIN_DIR]
+set -uo pipefail
+minutes=${1:-10}
+bin=${2:-$(cd "$(dirname "$0")/../.." && pwd)/build/release}
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+  [[ -n ${server_pid:-} ]] && kill -9 "$server_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+address=127.0.0.1:$port
+"$bin/services/tractusd" --listen="$address" --data_dir="$work/data" --log_level=warn \
+  >"$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 100); do grep -q '^tractusd listening' "$work/server.log" && break; sleep 0.1; done
+rss() { awk '/VmRSS/ {print $2}' "/proc/$server_pid/status"; }
+
+errors=0
+end=$(( $(date +%s) + minutes * 60 ))
+"$bin/cli/tractus" --server="$address" --print_record=false demo >"$work/demo.log" || errors=$((errors + 1))
+clinic=$(sed -n 's/^clinic *\(cl_[0-9a-f]*\).*/\1/p' "$work/demo.log")
+episode=$(sed -n 's/^patient .*episode *\(ep_[0-9a-f]*\).*/\1/p' "$work/demo.log" | head -1)
+patient=$(sed -n 's/^patient *\(pt_[0-9a-f]*\).*/\1/p' "$work/demo.log" | head -1)
+
+# Ingest: tables upload paced sessions until the end.
+(
+  round=0
+  while (( $(date +%s) < end )); do
+    "$bin/cli/tractus-tablesim" --server="$address" --clinic_id="$clinic" --tables=4 \
+      --sessions=2 --minutes=10 --chunk_samples=200 --pace_ms=20 --drop_rate=0.1 \
+      --seed=$((round += 1)) --quiet >>"$work/ingest.log" 2>&1 || echo "ingest error" >>"$work/errors"
+  done
+) &
+pids+=($!)
+# Home reports and clinic measures: a new demo clinic every round.
+(
+  seed=100
+  while (( $(date +%s) < end )); do
+    "$bin/cli/tractus" --server="$address" --print_record=false --seed=$((seed += 1)) demo \
+      >/dev/null 2>&1 || echo "demo error" >>"$work/errors"
+    sleep 2
+  done
+) &
+pids+=($!)
+# Queries: a clinician refreshing views, about 5 per second.
+(
+  while (( $(date +%s) < end )); do
+    "$bin/cli/tractus" --server="$address" progress "$episode" >/dev/null 2>&1 || echo "progress error" >>"$work/errors"
+    "$bin/cli/tractus" --server="$address" alerts "$clinic" >/dev/null 2>&1 || echo "alerts error" >>"$work/errors"
+    "$bin/cli/tractus" --server="$address" patient "$patient" >/dev/null 2>&1 || echo "patient error" >>"$work/errors"
+    sleep 0.5
+  done
+) &
+pids+=($!)
+
+warmup=$(( minutes * 20 ))
+(( warmup < 60 )) && warmup=60
+sleep "$warmup"
+rss_start=$(rss)
+while (( $(date +%s) < end )); do sleep 5; done
+for p in "${pids[@]}"; do wait "$p"; done
+pids=()
+rss_end=$(rss)
+"$bin/cli/tractus" --server="$address" admin verify >"$work/verify.log" || echo "verify error" >>"$work/errors"
+[[ -f $work/errors ]] && errors=$((errors + $(wc -l <"$work/errors")))
+kill -TERM "$server_pid"; wait "$server_pid" || errors=$((errors + 1))
+server_pid=""
+
+sessions=$(grep -oE 'sessions [0-9]+' "$work/ingest.log" | awk '{s += $2} END {print s + 0}')
+samples=$(grep -oE 'samples acknowledged [0-9]+' "$work/ingest.log" | awk '{s += $3} END {print s + 0}')
+growth=$(awk -v a="$rss_start" -v b="$rss_end" 'BEGIN {printf "%.1f", (b - a) * 100 / a}')
+echo "soak ${minutes} min: sessions $sessions, samples $samples, errors $errors"
+echo "server RSS after warm-up ${rss_start} kB, at the end ${rss_end} kB (growth ${growth} %)"
+[[ -f $work/errors ]] && sort "$work/errors" | uniq -c
+[[ $errors -eq 0 ]] && awk -v g="$growth" 'BEGIN {exit !(g < 5)}'
