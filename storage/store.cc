@@ -12,6 +12,7 @@
 #include "rocksdb/options.h"
 #include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
+#include "rocksdb/write_buffer_manager.h"
 #include "spdlog/spdlog.h"
 #include "storage/key_codec.h"
 #include "storage/rocksdb_status.h"
@@ -69,13 +70,16 @@ rocksdb::ColumnFamilyOptions CfOptions(const std::shared_ptr<rocksdb::Cache>& ca
   cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   cf.compression = rocksdb::kLZ4Compression;
   cf.bottommost_compression = rocksdb::kLZ4Compression;
+  // Small records: a modest memtable each (the write buffer manager bounds
+  // the sum across families anyway).
+  cf.write_buffer_size = 8 << 20;
   if (cf_id == Cf::kTelemetry) {
     // Chunks are large (KBs) and written once: keep them in blob files so
     // compaction moves small index entries, not the samples themselves.
     cf.enable_blob_files = true;
     cf.min_blob_size = 512;
     cf.blob_compression_type = rocksdb::kLZ4Compression;
-    cf.write_buffer_size = 64 << 20;
+    cf.write_buffer_size = 32 << 20;
   }
   return cf;
 }
@@ -112,6 +116,8 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path,
 
   std::unique_ptr<Store> store(new Store(path, options));
   store->cache_ = rocksdb::NewLRUCache(options.block_cache_bytes);
+  store->write_buffers_ =
+      std::make_shared<rocksdb::WriteBufferManager>(options.memtable_bytes, store->cache_);
 
   rocksdb::DBOptions db_options;
   db_options.create_if_missing = true;
@@ -120,6 +126,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path,
   db_options.bytes_per_sync = 1 << 20;
   db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   db_options.info_log = std::make_shared<RocksDbLogger>();
+  db_options.write_buffer_manager = store->write_buffers_;
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (size_t i = 0; i < static_cast<size_t>(Cf::kCount); ++i) {

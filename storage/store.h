@@ -20,6 +20,7 @@
 
 namespace rocksdb {
 class Cache;
+class WriteBufferManager;
 class ColumnFamilyHandle;
 class DB;
 class WriteBatch;
@@ -52,8 +53,11 @@ struct StoreOptions {
   // fsync the WAL before a write returns (durable on power loss). When false,
   // acknowledged writes survive a process crash but not a machine crash.
   bool sync_writes = true;
-  // Shared block cache for all column families.
-  size_t block_cache_bytes = 64 << 20;
+  // One cache for all column families' blocks and, charged to it, their
+  // memtables (at most memtable_bytes of it): RocksDB's memory stays within
+  // block_cache_bytes whatever the write load.
+  size_t block_cache_bytes = 192 << 20;
+  size_t memtable_bytes = 96 << 20;
 };
 
 // A set of puts and deletes applied atomically by Store::Write.
@@ -138,6 +142,7 @@ class Store {
   std::string path_;
   StoreOptions options_;
   std::shared_ptr<rocksdb::Cache> cache_;
+  std::shared_ptr<rocksdb::WriteBufferManager> write_buffers_;
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   // Set after a write failed with an I/O error: RocksDB is read-only until
