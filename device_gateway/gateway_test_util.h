@@ -11,6 +11,7 @@
 #include "common/clock.h"
 #include "device_gateway/devices.h"
 #include "device_gateway/telemetry.h"
+#include "device_gateway/test_chunks.h"
 #include "device_gateway/uploads.h"
 #include "gtest/gtest.h"
 #include "records/records.h"
@@ -87,21 +88,8 @@ class GatewayTest : public ::testing::Test {
     return h;
   }
 
-  // Chunk `seq` with `n` samples at 10 Hz starting at seq * n * 100 ms,
-  // measured force `newtons` (target 400 N).
   static v1::TelemetryChunk Chunk(uint32_t seq, int n = 100, int newtons = 390) {
-    Samples s;
-    for (int i = 0; i < n; ++i) {
-      s.offset_ms.push_back((int64_t{seq} * n + i) * 100);
-      s.measured_dn.push_back(newtons * 10);
-      s.target_dn.push_back(4000);
-      s.angle_decideg.push_back(100);
-      s.flags.push_back(0);
-    }
-    v1::TelemetryChunk chunk;
-    chunk.set_seq(seq);
-    EncodeColumns(s, &chunk);
-    return chunk;
+    return TestChunk(seq, n, newtons);
   }
 
   TestDir dir_;

@@ -1,6 +1,7 @@
 #include "records/idempotency.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/fnv.h"
 #include "common/status_macros.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
@@ -15,12 +16,7 @@ uint64_t Fingerprint(const google::protobuf::MessageLite& request) {
     coded.SetSerializationDeterministic(true);
     request.SerializeToCodedStream(&coded);
   }
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
+  return Fnv1a64(bytes);
 }
 
 CreateOnce::CreateOnce(storage::Store& store, StripedLock& locks, storage::RequestKind kind,

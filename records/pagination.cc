@@ -3,6 +3,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
+#include "common/fnv.h"
 #include "common/status_macros.h"
 #include "storage/key_codec.h"
 
@@ -11,20 +12,10 @@ namespace {
 
 constexpr uint8_t kTokenVersion = 1;
 
-// FNV-1a 64: a stable digest binding a token to its query (not a secret).
-uint64_t Digest(absl::string_view s) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
 std::string EncodeToken(absl::string_view scope, absl::string_view last_key) {
   std::string raw = storage::KeyWriter()
                         .U8(kTokenVersion)
-                        .U64(Digest(scope))
+                        .U64(Fnv1a64(scope))
                         .Str(last_key)
                         .Release();
   return absl::WebSafeBase64Escape(raw);
@@ -62,7 +53,7 @@ absl::StatusOr<std::string> ScanPage(const storage::Store& store,
         !reader.done() || version != kTokenVersion) {
       return BadToken("is not a token returned by this list call");
     }
-    if (digest != Digest(query.scope)) {
+    if (digest != Fnv1a64(query.scope)) {
       return BadToken("belongs to a different query; start again without it");
     }
     if (last_key < query.lower ||

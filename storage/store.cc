@@ -36,6 +36,12 @@ constexpr const char* kCfNames[] = {
 static_assert(sizeof(kCfNames) / sizeof(kCfNames[0]) ==
               static_cast<size_t>(Cf::kCount));
 
+}  // namespace
+
+absl::string_view CfName(Cf cf) { return kCfNames[static_cast<size_t>(cf)]; }
+
+namespace {
+
 std::string EncodeVersion(uint32_t v) { return KeyWriter().U32(v).Release(); }
 
 // RocksDB's own log goes to the server's log instead of a LOG file in the

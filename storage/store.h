@@ -43,6 +43,9 @@ enum class Cf : int {
   kCount,
 };
 
+// The column family's name as stored in the database.
+absl::string_view CfName(Cf cf);
+
 // The on-disk schema this binary reads and writes. Bump it (and add a
 // migration) whenever a key layout or a stored record changes incompatibly.
 //   1: clinics, patients, identity, episodes, observations, index.

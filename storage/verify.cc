@@ -56,13 +56,6 @@ bool RecordDecodes(Cf cf, absl::string_view key, absl::string_view value) {
   return false;
 }
 
-constexpr const char* kFamilyNames[] = {"default",  "clinics",  "patients",
-                                        "identity", "episodes", "observations",
-                                        "index",    "devices",  "sessions",
-                                        "telemetry"};
-static_assert(sizeof(kFamilyNames) / sizeof(kFamilyNames[0]) ==
-              static_cast<size_t>(Cf::kCount));
-
 }  // namespace
 
 bool VerifyReport::ok() const {
@@ -83,7 +76,7 @@ absl::StatusOr<VerifyReport> VerifyDatabase(const Store& store) {
   }
   for (int i = 0; i < static_cast<int>(Cf::kCount); ++i) {
     const Cf cf = static_cast<Cf>(i);
-    FamilyReport family{kFamilyNames[i]};
+    FamilyReport family{std::string(CfName(cf))};
     absl::Status scanned =
         store.Scan(cf, "", "", [&](absl::string_view key, absl::string_view value) {
           ++family.records;

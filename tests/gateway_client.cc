@@ -1,7 +1,7 @@
 #include "tests/gateway_client.h"
 
 #include "absl/strings/str_cat.h"
-#include "device_gateway/telemetry.h"
+#include "device_gateway/test_chunks.h"
 #include "gtest/gtest.h"
 #include "records/test_requests.h"
 #include "records/time_proto.h"
@@ -76,18 +76,7 @@ v1::SessionHeader GatewayClient::Header(const std::string& session_id,
 }
 
 v1::TelemetryChunk GatewayClient::Chunk(uint32_t seq, int n, int newtons) {
-  device_gateway::Samples s;
-  for (int i = 0; i < n; ++i) {
-    s.offset_ms.push_back((int64_t{seq} * n + i) * 100);
-    s.measured_dn.push_back(newtons * 10);
-    s.target_dn.push_back(4000);
-    s.angle_decideg.push_back(50);
-    s.flags.push_back(0);
-  }
-  v1::TelemetryChunk chunk;
-  chunk.set_seq(seq);
-  device_gateway::EncodeColumns(s, &chunk);
-  return chunk;
+  return device_gateway::TestChunk(seq, n, newtons);
 }
 
 }  // namespace tractus::testing
