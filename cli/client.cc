@@ -22,15 +22,19 @@ absl::Status FromGrpc(const grpc::Status& status) {
   return absl::Status(static_cast<absl::StatusCode>(status.error_code()), message);
 }
 
-Client::Client(const std::string& target, absl::Duration deadline)
+Client::Client(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline)
     : deadline_(deadline),
-      channel_(grpc::CreateChannel(target, grpc::InsecureChannelCredentials())),
+      channel_(std::move(channel)),
       clinics_(v1::ClinicService::NewStub(channel_)),
       patients_(v1::PatientService::NewStub(channel_)),
       episodes_(v1::EpisodeService::NewStub(channel_)),
       observations_(v1::ObservationService::NewStub(channel_)),
       home_reports_(v1::HomeReportService::NewStub(channel_)),
-      sessions_(v1::SessionService::NewStub(channel_)) {}
+      sessions_(v1::SessionService::NewStub(channel_)),
+      outcomes_(v1::OutcomeService::NewStub(channel_)),
+      device_admin_(v1::DeviceAdminService::NewStub(channel_)),
+      admin_(v1::AdminService::NewStub(channel_)),
+      auth_(v1::AuthService::NewStub(channel_)) {}
 
 absl::Status Client::WaitForServer(absl::Duration timeout) const {
   if (channel_->WaitForConnected(std::chrono::system_clock::now() +

@@ -12,10 +12,14 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "tractus/v1/admin.grpc.pb.h"
+#include "tractus/v1/auth.grpc.pb.h"
 #include "tractus/v1/clinic.grpc.pb.h"
+#include "tractus/v1/device.grpc.pb.h"
 #include "tractus/v1/episode.grpc.pb.h"
 #include "tractus/v1/home_report.grpc.pb.h"
 #include "tractus/v1/observation.grpc.pb.h"
+#include "tractus/v1/outcomes.grpc.pb.h"
 #include "tractus/v1/patient.grpc.pb.h"
 #include "tractus/v1/session.grpc.pb.h"
 
@@ -28,8 +32,9 @@ absl::Status FromGrpc(const grpc::Status& status);
 // Thread-safe (gRPC stubs are).
 class Client {
  public:
-  // `target` is HOST:PORT. Plaintext (TLS arrives with the security issue).
-  Client(const std::string& target, absl::Duration deadline);
+  // Every call goes through `channel` (see channel.h for TLS and the
+  // bearer secret).
+  Client(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline);
 
   // Calls `method` on `stub` with a fresh context bounded by the deadline:
   //   auto resp = client.Call(&v1::ClinicService::Stub::GetClinic,
@@ -56,6 +61,10 @@ class Client {
   v1::ObservationService::Stub* observations() const { return observations_.get(); }
   v1::HomeReportService::Stub* home_reports() const { return home_reports_.get(); }
   v1::SessionService::Stub* sessions() const { return sessions_.get(); }
+  v1::OutcomeService::Stub* outcomes() const { return outcomes_.get(); }
+  v1::DeviceAdminService::Stub* device_admin() const { return device_admin_.get(); }
+  v1::AdminService::Stub* admin() const { return admin_.get(); }
+  v1::AuthService::Stub* auth() const { return auth_.get(); }
   const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
 
  private:
@@ -67,6 +76,10 @@ class Client {
   std::unique_ptr<v1::ObservationService::Stub> observations_;
   std::unique_ptr<v1::HomeReportService::Stub> home_reports_;
   std::unique_ptr<v1::SessionService::Stub> sessions_;
+  std::unique_ptr<v1::OutcomeService::Stub> outcomes_;
+  std::unique_ptr<v1::DeviceAdminService::Stub> device_admin_;
+  std::unique_ptr<v1::AdminService::Stub> admin_;
+  std::unique_ptr<v1::AuthService::Stub> auth_;
 };
 
 }  // namespace tractus::cli

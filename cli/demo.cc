@@ -14,14 +14,19 @@ absl::Status Annotate(const absl::Status& s, absl::string_view what) {
 
 }  // namespace
 
-absl::StatusOr<LoadedDemo> LoadDemo(const Client& client, const DemoClinic& demo,
-                                    std::ostream& log) {
-  LoadedDemo loaded;
-  auto clinic = client.Call(&v1::ClinicService::Stub::CreateClinic, client.clinics(),
-                            demo.clinic);
+absl::StatusOr<std::string> CreateDemoClinic(const Client& admin, const DemoClinic& demo,
+                                             std::ostream& log) {
+  auto clinic = admin.Call(&v1::ClinicService::Stub::CreateClinic, admin.clinics(), demo.clinic);
   if (!clinic.ok()) return Annotate(clinic.status(), "create clinic");
-  loaded.clinic_id = clinic->clinic().clinic_id();
-  log << "clinic   " << loaded.clinic_id << "  " << clinic->clinic().display_name() << "\n";
+  log << "clinic   " << clinic->clinic().clinic_id() << "  " << clinic->clinic().display_name()
+      << "\n";
+  return clinic->clinic().clinic_id();
+}
+
+absl::StatusOr<LoadedDemo> LoadDemo(const Client& client, const DemoClinic& demo,
+                                    const std::string& clinic_id, std::ostream& log) {
+  LoadedDemo loaded;
+  loaded.clinic_id = clinic_id;
 
   for (const DemoPatient& p : demo.patients) {
     v1::CreatePatientRequest patient_req = p.patient;

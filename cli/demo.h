@@ -20,12 +20,17 @@ struct LoadedDemo {
   int replayed = 0;      // of which were already stored
 };
 
-// Creates the clinic, patients and episodes, submits home reports one by
-// one and clinic measures in batches, then closes the episodes that end.
-// Idempotent: loading the same DemoClinic again changes nothing. Progress
-// goes to `log`.
-absl::StatusOr<LoadedDemo> LoadDemo(const Client& client, const DemoClinic& demo,
-                                    std::ostream& log);
+// Creates the demo's clinic through `admin` (an administrator's client);
+// idempotent. Returns the clinic id and logs it to `log`.
+absl::StatusOr<std::string> CreateDemoClinic(const Client& admin, const DemoClinic& demo,
+                                             std::ostream& log);
+
+// Through `clinician` (a clinician of `clinic_id`): creates the patients and
+// episodes, submits home reports one by one and clinic measures in batches,
+// then closes the episodes that end. Idempotent: loading the same DemoClinic
+// again changes nothing. Progress goes to `log`.
+absl::StatusOr<LoadedDemo> LoadDemo(const Client& clinician, const DemoClinic& demo,
+                                    const std::string& clinic_id, std::ostream& log);
 
 }  // namespace tractus::cli
 

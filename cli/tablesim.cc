@@ -1,7 +1,7 @@
 // tractus-tablesim: simulates decompression tables uploading treatment
 // sessions to tractusd through the device gateway.
 //
-//   tractus-tablesim --server=127.0.0.1:50051 --tables=4 --sessions=3
+//   tractus-tablesim --server=127.0.0.1:50051 --key_file=admin.key --tables=4 --sessions=3
 //
 // Each table enrolls (an enrollment token from DeviceAdminService), then
 // runs sessions on open episodes of the clinic (--clinic_id; without it a
@@ -12,7 +12,10 @@
 // GetUploadState, reboots that forget local state, duplicate chunks, and
 // offline backlogs uploaded days late. Prints progress, then the counts of
 // sessions, chunks and samples acknowledged. Exit code 1 if any upload failed.
+#include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <thread>
 
 #include "absl/flags/flag.h"
@@ -22,14 +25,26 @@
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "cli/channel.h"
 #include "cli/client.h"
+#include "cli/onboarding.h"
 #include "cli/table_client.h"
 #include "cli/table_model.h"
 #include "cli/verify_ledger.h"
+#include "common/secret_file.h"
 #include "common/status_macros.h"
 #include "tractus/v1/device.grpc.pb.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:50051", "tractusd address, HOST:PORT");
+ABSL_FLAG(std::string, device_server, "",
+          "where the tables upload (a device port), HOST:PORT; empty: --server");
+ABSL_FLAG(std::string, key_file, "",
+          "API key file (default: $TRACTUS_API_KEY): an administrator's (a clinician is made "
+          "for the job) or a clinician's of --clinic_id");
+ABSL_FLAG(std::string, clinician_key_out, "",
+          "write the API key of a clinician made for the job here (0600), e.g. for "
+          "--verify_ledger");
+ABSL_FLAG(std::string, tls_ca_file, "", "PEM CA of the server's certificate; empty: plaintext");
 ABSL_FLAG(std::string, clinic_id, "", "clinic whose open episodes get sessions; empty: create one");
 ABSL_FLAG(int, patients, 6, "patients (with episodes) of a created simulator clinic");
 ABSL_FLAG(int, tables, 4, "tables uploading concurrently");
@@ -72,19 +87,30 @@ struct Target {
   }
 };
 
-absl::StatusOr<std::string> CreateClinic(const Client& client, uint32_t seed, int patients) {
-  const std::string tag = absl::StrCat("tablesim-", seed, "-", absl::ToUnixSeconds(absl::Now()));
+std::string ClinicTag(uint32_t seed) {
+  return absl::StrCat("tablesim-", seed, "-", absl::ToUnixSeconds(absl::Now()));
+}
+
+// Through an administrator's client.
+absl::StatusOr<std::string> CreateClinic(const Client& admin, const std::string& tag,
+                                         uint32_t seed) {
   v1::CreateClinicRequest c;
   c.set_request_id(tag);
   c.mutable_clinic()->set_display_name(absl::StrCat("Table simulator clinic ", seed));
   c.mutable_clinic()->set_time_zone("America/Chicago");
-  ASSIGN_OR_RETURN(auto clinic, client.Call(&v1::ClinicService::Stub::CreateClinic,
-                                            client.clinics(), c));
+  ASSIGN_OR_RETURN(auto clinic, admin.Call(&v1::ClinicService::Stub::CreateClinic,
+                                           admin.clinics(), c));
+  return clinic.clinic().clinic_id();
+}
+
+// Through a clinician's client.
+absl::Status CreatePatients(const Client& client, const std::string& clinic_id,
+                            const std::string& tag, uint32_t seed, int patients) {
   const absl::CivilDay today = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
   for (int i = 0; i < patients; ++i) {
     v1::CreatePatientRequest p;
     p.set_request_id(absl::StrCat(tag, "-p", i));
-    p.mutable_patient()->set_clinic_id(clinic.clinic().clinic_id());
+    p.mutable_patient()->set_clinic_id(clinic_id);
     auto* id = p.mutable_patient()->mutable_identity();
     id->set_given_name(absl::StrCat("Sim", i));
     id->set_family_name("Patient");
@@ -111,7 +137,7 @@ absl::StatusOr<std::string> CreateClinic(const Client& client, uint32_t seed, in
     RETURN_IF_ERROR(client.Call(&v1::EpisodeService::Stub::CreateEpisode, client.episodes(), e)
                         .status());
   }
-  return clinic.clinic().clinic_id();
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<Target>> OpenEpisodes(const Client& client,
@@ -147,16 +173,17 @@ absl::StatusOr<std::vector<Target>> OpenEpisodes(const Client& client,
   return targets;
 }
 
+// The clinic's staff (`client`) makes an enrollment token; the table
+// enrolls with it over its own `channel`.
 absl::StatusOr<std::string> EnrollOnce(const Client& client,
                                         const std::shared_ptr<grpc::Channel>& channel,
                                         const std::string& clinic_id, const std::string& serial) {
-  auto admin = v1::DeviceAdminService::NewStub(channel);
   auto device = v1::DeviceService::NewStub(channel);
   v1::CreateEnrollmentTokenRequest t;
   t.set_clinic_id(clinic_id);
   ASSIGN_OR_RETURN(auto token,
                    client.Call(&v1::DeviceAdminService::Stub::CreateEnrollmentToken,
-                               admin.get(), t));
+                               client.device_admin(), t));
   v1::EnrollRequest e;
   e.set_enrollment_token(token.enrollment_token());
   e.set_serial_number(serial);
@@ -200,26 +227,72 @@ v1::TractionProtocol ProtocolFor(const v1::TreatmentPlan& plan, int session_inde
   return p;
 }
 
-int Run() {
-  const std::string server = absl::GetFlag(FLAGS_server);
-  Client client(server, absl::Seconds(30));
-  if (!absl::GetFlag(FLAGS_verify_ledger).empty()) {
-    return VerifyLedger(client, absl::GetFlag(FLAGS_verify_ledger));
+absl::StatusOr<ConnectOptions> ConnectFromFlags() {
+  ConnectOptions options;
+  options.target = absl::GetFlag(FLAGS_server);
+  options.tls_ca_file = absl::GetFlag(FLAGS_tls_ca_file);
+  if (!absl::GetFlag(FLAGS_key_file).empty()) {
+    ASSIGN_OR_RETURN(options.bearer, ReadSecretFile(absl::GetFlag(FLAGS_key_file)));
+  } else if (const char* env = std::getenv("TRACTUS_API_KEY"); env != nullptr && *env) {
+    options.bearer = env;
+  } else {
+    return absl::FailedPreconditionError(
+        "no credentials: give --key_file=FILE or set TRACTUS_API_KEY");
   }
-  if (auto s = client.WaitForServer(absl::Seconds(10)); !s.ok()) {
-    std::cerr << "tractus-tablesim: " << s.message() << " at " << server << "\n";
+  return options;
+}
+
+// A clinician's client for the clinic the tables work in: --clinic_id, or
+// a clinic created (with its patients) when none is given.
+absl::StatusOr<std::pair<std::string, std::unique_ptr<Client>>> ClinicAndClinician(
+    const ConnectOptions& connect, uint32_t seed) {
+  ASSIGN_OR_RETURN(auto channel, Connect(connect));
+  Client client(channel, absl::Seconds(30));
+  RETURN_IF_ERROR(client.WaitForServer(absl::Seconds(10)));
+  std::string clinic_id = absl::GetFlag(FLAGS_clinic_id);
+  const std::string tag = ClinicTag(seed);
+  const bool create = clinic_id.empty();
+  if (create) {
+    ASSIGN_OR_RETURN(clinic_id, CreateClinic(client, tag, seed));
+  }
+  std::string created_key;
+  ASSIGN_OR_RETURN(auto clinician, ClinicianFor(connect, absl::Seconds(30), clinic_id,
+                                                "Table simulator", &created_key));
+  if (!created_key.empty() && !absl::GetFlag(FLAGS_clinician_key_out).empty()) {
+    RETURN_IF_ERROR(WriteSecretFile(absl::GetFlag(FLAGS_clinician_key_out), created_key));
+  }
+  if (create) {
+    RETURN_IF_ERROR(
+        CreatePatients(*clinician, clinic_id, tag, seed, absl::GetFlag(FLAGS_patients)));
+  }
+  return std::make_pair(clinic_id, std::move(clinician));
+}
+
+int Run() {
+  auto connect = ConnectFromFlags();
+  if (!connect.ok()) {
+    std::cerr << "tractus-tablesim: " << connect.status().message() << "\n";
     return 1;
   }
-  const uint32_t seed = absl::GetFlag(FLAGS_seed);
-  std::string clinic_id = absl::GetFlag(FLAGS_clinic_id);
-  if (clinic_id.empty()) {
-    auto created = CreateClinic(client, seed, absl::GetFlag(FLAGS_patients));
-    if (!created.ok()) {
-      std::cerr << "tractus-tablesim: creating the clinic: " << created.status() << "\n";
+  if (!absl::GetFlag(FLAGS_verify_ledger).empty()) {
+    auto channel = Connect(*connect);
+    if (!channel.ok()) {
+      std::cerr << "tractus-tablesim: " << channel.status().message() << "\n";
       return 1;
     }
-    clinic_id = *created;
+    return VerifyLedger(Client(*channel, absl::Seconds(30)), absl::GetFlag(FLAGS_verify_ledger));
   }
+  const uint32_t seed = absl::GetFlag(FLAGS_seed);
+  auto setup = ClinicAndClinician(*connect, seed);
+  if (!setup.ok()) {
+    std::cerr << "tractus-tablesim: setting up the clinic: " << setup.status() << "\n";
+    return 1;
+  }
+  const std::string clinic_id = setup->first;
+  const Client& client = *setup->second;
+  const std::string device_server = absl::GetFlag(FLAGS_device_server).empty()
+                                        ? connect->target
+                                        : absl::GetFlag(FLAGS_device_server);
   auto targets = OpenEpisodes(client, clinic_id);
   if (!targets.ok()) {
     std::cerr << "tractus-tablesim: " << targets.status() << "\n";
@@ -252,7 +325,14 @@ int Run() {
       // One channel (connection) per table, as real tables have.
       grpc::ChannelArguments args;
       args.SetInt("grpc.use_local_subchannel_pool", 1);
-      auto channel = grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(), args);
+      std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
+      if (!absl::GetFlag(FLAGS_tls_ca_file).empty()) {
+        grpc::SslCredentialsOptions ssl;
+        std::ifstream in(absl::GetFlag(FLAGS_tls_ca_file));
+        ssl.pem_root_certs.assign(std::istreambuf_iterator<char>(in), {});
+        credentials = grpc::SslCredentials(ssl);
+      }
+      auto channel = grpc::CreateCustomChannel(device_server, credentials, args);
       const std::string serial = absl::StrCat("SIM-", seed, "-", t);
       auto credential = EnrollTable(client, channel, clinic_id, serial);
       if (!credential.ok()) {

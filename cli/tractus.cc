@@ -1,76 +1,121 @@
 // tractus: the command-line client of tractusd.
 //
-//   tractus demo                 load the demo clinic, print one record
-//   tractus clinics              list clinics
-//   tractus patients CLINIC_ID   list a clinic's patients
-//   tractus patient PATIENT_ID   print a patient's record
+//   tractus --key_file=admin.key demo   load the demo clinic, print one record
+//   tractus clinics | patients CLINIC_ID | patient PATIENT_ID | progress EPISODE_ID
+//   tractus admin ...                   users, keys, enrollment, audit (admin_commands.h)
 //
-// Every command talks to --server over gRPC with a --deadline_ms deadline.
+// Every command talks to --server over gRPC (TLS with --tls_ca_file) with a
+// --deadline_ms deadline, authenticated by the API key or token in
+// --key_file or $TRACTUS_API_KEY.
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/time/clock.h"
+#include "cli/admin_commands.h"
+#include "cli/channel.h"
 #include "cli/client.h"
 #include "cli/demo.h"
 #include "cli/demo_data.h"
+#include "cli/onboarding.h"
 #include "cli/progress_view.h"
 #include "cli/record_view.h"
+#include "common/secret_file.h"
 #include "common/status_macros.h"
-#include "tractus/v1/admin.grpc.pb.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:50051", "tractusd address, HOST:PORT");
+ABSL_FLAG(std::string, key_file, "",
+          "file holding the API key or token to call with (default: $TRACTUS_API_KEY)");
+ABSL_FLAG(std::string, tls_ca_file, "", "PEM CA of the server's certificate; empty: plaintext");
 ABSL_FLAG(int, deadline_ms, 10000, "deadline of each call, milliseconds");
 ABSL_FLAG(uint32_t, seed, 7, "demo: random seed of the synthetic clinic");
 ABSL_FLAG(int, patients, 5, "demo: number of patients (1..8)");
+ABSL_FLAG(std::string, clinician_key_out, "",
+          "demo: keep the demo clinician's API key in this file (0600) and reuse it");
 ABSL_FLAG(std::string, svg, "", "progress: also write the chart to this SVG file");
 ABSL_FLAG(bool, print_record, true, "demo: print the first patient's record after loading");
+ABSL_FLAG(std::string, key_out, "", "admin create-key: write the new secret to this file (0600)");
+ABSL_FLAG(int, key_days, 0, "admin create-key: the key expires after this many days; 0: never");
+ABSL_FLAG(std::string, since, "", "admin audit: entries at or after this RFC 3339 time");
+ABSL_FLAG(std::string, until, "", "admin audit: entries before this RFC 3339 time");
+ABSL_FLAG(std::string, principal, "", "admin audit: only this user or device");
+ABSL_FLAG(std::string, patient, "", "admin audit: only this patient");
+ABSL_FLAG(int, ttl_seconds, 0, "token: lifetime (default 15 minutes, at most 12 hours)");
 
 namespace tractus::cli {
 namespace {
 
-constexpr const char* kUsage =
+const std::string kUsage = std::string(
     "tractus: command-line client of the Tractus server.\n"
-    "Usage: tractus [--server=HOST:PORT] COMMAND [ARGS]\n"
+    "Usage: tractus [--server=HOST:PORT] [--key_file=FILE] [--tls_ca_file=CA] COMMAND [ARGS]\n"
     "Commands:\n"
-    "  demo                  load a demo clinic through the API; print one record\n"
+    "  demo                  (administrator key) load a demo clinic through the API\n"
     "  clinics               list clinics\n"
     "  patients CLINIC_ID    list a clinic's patients\n"
     "  patient PATIENT_ID    print a patient's record (episodes, weekly medians)\n"
     "  progress EPISODE_ID   outcomes of an episode [--svg=chart.svg]\n"
     "  alerts CLINIC_ID      a clinic's patients ranked by alert urgency\n"
-    "  admin verify          check every checksum and stored record (exit 1 on damage)\n";
+    "  whoami                the principal the server sees\n"
+    "  token                 a short-lived token for the API key [--ttl_seconds=N]\n") +
+    kAdminUsage;
 
-absl::Status Demo(const Client& client) {
-  RETURN_IF_ERROR(client.WaitForServer(absl::Seconds(10)));
+ConnectOptions ConnectFromFlags() {
+  ConnectOptions options;
+  options.target = absl::GetFlag(FLAGS_server);
+  options.tls_ca_file = absl::GetFlag(FLAGS_tls_ca_file);
+  return options;
+}
+
+absl::StatusOr<ConnectOptions> ConnectWithKey() {
+  ConnectOptions options = ConnectFromFlags();
+  if (!absl::GetFlag(FLAGS_key_file).empty()) {
+    ASSIGN_OR_RETURN(options.bearer, ReadSecretFile(absl::GetFlag(FLAGS_key_file)));
+  } else if (const char* env = std::getenv("TRACTUS_API_KEY"); env != nullptr && *env) {
+    options.bearer = env;
+  } else {
+    return absl::FailedPreconditionError(
+        "no credentials: give --key_file=FILE or set TRACTUS_API_KEY");
+  }
+  return options;
+}
+
+absl::Duration Deadline() { return absl::Milliseconds(absl::GetFlag(FLAGS_deadline_ms)); }
+
+// The demo clinician's client: the key kept in --clinician_key_out when it
+// still works for the clinic, else a new clinician made by the administrator.
+absl::StatusOr<std::unique_ptr<Client>> DemoClinician(const ConnectOptions& admin,
+                                                      const std::string& clinic_id) {
+  const std::string keep = absl::GetFlag(FLAGS_clinician_key_out);
+  if (!keep.empty() && std::filesystem::exists(keep)) {
+    ConnectOptions kept = admin;
+    ASSIGN_OR_RETURN(kept.bearer, ReadSecretFile(keep));
+    auto client = ClinicianFor(kept, Deadline(), clinic_id, "");
+    if (client.ok()) return client;
+  }
+  std::string created;
+  ASSIGN_OR_RETURN(auto client,
+                   ClinicianFor(admin, Deadline(), clinic_id, "Demo clinician", &created));
+  if (!keep.empty() && !created.empty()) RETURN_IF_ERROR(WriteSecretFile(keep, created));
+  return client;
+}
+
+absl::Status Demo(const ConnectOptions& connect, const Client& admin) {
+  RETURN_IF_ERROR(admin.WaitForServer(absl::Seconds(10)));
   DemoClinic demo = MakeDemoClinic(absl::GetFlag(FLAGS_seed), absl::GetFlag(FLAGS_patients),
                                    absl::Now());
-  ASSIGN_OR_RETURN(LoadedDemo loaded, LoadDemo(client, demo, std::cout));
+  ASSIGN_OR_RETURN(std::string clinic_id, CreateDemoClinic(admin, demo, std::cout));
+  ASSIGN_OR_RETURN(auto clinician, DemoClinician(connect, clinic_id));
+  ASSIGN_OR_RETURN(LoadedDemo loaded, LoadDemo(*clinician, demo, clinic_id, std::cout));
   std::cout << "loaded " << loaded.patient_ids.size() << " patients, "
             << loaded.observations << " measures";
   if (loaded.replayed > 0) std::cout << " (" << loaded.replayed << " were already stored)";
   std::cout << "\n";
   if (!absl::GetFlag(FLAGS_print_record)) return absl::OkStatus();
   std::cout << "\n--- record read back over gRPC ---\n";
-  return PrintPatientRecord(client, loaded.patient_ids.front(), absl::Now(), std::cout);
-}
-
-// Prints the database check; returns whether it is healthy.
-absl::StatusOr<bool> VerifyDatabase(const Client& client, std::ostream& out) {
-  auto stub = v1::AdminService::NewStub(client.channel());
-  ASSIGN_OR_RETURN(auto report, client.Call(&v1::AdminService::Stub::VerifyDatabase, stub.get(),
-                                            v1::VerifyDatabaseRequest()));
-  out << "checksums: " << (report.checksum_error().empty() ? "ok" : report.checksum_error())
-      << "\n";
-  for (const auto& cf : report.column_families()) {
-    out << "  " << cf.name() << ": " << cf.records() << " records";
-    if (cf.damaged() > 0) out << ", " << cf.damaged() << " DAMAGED";
-    if (cf.unreadable()) out << ", UNREADABLE";
-    out << "\n";
-  }
-  out << (report.healthy() ? "database healthy\n" : "database DAMAGED\n");
-  return report.healthy();
+  return PrintPatientRecord(*clinician, loaded.patient_ids.front(), absl::Now(), std::cout);
 }
 
 absl::Status Clinics(const Client& client) {
@@ -101,16 +146,26 @@ absl::Status Patients(const Client& client, const std::string& clinic_id) {
   return absl::OkStatus();
 }
 
-int Run(const std::vector<char*>& args) {
+int Run(const std::vector<char*>& argv) {
+  const std::vector<std::string> args(argv.begin(), argv.end());
   if (args.size() < 2) {
     std::cerr << kUsage;
     return 2;
   }
-  const std::string command = args[1];
-  Client client(absl::GetFlag(FLAGS_server), absl::Milliseconds(absl::GetFlag(FLAGS_deadline_ms)));
+  const std::string& command = args[1];
+  auto connect = ConnectWithKey();
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+      connect.ok() ? Connect(*connect) : absl::StatusOr<std::shared_ptr<grpc::Channel>>(
+                                             connect.status());
+  if (!channel.ok()) {
+    std::cerr << "tractus: " << channel.status().message() << "\n";
+    return 1;
+  }
+  Client client(*channel, Deadline());
   absl::Status status;
+  int exit_code = 0;
   if (command == "demo" && args.size() == 2) {
-    status = Demo(client);
+    status = Demo(*connect, client);
   } else if (command == "clinics" && args.size() == 2) {
     status = Clinics(client);
   } else if (command == "patients" && args.size() == 3) {
@@ -119,12 +174,23 @@ int Run(const std::vector<char*>& args) {
     status = PrintProgress(client, args[2], absl::GetFlag(FLAGS_svg), std::cout);
   } else if (command == "alerts" && args.size() == 3) {
     status = PrintClinicAlerts(client, args[2], std::cout);
-  } else if (command == "admin" && args.size() == 3 && std::string(args[2]) == "verify") {
-    auto healthy = VerifyDatabase(client, std::cout);
-    status = healthy.status();
-    if (healthy.ok() && !*healthy) return 1;
   } else if (command == "patient" && args.size() == 3) {
     status = PrintPatientRecord(client, args[2], absl::Now(), std::cout);
+  } else if (command == "whoami" && args.size() == 2) {
+    status = WhoAmI(client, std::cout);
+  } else if (command == "token" && args.size() == 2) {
+    status = IssueToken(client, absl::GetFlag(FLAGS_ttl_seconds), std::cout);
+  } else if (command == "admin") {
+    AdminOptions options{absl::GetFlag(FLAGS_key_out), absl::GetFlag(FLAGS_key_days),
+                         absl::GetFlag(FLAGS_since),   absl::GetFlag(FLAGS_until),
+                         absl::GetFlag(FLAGS_principal), absl::GetFlag(FLAGS_patient)};
+    auto code = RunAdmin(client, {args.begin() + 2, args.end()}, options, std::cout);
+    if (code.ok()) exit_code = *code;
+    status = code.status();
+    if (absl::IsInvalidArgument(status) && status.message().rfind("admin:", 0) == 0) {
+      std::cerr << status.message() << "\n" << kUsage;
+      return 2;
+    }
   } else {
     std::cerr << kUsage;
     return 2;
@@ -134,7 +200,7 @@ int Run(const std::vector<char*>& args) {
               << ": " << status.message() << "\n";
     return 1;
   }
-  return 0;
+  return exit_code;
 }
 
 }  // namespace

@@ -12,6 +12,9 @@ namespace tractus {
 inline constexpr absl::string_view kClinicIdPrefix = "cl_";
 inline constexpr absl::string_view kPatientIdPrefix = "pt_";
 inline constexpr absl::string_view kEpisodeIdPrefix = "ep_";
+inline constexpr absl::string_view kDeviceIdPrefix = "dv_";
+inline constexpr absl::string_view kUserIdPrefix = "us_";
+inline constexpr absl::string_view kApiKeyIdPrefix = "ak_";
 
 // Returns `prefix` followed by 32 lowercase hex digits of 128 bits from the
 // kernel's CSPRNG (getrandom). Ids carry no information about the resource.

@@ -23,7 +23,6 @@ using records::FromProto;
 using records::ToProto;
 using storage::Cf;
 
-constexpr absl::string_view kDeviceIdPrefix = "dv_";
 constexpr absl::string_view kTokenIdPrefix = "et_";
 constexpr absl::string_view kTokenTag = "tet1";
 constexpr absl::string_view kCredentialTag = "tdc1";
@@ -33,18 +32,6 @@ absl::Status Unauthenticated() {
 }
 
 // Splits "<tag>.<id>.<secret>"; false if it is not of that form.
-bool SplitSecret(absl::string_view value, absl::string_view tag, absl::string_view id_prefix,
-                 std::string* id, std::string* secret) {
-  std::vector<std::string> parts = absl::StrSplit(value, '.');
-  if (parts.size() != 3 || parts[0] != tag || !IsOpaqueId(parts[1], id_prefix) ||
-      parts[2].size() != 43) {
-    return false;
-  }
-  *id = parts[1];
-  *secret = parts[2];
-  return true;
-}
-
 bool IsSerial(absl::string_view s) {
   if (s.empty() || s.size() > 64) return false;
   for (char c : s) {
@@ -103,7 +90,7 @@ absl::StatusOr<v1::EnrollResponse> Devices::Enroll(const v1::EnrollRequest& req)
   }
   RETURN_IF_ERROR(v.ToStatus());
   std::string token_id, secret;
-  if (!SplitSecret(req.enrollment_token(), kTokenTag, kTokenIdPrefix, &token_id, &secret)) {
+  if (!SplitTaggedSecret(req.enrollment_token(), kTokenTag, kTokenIdPrefix, &token_id, &secret)) {
     return absl::UnauthenticatedError("enrollment token is malformed");
   }
 
@@ -150,9 +137,19 @@ absl::StatusOr<v1::EnrollResponse> Devices::Enroll(const v1::EnrollRequest& req)
   return resp;
 }
 
+absl::StatusOr<v1::Device> Devices::Get(const std::string& device_id) const {
+  auto record = storage::GetRecord<DeviceRecord>(*store_, Cf::kDevices,
+                                                 storage::DeviceKey(device_id), "device");
+  if (absl::IsNotFound(record.status())) {
+    return absl::NotFoundError(absl::StrCat("device ", device_id, " not found"));
+  }
+  RETURN_IF_ERROR(record.status());
+  return record->device();
+}
+
 absl::StatusOr<v1::Device> Devices::Authenticate(absl::string_view credential) const {
   std::string device_id, secret;
-  if (!SplitSecret(credential, kCredentialTag, kDeviceIdPrefix, &device_id, &secret)) {
+  if (!SplitTaggedSecret(credential, kCredentialTag, kDeviceIdPrefix, &device_id, &secret)) {
     return Unauthenticated();
   }
   auto record = storage::GetRecord<DeviceRecord>(*store_, Cf::kDevices,

@@ -39,6 +39,9 @@ class Devices {
   absl::StatusOr<v1::ListDevicesResponse> ListDevices(const v1::ListDevicesRequest& req);
   absl::StatusOr<v1::RevokeDeviceResponse> RevokeDevice(const v1::RevokeDeviceRequest& req);
 
+  // The device `device_id` (revoked or not); NOT_FOUND if unknown.
+  absl::StatusOr<v1::Device> Get(const std::string& device_id) const;
+
   // The device a credential belongs to. UNAUTHENTICATED (with no detail of
   // which check failed) if it is malformed, unknown, expired or revoked.
   absl::StatusOr<v1::Device> Authenticate(absl::string_view credential) const;

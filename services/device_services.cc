@@ -19,60 +19,44 @@ constexpr char kReadTelemetryMethod[] = "tractus.v1.SessionService/ReadTelemetry
 grpc::Status DeviceAdminServiceImpl::CreateEnrollmentToken(
     grpc::ServerContext* ctx, const v1::CreateEnrollmentTokenRequest* req,
     v1::CreateEnrollmentTokenResponse* resp) {
-  return RunUnary(ctx, "tractus.v1.DeviceAdminService/CreateEnrollmentToken", resp,
+  return RunUnary(*guard_, ctx, "tractus.v1.DeviceAdminService/CreateEnrollmentToken", *req, resp,
                   [&] { return devices_->CreateEnrollmentToken(*req); });
 }
 
 grpc::Status DeviceAdminServiceImpl::ListDevices(grpc::ServerContext* ctx,
                                                  const v1::ListDevicesRequest* req,
                                                  v1::ListDevicesResponse* resp) {
-  return RunUnary(ctx, "tractus.v1.DeviceAdminService/ListDevices", resp,
+  return RunUnary(*guard_, ctx, "tractus.v1.DeviceAdminService/ListDevices", *req, resp,
                   [&] { return devices_->ListDevices(*req); });
 }
 
 grpc::Status DeviceAdminServiceImpl::RevokeDevice(grpc::ServerContext* ctx,
                                                   const v1::RevokeDeviceRequest* req,
                                                   v1::RevokeDeviceResponse* resp) {
-  return RunUnary(ctx, "tractus.v1.DeviceAdminService/RevokeDevice", resp,
+  return RunUnary(*guard_, ctx, "tractus.v1.DeviceAdminService/RevokeDevice", *req, resp,
                   [&] { return devices_->RevokeDevice(*req); });
-}
-
-absl::StatusOr<v1::Device> DeviceServiceImpl::Authenticate(
-    const grpc::ServerContext& ctx) const {
-  auto it = ctx.client_metadata().find("authorization");
-  if (it == ctx.client_metadata().end()) {
-    return absl::UnauthenticatedError(
-        "missing \"authorization: Bearer <credential>\" metadata");
-  }
-  absl::string_view value(it->second.data(), it->second.size());
-  if (!absl::ConsumePrefix(&value, "Bearer ")) {
-    return absl::UnauthenticatedError("authorization metadata must be \"Bearer <credential>\"");
-  }
-  return devices_->Authenticate(value);
 }
 
 grpc::Status DeviceServiceImpl::Enroll(grpc::ServerContext* ctx, const v1::EnrollRequest* req,
                                        v1::EnrollResponse* resp) {
-  return RunUnary(ctx, "tractus.v1.DeviceService/Enroll", resp,
+  return RunUnary(*guard_, ctx, "tractus.v1.DeviceService/Enroll", *req, resp,
                   [&] { return devices_->Enroll(*req); });
 }
 
 grpc::Status DeviceServiceImpl::RotateCredential(grpc::ServerContext* ctx,
-                                                 const v1::RotateCredentialRequest*,
+                                                 const v1::RotateCredentialRequest* req,
                                                  v1::RotateCredentialResponse* resp) {
-  return RunUnary(ctx, "tractus.v1.DeviceService/RotateCredential", resp,
-                  [&]() -> absl::StatusOr<v1::RotateCredentialResponse> {
-                    ASSIGN_OR_RETURN(v1::Device device, Authenticate(*ctx));
-                    return devices_->RotateCredential(device);
+  return RunUnary(*guard_, ctx, "tractus.v1.DeviceService/RotateCredential", *req, resp,
+                  [&](const CallGuard::Admission& call) {
+                    return devices_->RotateCredential(call.device);
                   });
 }
 
 grpc::Status DeviceServiceImpl::GetUploadLimits(grpc::ServerContext* ctx,
-                                                const v1::GetUploadLimitsRequest*,
+                                                const v1::GetUploadLimitsRequest* req,
                                                 v1::GetUploadLimitsResponse* resp) {
-  return RunUnary(ctx, "tractus.v1.DeviceService/GetUploadLimits", resp,
+  return RunUnary(*guard_, ctx, "tractus.v1.DeviceService/GetUploadLimits", *req, resp,
                   [&]() -> absl::StatusOr<v1::GetUploadLimitsResponse> {
-                    RETURN_IF_ERROR(Authenticate(*ctx).status());
                     v1::GetUploadLimitsResponse out;
                     *out.mutable_limits() = uploads_->Limits();
                     return out;
@@ -82,23 +66,23 @@ grpc::Status DeviceServiceImpl::GetUploadLimits(grpc::ServerContext* ctx,
 grpc::Status DeviceServiceImpl::GetUploadState(grpc::ServerContext* ctx,
                                                const v1::GetUploadStateRequest* req,
                                                v1::GetUploadStateResponse* resp) {
-  return RunUnary(ctx, "tractus.v1.DeviceService/GetUploadState", resp,
-                  [&]() -> absl::StatusOr<v1::GetUploadStateResponse> {
-                    ASSIGN_OR_RETURN(v1::Device device, Authenticate(*ctx));
-                    return uploads_->UploadState(device, *req);
+  return RunUnary(*guard_, ctx, "tractus.v1.DeviceService/GetUploadState", *req, resp,
+                  [&](const CallGuard::Admission& call) {
+                    return uploads_->UploadState(call.device, *req);
                   });
 }
 
 grpc::Status DeviceServiceImpl::UploadSession(
     grpc::ServerContext* ctx,
     grpc::ServerReaderWriter<v1::UploadSessionResponse, v1::UploadSessionRequest>* stream) {
-  return RunStreaming(kUploadMethod, [&] { return RunUpload(ctx, stream); });
+  return RunStreaming(*guard_, ctx, kUploadMethod, v1::UploadSessionRequest::default_instance(),
+                      [&](CallGuard::Admission& call) { return RunUpload(ctx, call, stream); });
 }
 
 absl::Status DeviceServiceImpl::RunUpload(
-    grpc::ServerContext* ctx,
+    grpc::ServerContext* ctx, CallGuard::Admission& call,
     grpc::ServerReaderWriter<v1::UploadSessionResponse, v1::UploadSessionRequest>* stream) {
-  ASSIGN_OR_RETURN(v1::Device device, Authenticate(*ctx));
+  const v1::Device& device = call.device;
   ASSIGN_OR_RETURN(auto slot, slots_->Acquire(device.device_id()));
   const auto client_gone = [] {
     return absl::CancelledError("the table closed the stream");
@@ -113,6 +97,9 @@ absl::Status DeviceServiceImpl::RunUpload(
   }
   ASSIGN_OR_RETURN(device_gateway::Uploads::Opened opened,
                    uploads_->OpenSession(device, req.header()));
+  // The audit entry at the end names the episode written to.
+  call.owner.patient_id = opened.session.patient_id();
+  call.owner.episode_id = opened.session.episode_id();
   v1::UploadSessionResponse resp;
   *resp.mutable_header_ack() = opened.ack;
   if (!stream->Write(resp)) return client_gone();
@@ -147,26 +134,31 @@ absl::Status DeviceServiceImpl::RunUpload(
 grpc::Status SessionServiceImpl::ListSessions(grpc::ServerContext* ctx,
                                               const v1::ListSessionsRequest* req,
                                               v1::ListSessionsResponse* resp) {
-  return RunUnary(ctx, "tractus.v1.SessionService/ListSessions", resp,
+  return RunUnary(*guard_, ctx, "tractus.v1.SessionService/ListSessions", *req, resp,
                   [&] { return uploads_->ListSessions(*req); });
 }
 
 grpc::Status SessionServiceImpl::GetSession(grpc::ServerContext* ctx,
                                             const v1::GetSessionRequest* req,
                                             v1::GetSessionResponse* resp) {
-  return RunUnary(ctx, "tractus.v1.SessionService/GetSession", resp,
+  return RunUnary(*guard_, ctx, "tractus.v1.SessionService/GetSession", *req, resp,
                   [&] { return uploads_->GetSession(*req); });
 }
 
 grpc::Status SessionServiceImpl::ReadTelemetry(
     grpc::ServerContext* ctx, const v1::ReadTelemetryRequest* req,
     grpc::ServerWriter<v1::ReadTelemetryResponse>* writer) {
-  return RunStreaming(kReadTelemetryMethod, [&]() -> absl::Status {
+  return RunStreaming(*guard_, ctx, kReadTelemetryMethod, *req,
+                      [&](CallGuard::Admission& call) -> absl::Status {
     bool client_gone = false;
+    absl::Status refused;
     RETURN_IF_ERROR(uploads_->ReadTelemetry(*req, [&](const v1::ReadTelemetryResponse& part) {
+      refused = guard_->Recheck(call, *req);  // no data before the session is known to be ours
+      if (!refused.ok()) return false;
       client_gone = ctx->IsCancelled() || !writer->Write(part);
       return !client_gone;
     }));
+    RETURN_IF_ERROR(refused);
     if (client_gone) return absl::CancelledError("the reader went away");
     return absl::OkStatus();
   });

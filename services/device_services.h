@@ -1,6 +1,6 @@
 // gRPC services of the device gateway: DeviceAdminService (clinic staff),
-// DeviceService (the tables; authenticated by "authorization: Bearer
-// <credential>" metadata) and SessionService (clinicians' reads).
+// DeviceService (the tables; authenticated by a device credential or a
+// client certificate, see CallGuard) and SessionService (clinicians' reads).
 // Thread-safe.
 #ifndef TRACTUS_SERVICES_DEVICE_SERVICES_H_
 #define TRACTUS_SERVICES_DEVICE_SERVICES_H_
@@ -8,6 +8,7 @@
 #include "device_gateway/devices.h"
 #include "device_gateway/stream_slots.h"
 #include "device_gateway/uploads.h"
+#include "services/call_guard.h"
 #include "tractus/v1/device.grpc.pb.h"
 #include "tractus/v1/session.grpc.pb.h"
 
@@ -15,7 +16,8 @@ namespace tractus::services {
 
 class DeviceAdminServiceImpl final : public v1::DeviceAdminService::Service {
  public:
-  explicit DeviceAdminServiceImpl(device_gateway::Devices* devices) : devices_(devices) {}
+  DeviceAdminServiceImpl(CallGuard* guard, device_gateway::Devices* devices)
+      : guard_(guard), devices_(devices) {}
   grpc::Status CreateEnrollmentToken(grpc::ServerContext* ctx,
                                      const v1::CreateEnrollmentTokenRequest* req,
                                      v1::CreateEnrollmentTokenResponse* resp) override;
@@ -25,14 +27,15 @@ class DeviceAdminServiceImpl final : public v1::DeviceAdminService::Service {
                             v1::RevokeDeviceResponse* resp) override;
 
  private:
+  CallGuard* const guard_;
   device_gateway::Devices* const devices_;
 };
 
 class DeviceServiceImpl final : public v1::DeviceService::Service {
  public:
-  DeviceServiceImpl(device_gateway::Devices* devices, device_gateway::Uploads* uploads,
-                    device_gateway::StreamSlots* slots)
-      : devices_(devices), uploads_(uploads), slots_(slots) {}
+  DeviceServiceImpl(CallGuard* guard, device_gateway::Devices* devices,
+                    device_gateway::Uploads* uploads, device_gateway::StreamSlots* slots)
+      : guard_(guard), devices_(devices), uploads_(uploads), slots_(slots) {}
   grpc::Status Enroll(grpc::ServerContext* ctx, const v1::EnrollRequest* req,
                       v1::EnrollResponse* resp) override;
   grpc::Status RotateCredential(grpc::ServerContext* ctx, const v1::RotateCredentialRequest* req,
@@ -50,10 +53,11 @@ class DeviceServiceImpl final : public v1::DeviceService::Service {
       override;
 
  private:
-  absl::StatusOr<v1::Device> Authenticate(const grpc::ServerContext& ctx) const;
   absl::Status RunUpload(
-      grpc::ServerContext* ctx,
+      grpc::ServerContext* ctx, CallGuard::Admission& call,
       grpc::ServerReaderWriter<v1::UploadSessionResponse, v1::UploadSessionRequest>* stream);
+
+  CallGuard* const guard_;
 
   device_gateway::Devices* const devices_;
   device_gateway::Uploads* const uploads_;
@@ -62,7 +66,8 @@ class DeviceServiceImpl final : public v1::DeviceService::Service {
 
 class SessionServiceImpl final : public v1::SessionService::Service {
  public:
-  explicit SessionServiceImpl(device_gateway::Uploads* uploads) : uploads_(uploads) {}
+  SessionServiceImpl(CallGuard* guard, device_gateway::Uploads* uploads)
+      : guard_(guard), uploads_(uploads) {}
   grpc::Status ListSessions(grpc::ServerContext* ctx, const v1::ListSessionsRequest* req,
                             v1::ListSessionsResponse* resp) override;
   grpc::Status GetSession(grpc::ServerContext* ctx, const v1::GetSessionRequest* req,
@@ -71,6 +76,7 @@ class SessionServiceImpl final : public v1::SessionService::Service {
                              grpc::ServerWriter<v1::ReadTelemetryResponse>* writer) override;
 
  private:
+  CallGuard* const guard_;
   device_gateway::Uploads* const uploads_;
 };
 

@@ -7,21 +7,21 @@ namespace tractus::services {
 grpc::Status OutcomeServiceImpl::GetEpisodeProgress(grpc::ServerContext* ctx,
                                                     const v1::GetEpisodeProgressRequest* req,
                                                     v1::GetEpisodeProgressResponse* resp) {
-  return RunUnary(ctx, "tractus.v1.OutcomeService/GetEpisodeProgress", resp,
+  return RunUnary(*guard_, ctx, "tractus.v1.OutcomeService/GetEpisodeProgress", *req, resp,
                   [&] { return outcomes_->GetEpisodeProgress(*req); });
 }
 
 grpc::Status OutcomeServiceImpl::ListClinicAlerts(grpc::ServerContext* ctx,
                                                   const v1::ListClinicAlertsRequest* req,
                                                   v1::ListClinicAlertsResponse* resp) {
-  return RunUnary(ctx, "tractus.v1.OutcomeService/ListClinicAlerts", resp,
+  return RunUnary(*guard_, ctx, "tractus.v1.OutcomeService/ListClinicAlerts", *req, resp,
                   [&] { return outcomes_->ListClinicAlerts(*req); });
 }
 
 grpc::Status OutcomeServiceImpl::StreamClinicAlerts(
     grpc::ServerContext* ctx, const v1::StreamClinicAlertsRequest* req,
     grpc::ServerWriter<v1::StreamClinicAlertsResponse>* writer) {
-  return RunStreaming("tractus.v1.OutcomeService/StreamClinicAlerts", [&] {
+  return RunStreaming(*guard_, ctx, "tractus.v1.OutcomeService/StreamClinicAlerts", *req, [&] {
     return outcomes_->StreamClinicAlerts(
         *req, [ctx] { return ctx->IsCancelled(); },
         [writer](const v1::Alert& alert) {
@@ -35,8 +35,17 @@ grpc::Status OutcomeServiceImpl::StreamClinicAlerts(
 grpc::Status OutcomeServiceImpl::GetCohortOutcomes(grpc::ServerContext* ctx,
                                                    const v1::GetCohortOutcomesRequest* req,
                                                    v1::GetCohortOutcomesResponse* resp) {
-  return RunUnary(ctx, "tractus.v1.OutcomeService/GetCohortOutcomes", resp,
-                  [&] { return outcomes_->GetCohortOutcomes(*req); });
+  return RunUnary(*guard_, ctx, "tractus.v1.OutcomeService/GetCohortOutcomes", *req, resp,
+                  [&](const CallGuard::Admission& call) {
+                    // Clinic-bound callers asking for "all clinics" get theirs.
+                    v1::GetCohortOutcomesRequest scoped = *req;
+                    if (scoped.clinic_ids().empty()) {
+                      for (const std::string& id : call.principal.clinic_ids) {
+                        scoped.add_clinic_ids(id);
+                      }
+                    }
+                    return outcomes_->GetCohortOutcomes(scoped);
+                  });
 }
 
 }  // namespace tractus::services

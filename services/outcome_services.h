@@ -3,13 +3,14 @@
 #define TRACTUS_SERVICES_OUTCOME_SERVICES_H_
 
 #include "outcomes/outcomes.h"
+#include "services/call_guard.h"
 #include "tractus/v1/outcomes.grpc.pb.h"
 
 namespace tractus::services {
 
 class OutcomeServiceImpl final : public v1::OutcomeService::Service {
  public:
-  explicit OutcomeServiceImpl(outcomes::Outcomes* outcomes) : outcomes_(outcomes) {}
+  OutcomeServiceImpl(CallGuard* guard, outcomes::Outcomes* outcomes) : guard_(guard), outcomes_(outcomes) {}
   grpc::Status GetEpisodeProgress(grpc::ServerContext* ctx,
                                   const v1::GetEpisodeProgressRequest* req,
                                   v1::GetEpisodeProgressResponse* resp) override;
@@ -23,6 +24,7 @@ class OutcomeServiceImpl final : public v1::OutcomeService::Service {
                                  v1::GetCohortOutcomesResponse* resp) override;
 
  private:
+  CallGuard* const guard_;
   outcomes::Outcomes* const outcomes_;
 };
 

@@ -5,6 +5,7 @@
 #define TRACTUS_SERVICES_RECORD_SERVICES_H_
 
 #include "records/records.h"
+#include "services/call_guard.h"
 #include "tractus/v1/clinic.grpc.pb.h"
 #include "tractus/v1/episode.grpc.pb.h"
 #include "tractus/v1/home_report.grpc.pb.h"
@@ -15,7 +16,7 @@ namespace tractus::services {
 
 class ClinicServiceImpl final : public v1::ClinicService::Service {
  public:
-  explicit ClinicServiceImpl(records::Records* records) : records_(records) {}
+  ClinicServiceImpl(CallGuard* guard, records::Records* records) : guard_(guard), records_(records) {}
   grpc::Status CreateClinic(grpc::ServerContext* ctx, const v1::CreateClinicRequest* req,
                             v1::CreateClinicResponse* resp) override;
   grpc::Status GetClinic(grpc::ServerContext* ctx, const v1::GetClinicRequest* req,
@@ -24,12 +25,13 @@ class ClinicServiceImpl final : public v1::ClinicService::Service {
                            v1::ListClinicsResponse* resp) override;
 
  private:
+  CallGuard* const guard_;
   records::Records* const records_;
 };
 
 class PatientServiceImpl final : public v1::PatientService::Service {
  public:
-  explicit PatientServiceImpl(records::Records* records) : records_(records) {}
+  PatientServiceImpl(CallGuard* guard, records::Records* records) : guard_(guard), records_(records) {}
   grpc::Status CreatePatient(grpc::ServerContext* ctx, const v1::CreatePatientRequest* req,
                              v1::CreatePatientResponse* resp) override;
   grpc::Status GetPatient(grpc::ServerContext* ctx, const v1::GetPatientRequest* req,
@@ -40,12 +42,13 @@ class PatientServiceImpl final : public v1::PatientService::Service {
                             v1::ListPatientsResponse* resp) override;
 
  private:
+  CallGuard* const guard_;
   records::Records* const records_;
 };
 
 class EpisodeServiceImpl final : public v1::EpisodeService::Service {
  public:
-  explicit EpisodeServiceImpl(records::Records* records) : records_(records) {}
+  EpisodeServiceImpl(CallGuard* guard, records::Records* records) : guard_(guard), records_(records) {}
   grpc::Status CreateEpisode(grpc::ServerContext* ctx, const v1::CreateEpisodeRequest* req,
                              v1::CreateEpisodeResponse* resp) override;
   grpc::Status GetEpisode(grpc::ServerContext* ctx, const v1::GetEpisodeRequest* req,
@@ -56,12 +59,13 @@ class EpisodeServiceImpl final : public v1::EpisodeService::Service {
                             v1::CloseEpisodeResponse* resp) override;
 
  private:
+  CallGuard* const guard_;
   records::Records* const records_;
 };
 
 class ObservationServiceImpl final : public v1::ObservationService::Service {
  public:
-  explicit ObservationServiceImpl(records::Records* records) : records_(records) {}
+  ObservationServiceImpl(CallGuard* guard, records::Records* records) : guard_(guard), records_(records) {}
   grpc::Status RecordObservations(grpc::ServerContext* ctx,
                                   const v1::RecordObservationsRequest* req,
                                   v1::RecordObservationsResponse* resp) override;
@@ -70,17 +74,19 @@ class ObservationServiceImpl final : public v1::ObservationService::Service {
                                 v1::ListObservationsResponse* resp) override;
 
  private:
+  CallGuard* const guard_;
   records::Records* const records_;
 };
 
 class HomeReportServiceImpl final : public v1::HomeReportService::Service {
  public:
-  explicit HomeReportServiceImpl(records::Records* records) : records_(records) {}
+  HomeReportServiceImpl(CallGuard* guard, records::Records* records) : guard_(guard), records_(records) {}
   grpc::Status SubmitHomeReport(grpc::ServerContext* ctx,
                                 const v1::SubmitHomeReportRequest* req,
                                 v1::SubmitHomeReportResponse* resp) override;
 
  private:
+  CallGuard* const guard_;
   records::Records* const records_;
 };
 

@@ -2,91 +2,164 @@
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
-#include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
 #include <spdlog/spdlog.h>
 
-#include "absl/strings/numbers.h"
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/escaping.h"
+#include "common/secret_file.h"
 #include "common/status_macros.h"
+#include "google/protobuf/descriptor.h"
+#include "security/policy.h"
+#include "services/transport.h"
 
 namespace tractus::services {
 namespace {
 
-// Splits "HOST:PORT" (HOST may be "[::1]").
-absl::Status ParseListen(const std::string& listen, std::string* host, int* port) {
-  size_t colon = listen.rfind(':');
-  if (colon == std::string::npos || colon == 0 ||
-      !absl::SimpleAtoi(listen.substr(colon + 1), port) || *port < 0 || *port > 65535) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--listen must be HOST:PORT (port 0..65535), got \"", listen, "\""));
+// Every method of every served service must have an authorization rule: a
+// missing one would be refused at call time; fail at startup instead.
+absl::Status CheckEveryMethodHasARule() {
+  const auto* pool = google::protobuf::DescriptorPool::generated_pool();
+  for (const char* name :
+       {"tractus.v1.ClinicService", "tractus.v1.PatientService", "tractus.v1.EpisodeService",
+        "tractus.v1.ObservationService", "tractus.v1.HomeReportService",
+        "tractus.v1.DeviceAdminService", "tractus.v1.DeviceService", "tractus.v1.SessionService",
+        "tractus.v1.OutcomeService", "tractus.v1.AdminService", "tractus.v1.AuthService"}) {
+    const google::protobuf::ServiceDescriptor* service = pool->FindServiceByName(name);
+    if (service == nullptr) return absl::InternalError(absl::StrCat("unknown service ", name));
+    for (int i = 0; i < service->method_count(); ++i) {
+      const std::string method = absl::StrCat(name, "/", service->method(i)->name());
+      if (security::FindRule(method) == nullptr) {
+        return absl::InternalError(absl::StrCat("no authorization rule for ", method));
+      }
+    }
   }
-  *host = listen.substr(0, colon);
   return absl::OkStatus();
 }
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config,
-                                                      const Clock* clock) {
-  std::string host;
-  int port = 0;
-  RETURN_IF_ERROR(ParseListen(config.listen, &host, &port));
-
-  std::unique_ptr<Server> server(new Server());
-  ASSIGN_OR_RETURN(server->store_,
-                   storage::Store::Open(config.data_dir,
-                                        storage::StoreOptions{.sync_writes = config.sync_wal}));
-  server->records_ = std::make_unique<records::Records>(server->store_.get(), clock);
-  server->clinics_ = std::make_unique<ClinicServiceImpl>(server->records_.get());
-  server->patients_ = std::make_unique<PatientServiceImpl>(server->records_.get());
-  server->episodes_ = std::make_unique<EpisodeServiceImpl>(server->records_.get());
-  server->observations_ = std::make_unique<ObservationServiceImpl>(server->records_.get());
-  server->home_reports_ = std::make_unique<HomeReportServiceImpl>(server->records_.get());
-  server->devices_ = std::make_unique<device_gateway::Devices>(server->store_.get(), clock);
-  server->uploads_ = std::make_unique<device_gateway::Uploads>(
-      server->store_.get(), clock, server->records_.get(), config.uploads);
+absl::Status Server::StartDomain(const ServerConfig& config, const Clock* clock) {
+  ASSIGN_OR_RETURN(store_, storage::Store::Open(config.data_dir,
+                                                storage::StoreOptions{.sync_writes = config.sync_wal}));
+  records_ = std::make_unique<records::Records>(store_.get(), clock);
+  devices_ = std::make_unique<device_gateway::Devices>(store_.get(), clock);
+  uploads_ = std::make_unique<device_gateway::Uploads>(store_.get(), clock, records_.get(),
+                                                       config.uploads);
   // Streams beyond the thread pool would queue unserved: keep headroom for
   // unary calls.
-  server->stream_slots_ = std::make_unique<device_gateway::StreamSlots>(
+  const int stream_budget = std::max(1, config.max_threads - 8);
+  stream_slots_ = std::make_unique<device_gateway::StreamSlots>(
       config.uploads.max_streams_per_device,
-      std::min(config.uploads.max_streams_total, std::max(1, config.max_threads - 8)));
-  server->device_admin_ = std::make_unique<DeviceAdminServiceImpl>(server->devices_.get());
-  server->device_service_ = std::make_unique<DeviceServiceImpl>(
-      server->devices_.get(), server->uploads_.get(), server->stream_slots_.get());
-  server->sessions_ = std::make_unique<SessionServiceImpl>(server->uploads_.get());
-  server->outcomes_ = std::make_unique<outcomes::Outcomes>(
-      server->store_.get(), server->records_.get(), server->uploads_.get(), clock);
-  server->records_->SetListener(server->outcomes_.get());
-  server->outcome_service_ = std::make_unique<OutcomeServiceImpl>(server->outcomes_.get());
-  server->admin_ = std::make_unique<AdminServiceImpl>(server->store_.get());
+      std::min(config.uploads.max_streams_total, stream_budget));
+  user_streams_ = std::make_unique<device_gateway::StreamSlots>(
+      config.max_streams_per_principal, std::max(1, stream_budget / 4));
+  outcomes_ = std::make_unique<outcomes::Outcomes>(store_.get(), records_.get(), uploads_.get(),
+                                                   clock);
+  records_->SetListener(outcomes_.get());
+
+  ASSIGN_OR_RETURN(accounts_, security::Accounts::Open(store_.get(), clock, records_.get()));
+  ASSIGN_OR_RETURN(audit_, security::AuditLog::Open(store_.get(), clock));
+  bootstrap_key_file_ = config.bootstrap_key_file.empty()
+                            ? config.data_dir + "/bootstrap-admin.key"
+                            : config.bootstrap_key_file;
+  ASSIGN_OR_RETURN(std::optional<std::string> bootstrap, accounts_->BootstrapAdministrator());
+  if (bootstrap.has_value()) {
+    RETURN_IF_ERROR(WriteSecretFile(bootstrap_key_file_, *bootstrap));
+    spdlog::warn("first start: bootstrap administrator API key written to {} (mode 0600); "
+                 "create named administrators and revoke it",
+                 bootstrap_key_file_);
+  }
+  rate_limiter_ = std::make_unique<security::RateLimiter>(config.rate_limit, clock);
+  failed_auth_limiter_ = std::make_unique<security::RateLimiter>(config.failed_auth_limit, clock);
+  owners_ = std::make_unique<RecordOwners>(records_.get(), uploads_.get(), devices_.get());
+  guard_ = std::make_unique<CallGuard>(
+      accounts_.get(), devices_.get(), owners_.get(), audit_.get(), rate_limiter_.get(),
+      failed_auth_limiter_.get(), user_streams_.get(),
+      GuardOptions{.device_certificates_required = !config.device_client_ca_file.empty()});
+
+  CallGuard* guard = guard_.get();
+  clinics_ = std::make_unique<ClinicServiceImpl>(guard, records_.get());
+  patients_ = std::make_unique<PatientServiceImpl>(guard, records_.get());
+  episodes_ = std::make_unique<EpisodeServiceImpl>(guard, records_.get());
+  observations_ = std::make_unique<ObservationServiceImpl>(guard, records_.get());
+  home_reports_ = std::make_unique<HomeReportServiceImpl>(guard, records_.get());
+  device_admin_ = std::make_unique<DeviceAdminServiceImpl>(guard, devices_.get());
+  device_service_ = std::make_unique<DeviceServiceImpl>(guard, devices_.get(), uploads_.get(),
+                                                        stream_slots_.get());
+  device_port_service_ = std::make_unique<DeviceServiceImpl>(
+      guard, devices_.get(), uploads_.get(), stream_slots_.get());
+  sessions_ = std::make_unique<SessionServiceImpl>(guard, uploads_.get());
+  outcome_service_ = std::make_unique<OutcomeServiceImpl>(guard, outcomes_.get());
+  admin_ = std::make_unique<AdminServiceImpl>(guard, store_.get(), accounts_.get(), audit_.get());
+  auth_ = std::make_unique<AuthServiceImpl>(guard, accounts_.get());
+  return absl::OkStatus();
+}
+
+absl::Status Server::StartGrpc(const ServerConfig& config) {
+  ASSIGN_OR_RETURN(HostPort main, ParseListen(config.listen, "listen"));
+  const TlsFiles tls{config.tls_cert_file, config.tls_key_file, ""};
+  ASSIGN_OR_RETURN(auto main_credentials,
+                   MakeServerCredentials(tls, main.host, config.allow_plaintext_remote));
+  if (!config.device_client_ca_file.empty() && config.device_listen.empty()) {
+    return absl::FailedPreconditionError("--device_client_ca_file needs --device_listen");
+  }
+  RETURN_IF_ERROR(CheckEveryMethodHasARule());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int bound_port = 0;
-  builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(), &bound_port);
+  builder.AddListeningPort(config.listen, main_credentials, &bound_port);
   builder.SetMaxReceiveMessageSize(config.max_receive_message_bytes);
   builder.SetMaxSendMessageSize(16 << 20);
   grpc::ResourceQuota quota("tractusd");
   quota.SetMaxThreads(config.max_threads);
   builder.SetResourceQuota(quota);
-  builder.RegisterService(server->clinics_.get());
-  builder.RegisterService(server->patients_.get());
-  builder.RegisterService(server->episodes_.get());
-  builder.RegisterService(server->observations_.get());
-  builder.RegisterService(server->home_reports_.get());
-  builder.RegisterService(server->device_admin_.get());
-  builder.RegisterService(server->device_service_.get());
-  builder.RegisterService(server->sessions_.get());
-  builder.RegisterService(server->outcome_service_.get());
-  builder.RegisterService(server->admin_.get());
-  server->grpc_server_ = builder.BuildAndStart();
-  if (server->grpc_server_ == nullptr || bound_port == 0) {
+  for (grpc::Service* service :
+       std::initializer_list<grpc::Service*>{clinics_.get(), patients_.get(), episodes_.get(),
+                                             observations_.get(), home_reports_.get(),
+                                             device_admin_.get(), device_service_.get(),
+                                             sessions_.get(), outcome_service_.get(),
+                                             admin_.get(), auth_.get()}) {
+    builder.RegisterService(service);
+  }
+  grpc_server_ = builder.BuildAndStart();
+  if (grpc_server_ == nullptr || bound_port == 0) {
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", config.listen, " (address in use or invalid)"));
   }
-  server->address_ = absl::StrCat(host, ":", bound_port);
+  address_ = absl::StrCat(main.host, ":", bound_port);
+
+  if (!config.device_listen.empty()) {
+    ASSIGN_OR_RETURN(HostPort device, ParseListen(config.device_listen, "device_listen"));
+    const TlsFiles device_tls{config.tls_cert_file, config.tls_key_file,
+                              config.device_client_ca_file};
+    ASSIGN_OR_RETURN(auto device_credentials,
+                     MakeServerCredentials(device_tls, device.host,
+                                           config.allow_plaintext_remote));
+    grpc::ServerBuilder device_builder;
+    int device_port = 0;
+    device_builder.AddListeningPort(config.device_listen, device_credentials, &device_port);
+    device_builder.SetMaxReceiveMessageSize(config.device_max_receive_message_bytes);
+    device_builder.SetResourceQuota(quota);
+    device_builder.RegisterService(device_port_service_.get());
+    device_server_ = device_builder.BuildAndStart();
+    if (device_server_ == nullptr || device_port == 0) {
+      return absl::UnavailableError(absl::StrCat("cannot listen on ", config.device_listen,
+                                                 " (address in use or invalid)"));
+    }
+    device_address_ = absl::StrCat(device.host, ":", device_port);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config,
+                                                      const Clock* clock) {
+  std::unique_ptr<Server> server(new Server());
+  RETURN_IF_ERROR(server->StartDomain(config, clock));
+  RETURN_IF_ERROR(server->StartGrpc(config));
   return server;
 }
 
@@ -95,17 +168,22 @@ Server::~Server() { (void)Shutdown(absl::ZeroDuration()); }
 absl::Status Server::Shutdown(absl::Duration grace) {
   if (shut_down_) return absl::OkStatus();
   shut_down_ = true;
-  if (grpc_server_ != nullptr) {
-    if (auto* health = grpc_server_->GetHealthCheckService()) {
-      health->SetServingStatus(false);
-    }
-    // Long-lived alert streams end first so they do not hold the grace
-    // period; then in-flight calls finish.
-    if (outcomes_) outcomes_->Stop();
-    grpc_server_->Shutdown(std::chrono::system_clock::now() +
-                           absl::ToChronoMilliseconds(grace));
+  const auto deadline = std::chrono::system_clock::now() + absl::ToChronoMilliseconds(grace);
+  for (grpc::Server* server : {grpc_server_.get(), device_server_.get()}) {
+    if (server == nullptr) continue;
+    if (auto* health = server->GetHealthCheckService()) health->SetServingStatus(false);
   }
+  // Long-lived alert streams end first so they do not hold the grace
+  // period; then in-flight calls finish.
   if (outcomes_) outcomes_->Stop();
+  if (device_server_ != nullptr) device_server_->Shutdown(deadline);
+  if (grpc_server_ != nullptr) grpc_server_->Shutdown(deadline);
+  if (outcomes_) outcomes_->Stop();
+  if (audit_ != nullptr && audit_->head_sequence() > 0) {
+    // An outside copy of this line lets an operator detect a rewritten log.
+    spdlog::info("audit log head: entry {} hash {}", audit_->head_sequence(),
+                 absl::BytesToHexString(audit_->head_hash()));
+  }
   absl::Status closed = store_ ? store_->Close() : absl::OkStatus();
   if (!closed.ok()) spdlog::error("closing the store: {}", closed.ToString());
   return closed;
@@ -113,6 +191,7 @@ absl::Status Server::Shutdown(absl::Duration grace) {
 
 void Server::Wait() {
   if (grpc_server_ != nullptr) grpc_server_->Wait();
+  if (device_server_ != nullptr) device_server_->Wait();
 }
 
 }  // namespace tractus::services

@@ -1,6 +1,11 @@
 // Server: the one place that wires tractusd together — store, domain,
-// gRPC services, health and reflection. Used by tractusd's main() and by the
-// end-to-end tests (in process, on 127.0.0.1:0).
+// security, gRPC services, health and reflection. Used by tractusd's main()
+// and by the end-to-end tests (in process, on 127.0.0.1:0).
+//
+// Ports: the main port serves every service; an optional device port serves
+// the device gateway alone, with its own message-size limit and, when a
+// client CA is configured, mutual TLS (the device id is then the client
+// certificate's common name, and device credentials alone are refused).
 //
 // Thread-safe after Start(): Shutdown() may be called from any thread, once.
 #ifndef TRACTUS_SERVICES_SERVER_H_
@@ -17,11 +22,16 @@
 #include "device_gateway/devices.h"
 #include "device_gateway/stream_slots.h"
 #include "device_gateway/uploads.h"
-#include "records/records.h"
 #include "outcomes/outcomes.h"
+#include "records/records.h"
+#include "security/accounts.h"
+#include "security/audit_log.h"
+#include "security/rate_limiter.h"
 #include "services/admin_services.h"
+#include "services/call_guard.h"
 #include "services/device_services.h"
 #include "services/outcome_services.h"
+#include "services/owner_lookup.h"
 #include "services/record_services.h"
 #include "storage/store.h"
 
@@ -33,13 +43,38 @@ struct ServerConfig {
   std::string data_dir = "var/tractus-data";
   // fsync the write-ahead log before acknowledging a write.
   bool sync_wal = true;
-  // Largest request accepted, bytes.
+  // Largest request accepted on the main port, bytes.
   int max_receive_message_bytes = 4 << 20;
   // Largest number of threads serving calls (an open upload stream holds
   // one).
   int max_threads = 64;
   // Device gateway limits (advertised by GetUploadLimits).
   device_gateway::UploadConfig uploads;
+
+  // TLS: PEM certificate chain and private key. Both empty: plaintext,
+  // which is refused on a non-loopback address unless allowed here.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  bool allow_plaintext_remote = false;
+
+  // Optional device port (HOST:PORT; port 0 picks one, see device_address()).
+  std::string device_listen;
+  // Largest request accepted on the device port, bytes.
+  int device_max_receive_message_bytes = 1 << 20;
+  // PEM CA bundle. Set: the device port requires client certificates signed
+  // by it (mTLS) and device credentials alone are refused on every port.
+  // Requires TLS and a device port.
+  std::string device_client_ca_file;
+
+  // Where the bootstrap administrator's API key is written (mode 0600) on
+  // first start; empty: <data_dir>/bootstrap-admin.key.
+  std::string bootstrap_key_file;
+  // Calls per principal.
+  security::RateLimit rate_limit;
+  // Failed authentications per peer address.
+  security::RateLimit failed_auth_limit{5, 20};
+  // Long-lived streams (alerts, telemetry reads) per principal.
+  int max_streams_per_principal = 8;
 };
 
 class Server {
@@ -51,6 +86,10 @@ class Server {
 
   // The bound address, HOST:PORT, with the real port when 0 was asked for.
   const std::string& address() const { return address_; }
+  // The device port's address; empty without a device port.
+  const std::string& device_address() const { return device_address_; }
+  // Where the bootstrap administrator key was (or would have been) written.
+  const std::string& bootstrap_key_file() const { return bootstrap_key_file_; }
 
   // Stops accepting calls, marks health NOT_SERVING, lets in-flight calls
   // finish until `grace` has passed (then cancels them), and closes the
@@ -62,25 +101,40 @@ class Server {
 
  private:
   Server() = default;
+  absl::Status StartDomain(const ServerConfig& config, const Clock* clock);
+  absl::Status StartGrpc(const ServerConfig& config);
 
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<records::Records> records_;
+  std::unique_ptr<device_gateway::Devices> devices_;
+  std::unique_ptr<device_gateway::Uploads> uploads_;
+  std::unique_ptr<device_gateway::StreamSlots> stream_slots_;
+  std::unique_ptr<outcomes::Outcomes> outcomes_;
+  std::unique_ptr<security::Accounts> accounts_;
+  std::unique_ptr<security::AuditLog> audit_;
+  std::unique_ptr<security::RateLimiter> rate_limiter_;
+  std::unique_ptr<security::RateLimiter> failed_auth_limiter_;
+  std::unique_ptr<device_gateway::StreamSlots> user_streams_;
+  std::unique_ptr<RecordOwners> owners_;
+  std::unique_ptr<CallGuard> guard_;
+
   std::unique_ptr<ClinicServiceImpl> clinics_;
   std::unique_ptr<PatientServiceImpl> patients_;
   std::unique_ptr<EpisodeServiceImpl> episodes_;
   std::unique_ptr<ObservationServiceImpl> observations_;
   std::unique_ptr<HomeReportServiceImpl> home_reports_;
-  std::unique_ptr<device_gateway::Devices> devices_;
-  std::unique_ptr<device_gateway::Uploads> uploads_;
-  std::unique_ptr<device_gateway::StreamSlots> stream_slots_;
   std::unique_ptr<DeviceAdminServiceImpl> device_admin_;
   std::unique_ptr<DeviceServiceImpl> device_service_;
+  std::unique_ptr<DeviceServiceImpl> device_port_service_;
   std::unique_ptr<SessionServiceImpl> sessions_;
-  std::unique_ptr<outcomes::Outcomes> outcomes_;
   std::unique_ptr<OutcomeServiceImpl> outcome_service_;
   std::unique_ptr<AdminServiceImpl> admin_;
+  std::unique_ptr<AuthServiceImpl> auth_;
   std::unique_ptr<grpc::Server> grpc_server_;
+  std::unique_ptr<grpc::Server> device_server_;
   std::string address_;
+  std::string device_address_;
+  std::string bootstrap_key_file_;
   bool shut_down_ = false;
 };
 

@@ -1,9 +1,13 @@
 // tractusd: the Tractus server.
 //
 //   tractusd --listen=127.0.0.1:50051 --data_dir=var/tractus-data
+//   tractusd --listen=0.0.0.0:443 --tls_cert_file=server.pem --tls_key_file=server.key \
+//            --device_listen=0.0.0.0:8443 --device_client_ca_file=devices-ca.pem ...
 //
 // Prints "tractusd listening on HOST:PORT" once serving (the real port when
-// --listen asks for port 0). SIGTERM or SIGINT: stop accepting calls, let
+// --listen asks for port 0), and "tractusd devices on HOST:PORT" for a
+// device port. On first start it writes the bootstrap administrator's API
+// key to --bootstrap_key_file (mode 0600). SIGTERM or SIGINT: stop accepting calls, let
 // in-flight calls finish (up to --shutdown_grace_ms), close RocksDB, exit 0.
 #include <signal.h>
 #include <spdlog/spdlog.h>
@@ -33,6 +37,24 @@ ABSL_FLAG(double, device_max_force_newtons, 1400,
 ABSL_FLAG(int, max_upload_streams, 256, "upload streams open at once, all tables together");
 ABSL_FLAG(int, max_threads, 300, "threads serving calls (each open upload stream holds one)");
 ABSL_FLAG(std::string, log_level, "info", "trace, debug, info, warn, error or off");
+ABSL_FLAG(std::string, tls_cert_file, "", "PEM certificate chain; with --tls_key_file: serve TLS");
+ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of --tls_cert_file");
+ABSL_FLAG(bool, allow_plaintext_remote, false,
+          "serve plaintext on a non-loopback address (refused otherwise)");
+ABSL_FLAG(std::string, device_listen, "",
+          "HOST:PORT of a port serving only the device gateway; empty: none");
+ABSL_FLAG(int, device_max_receive_message_bytes, 1 << 20,
+          "largest request accepted on the device port, bytes");
+ABSL_FLAG(std::string, device_client_ca_file, "",
+          "PEM CA: the device port requires client certificates it signed (mTLS, device id "
+          "= certificate common name) and device credentials alone are refused");
+ABSL_FLAG(std::string, bootstrap_key_file, "",
+          "where the first start writes the bootstrap administrator key (0600); default "
+          "DATA_DIR/bootstrap-admin.key");
+ABSL_FLAG(double, rate_limit_qps, 200, "calls per second per principal; 0: unlimited");
+ABSL_FLAG(double, rate_limit_burst, 400, "calls a principal may make in a burst");
+ABSL_FLAG(int, max_streams_per_principal, 8,
+          "long-lived streams (alerts, telemetry reads) one principal may hold open");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
@@ -58,6 +80,15 @@ int main(int argc, char** argv) {
   config.max_threads = absl::GetFlag(FLAGS_max_threads);
   config.uploads.max_force_newtons = absl::GetFlag(FLAGS_device_max_force_newtons);
   config.uploads.max_streams_total = absl::GetFlag(FLAGS_max_upload_streams);
+  config.tls_cert_file = absl::GetFlag(FLAGS_tls_cert_file);
+  config.tls_key_file = absl::GetFlag(FLAGS_tls_key_file);
+  config.allow_plaintext_remote = absl::GetFlag(FLAGS_allow_plaintext_remote);
+  config.device_listen = absl::GetFlag(FLAGS_device_listen);
+  config.device_max_receive_message_bytes = absl::GetFlag(FLAGS_device_max_receive_message_bytes);
+  config.device_client_ca_file = absl::GetFlag(FLAGS_device_client_ca_file);
+  config.bootstrap_key_file = absl::GetFlag(FLAGS_bootstrap_key_file);
+  config.rate_limit = {absl::GetFlag(FLAGS_rate_limit_qps), absl::GetFlag(FLAGS_rate_limit_burst)};
+  config.max_streams_per_principal = absl::GetFlag(FLAGS_max_streams_per_principal);
 
   tractus::RealClock clock;
   auto server = tractus::services::Server::Start(config, &clock);
@@ -66,6 +97,13 @@ int main(int argc, char** argv) {
     return 1;
   }
   spdlog::info("data dir {} (WAL sync {})", config.data_dir, config.sync_wal ? "on" : "off");
+  spdlog::info("TLS {}; device port {}", config.tls_cert_file.empty() ? "off (plaintext)" : "on",
+               config.device_listen.empty()
+                   ? std::string("none")
+                   : (config.device_client_ca_file.empty() ? "TLS" : "mutual TLS"));
+  if (!(*server)->device_address().empty()) {
+    std::cout << "tractusd devices on " << (*server)->device_address() << std::endl;
+  }
   std::cout << "tractusd listening on " << (*server)->address() << std::endl;
 
   int signal_number = 0;

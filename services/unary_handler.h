@@ -1,25 +1,44 @@
-// The shape of every unary handler: check the call is still wanted, call one
-// domain function, map its status, record the outcome. Handlers stay three
-// lines; bookkeeping lives here once.
+// The shape of every handler: check the call is still wanted, pass the
+// CallGuard (authentication, authorization, limits, audit), call one domain
+// function, map its status, record the outcome. Handlers stay a few lines;
+// bookkeeping lives here once.
+//
+// The domain function may take the CallGuard::Admission (who is calling,
+// what the call touches) or nothing.
 #ifndef TRACTUS_SERVICES_UNARY_HANDLER_H_
 #define TRACTUS_SERVICES_UNARY_HANDLER_H_
 
 #include <grpcpp/server_context.h>
 
 #include <chrono>
+#include <type_traits>
 #include <utility>
 
 #include "absl/status/statusor.h"
+#include "services/call_guard.h"
 #include "services/call_log.h"
 #include "services/status_mapping.h"
 
 namespace tractus::services {
+namespace internal {
 
-// Runs `domain_fn()` (returning absl::StatusOr<Response>) for the RPC
-// `method` and moves its value into `*response`.
-template <typename Response, typename Fn>
-grpc::Status RunUnary(grpc::ServerContext* context, const char* method,
-                      Response* response, Fn&& domain_fn) {
+template <typename Fn>
+decltype(auto) InvokeWith(Fn&& fn, CallGuard::Admission& admission) {
+  if constexpr (std::is_invocable_v<Fn, CallGuard::Admission&>) {
+    return std::forward<Fn>(fn)(admission);
+  } else {
+    return std::forward<Fn>(fn)();
+  }
+}
+
+}  // namespace internal
+
+// Runs `domain_fn` (returning absl::StatusOr<Response>) for the RPC
+// `method` once `guard` admits the call, and moves its value into
+// `*response`.
+template <typename Request, typename Response, typename Fn>
+grpc::Status RunUnary(CallGuard& guard, grpc::ServerContext* context, const char* method,
+                      const Request& request, Response* response, Fn&& domain_fn) {
   const auto started = std::chrono::steady_clock::now();
   grpc::Status result;
   if (context->IsCancelled()) {
@@ -27,24 +46,48 @@ grpc::Status RunUnary(grpc::ServerContext* context, const char* method,
   } else if (context->deadline() <= std::chrono::system_clock::now()) {
     result = grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
                           "deadline expired before the call ran");
+  } else if (auto admission = guard.Admit(*context, method, request); !admission.ok()) {
+    result = ToGrpcStatus(admission.status(), method);
   } else {
-    absl::StatusOr<Response> out = std::forward<Fn>(domain_fn)();
+    absl::StatusOr<Response> out = internal::InvokeWith(std::forward<Fn>(domain_fn), *admission);
+    if (out.ok()) {
+      if (absl::Status again = guard.Recheck(*admission, request); !again.ok()) {
+        out = again;
+      }
+    }
     if (out.ok()) {
       *response = std::move(*out);
     } else {
       result = ToGrpcStatus(out.status(), method);
+    }
+    absl::Status audited =
+        guard.Finish(*admission, static_cast<absl::StatusCode>(result.error_code()));
+    if (!audited.ok()) {
+      response->Clear();
+      result = ToGrpcStatus(audited, method);
     }
   }
   LogCall(method, result.error_code(), std::chrono::steady_clock::now() - started);
   return result;
 }
 
-// Runs a streaming handler's body (returning absl::Status), maps its status
-// and logs the outcome, as RunUnary does for unary calls.
+// Runs a streaming handler's body (returning absl::Status) once `guard`
+// admits the call, maps its status and logs the outcome. `request` is the
+// first request of a server stream, or a default instance for a
+// bidirectional stream (whose target is the caller itself).
 template <typename Fn>
-grpc::Status RunStreaming(const char* method, Fn&& body) {
+grpc::Status RunStreaming(CallGuard& guard, grpc::ServerContext* context, const char* method,
+                          const google::protobuf::Message& request, Fn&& body) {
   const auto started = std::chrono::steady_clock::now();
-  grpc::Status result = ToGrpcStatus(std::forward<Fn>(body)(), method);
+  grpc::Status result;
+  if (auto admission = guard.Admit(*context, method, request); !admission.ok()) {
+    result = ToGrpcStatus(admission.status(), method);
+  } else {
+    result = ToGrpcStatus(internal::InvokeWith(std::forward<Fn>(body), *admission), method);
+    absl::Status audited =
+        guard.Finish(*admission, static_cast<absl::StatusCode>(result.error_code()));
+    if (!audited.ok()) result = ToGrpcStatus(audited, method);
+  }
   LogCall(method, result.error_code(), std::chrono::steady_clock::now() - started);
   return result;
 }

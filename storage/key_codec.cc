@@ -294,5 +294,26 @@ std::string AlertStateKey(absl::string_view episode_id) {
 }
 
 std::string SchemaVersionKey() { return KeyWriter().U8(0).Str("schema_version").Release(); }
+std::string TokenSigningKeyKey() {
+  return KeyWriter().U8(0).Str("token_signing_key").Release();
+}
+std::string AuditHeadKey() { return KeyWriter().U8(0).Str("audit_head").Release(); }
+
+std::string UserKey(absl::string_view user_id) {
+  return KeyWriter().U8('U').Str(user_id).Release();
+}
+std::string UserPrefix() { return KeyWriter().U8('U').Release(); }
+std::string ApiKeyKey(absl::string_view key_id) {
+  return KeyWriter().U8('K').Str(key_id).Release();
+}
+std::string ApiKeyPrefix() { return KeyWriter().U8('K').Release(); }
+
+std::string AuditKey(uint64_t sequence) { return KeyWriter().U64(sequence).Release(); }
+absl::StatusOr<uint64_t> DecodeAuditKey(absl::string_view key) {
+  KeyReader r(key);
+  uint64_t sequence = 0;
+  if (!r.U64(&sequence) || !r.done()) return Malformed("audit key");
+  return sequence;
+}
 
 }  // namespace tractus::storage

@@ -182,6 +182,21 @@ std::string AlertStateKey(absl::string_view episode_id);
 
 // default CF: the schema version record.
 std::string SchemaVersionKey();
+// default CF: the key that signs access tokens (32 random bytes).
+std::string TokenSigningKeyKey();
+// default CF: the audit chain's head (AuditHead), written with each entry.
+std::string AuditHeadKey();
+
+// auth CF, tag 'U': user_id -> tractus.v1.User.
+std::string UserKey(absl::string_view user_id);
+std::string UserPrefix();
+// auth CF, tag 'K': key_id -> ApiKeyRecord.
+std::string ApiKeyKey(absl::string_view key_id);
+std::string ApiKeyPrefix();
+
+// audit CF: big-endian sequence -> AuditEntry, so keys sort in log order.
+std::string AuditKey(uint64_t sequence);
+absl::StatusOr<uint64_t> DecodeAuditKey(absl::string_view key);
 
 }  // namespace tractus::storage
 

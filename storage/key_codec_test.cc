@@ -121,6 +121,10 @@ TEST(KeyCodecTest, GoldenBytes) {
   EXPECT_EQ(Hex(RequestKey(RequestKind::kCreatePatient, "r1")), "520272310001");
   EXPECT_EQ(Hex(SchemaVersionKey()), "00736368656d615f76657273696f6e0001");
   EXPECT_EQ(Hex(DeviceKey("dv_1")), "4464765f310001");
+  EXPECT_EQ(Hex(UserKey("us_1")), "5575735f310001");
+  EXPECT_EQ(Hex(ApiKeyKey("ak_1")), "4b616b5f310001");
+  EXPECT_EQ(Hex(AuditKey(258)), "0000000000000102");
+  EXPECT_EQ(Hex(AuditHeadKey()), "0061756469745f686561640001");
   EXPECT_EQ(Hex(EnrollmentTokenKey("t1")), "5474310001");
   EXPECT_EQ(Hex(DevicesByClinicKey("c", "d")), "5663000164" "0001");
   EXPECT_EQ(Hex(SessionKey("s1")), "73310001");

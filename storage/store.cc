@@ -32,6 +32,8 @@ constexpr const char* kCfNames[] = {
     "devices",
     "sessions",
     "telemetry",
+    "auth",
+    "audit",
 };
 static_assert(sizeof(kCfNames) / sizeof(kCfNames[0]) ==
               static_cast<size_t>(Cf::kCount));
@@ -171,12 +173,12 @@ absl::Status Store::CheckSchemaVersion(bool created) {
         ", newer than this tractusd supports (", kSchemaVersion,
         "); run a newer tractusd"));
   }
-  if (version == 1) {
-    // 1 -> 2 only added column families, which Open() has just created.
+  if (version == 1 || version == 2) {
+    // 1 -> 2 -> 3 only added column families, which Open() has just created.
     WriteBatch batch;
-    batch.Put(Cf::kMeta, SchemaVersionKey(), EncodeVersion(2));
+    batch.Put(Cf::kMeta, SchemaVersionKey(), EncodeVersion(kSchemaVersion));
     RETURN_IF_ERROR(Write(batch));
-    version = 2;
+    version = kSchemaVersion;
   }
   if (version != kSchemaVersion) {
     return absl::FailedPreconditionError(absl::StrCat(

@@ -40,6 +40,8 @@ enum class Cf : int {
   kDevices,       // DeviceKey -> DeviceRecord; EnrollmentTokenKey -> token record
   kSessions,      // SessionKey -> tractus.v1.Session
   kTelemetry,     // TelemetryKey -> chunk value (EncodeChunkValue), blob files
+  kAuth,          // UserKey -> tractus.v1.User; ApiKeyKey -> ApiKeyRecord
+  kAudit,         // AuditKey(sequence) -> tractus.v1.AuditEntry (hash-chained)
   kCount,
 };
 
@@ -50,7 +52,8 @@ absl::string_view CfName(Cf cf);
 // migration) whenever a key layout or a stored record changes incompatibly.
 //   1: clinics, patients, identity, episodes, observations, index.
 //   2: + devices, sessions, telemetry (additive: 1 migrates by relabelling).
-inline constexpr uint32_t kSchemaVersion = 2;
+//   3: + auth, audit (additive: 1 and 2 migrate by relabelling).
+inline constexpr uint32_t kSchemaVersion = 3;
 
 struct StoreOptions {
   // fsync the WAL before a write returns (durable on power loss). When false,

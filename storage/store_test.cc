@@ -107,7 +107,7 @@ TEST(StoreTest, MigratesSchemaVersionOne) {
   auto store = Store::Open(dir.path(), StoreOptions{});
   ASSERT_THAT(store, IsOk());
   EXPECT_EQ(*(*store)->Get(Cf::kClinics, ClinicKey("cl_old")), "kept");
-  EXPECT_EQ(*(*store)->Get(Cf::kMeta, SchemaVersionKey()), KeyWriter().U32(2).Release());
+  EXPECT_EQ(*(*store)->Get(Cf::kMeta, SchemaVersionKey()), KeyWriter().U32(kSchemaVersion).Release());
   WriteBatch batch;
   batch.Put(Cf::kTelemetry, TelemetryKey("s1", 0), "chunk");
   EXPECT_THAT((*store)->Write(batch), IsOk());

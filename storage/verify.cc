@@ -3,8 +3,11 @@
 #include "common/status_macros.h"
 #include "storage/key_codec.h"
 #include "storage/proto_io.h"
+#include "tractus/internal/v1/auth_records.pb.h"
 #include "tractus/internal/v1/device_records.pb.h"
 #include "tractus/internal/v1/outcome_records.pb.h"
+#include "tractus/v1/admin.pb.h"
+#include "tractus/v1/auth.pb.h"
 #include "tractus/v1/clinic.pb.h"
 #include "tractus/v1/episode.pb.h"
 #include "tractus/v1/observation.pb.h"
@@ -50,6 +53,10 @@ bool RecordDecodes(Cf cf, absl::string_view key, absl::string_view value) {
       return chunk.ok() && parsed.ParseFromArray(chunk->chunk_bytes.data(),
                                                  static_cast<int>(chunk->chunk_bytes.size()));
     }
+    case Cf::kAuth:
+      return tag == 'U' ? Decodes<v1::User>(value) : Decodes<internal::v1::ApiKeyRecord>(value);
+    case Cf::kAudit:
+      return DecodeAuditKey(key).ok() && Decodes<v1::AuditEntry>(value);
     case Cf::kCount:
       break;
   }

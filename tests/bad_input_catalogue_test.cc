@@ -39,12 +39,12 @@ class BadInputCatalogueTest : public ServerFixture {
  protected:
   void SetUp() override {
     ServerFixture::SetUp();
-    gw_ = std::make_unique<GatewayClient>(server_->address());
+    gw_ = std::make_unique<GatewayClient>(server_->address(), keys_);
     episode_id_ = gw_->MakeEpisode("bad", &clinic_id_);
     credential_ = gw_->Enroll(clinic_id_, "BAD-1");
     gw_->MakeEpisode("other", &other_clinic_id_);
     outcomes_ = v1::OutcomeService::NewStub(
-        grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials()));
+        TestChannel(server_->address(), keys_.clinician));
     // Some stored data to protect: an observation and a finalized session.
     v1::RecordObservationsRequest rec;
     rec.set_episode_id(episode_id_);
@@ -156,7 +156,7 @@ class BadInputCatalogueTest : public ServerFixture {
   }
 
   bool Healthy() {
-    auto channel = grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials());
+    auto channel = TestChannel(server_->address(), keys_.clinician);
     return channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(5)) &&
            cli().Call(&v1::ClinicService::Stub::ListClinics, cli().clinics(),
                       v1::ListClinicsRequest())
@@ -176,22 +176,22 @@ TEST_F(BadInputCatalogueTest, EveryHostileRequestGetsItsExactStatus) {
       {"clinic without request_id", [&] {
          auto r = records::testing::ClinicRequest("x");
          r.clear_request_id();
-         return Unary(&v1::ClinicService::Stub::CreateClinic, cli().clinics(), r);
+         return Unary(&v1::ClinicService::Stub::CreateClinic, admin_->clinics(), r);
        }, C::INVALID_ARGUMENT, "request_id"},
       {"request_id with a slash", [&] {
          auto r = records::testing::ClinicRequest("x");
          r.set_request_id("../../etc");
-         return Unary(&v1::ClinicService::Stub::CreateClinic, cli().clinics(), r);
+         return Unary(&v1::ClinicService::Stub::CreateClinic, admin_->clinics(), r);
        }, C::INVALID_ARGUMENT, "request_id"},
       {"clinic in an unknown time zone", [&] {
          auto r = records::testing::ClinicRequest("x");
          r.mutable_clinic()->set_time_zone("Mars/Olympus");
-         return Unary(&v1::ClinicService::Stub::CreateClinic, cli().clinics(), r);
+         return Unary(&v1::ClinicService::Stub::CreateClinic, admin_->clinics(), r);
        }, C::INVALID_ARGUMENT, "clinic.time_zone"},
       {"clinic name of 10 kB", [&] {
          auto r = records::testing::ClinicRequest("x");
          r.mutable_clinic()->set_display_name(std::string(10000, 'a'));
-         return Unary(&v1::ClinicService::Stub::CreateClinic, cli().clinics(), r);
+         return Unary(&v1::ClinicService::Stub::CreateClinic, admin_->clinics(), r);
        }, C::INVALID_ARGUMENT, "clinic.display_name"},
       {"malformed clinic id", [&] {
          v1::GetClinicRequest r;
@@ -426,7 +426,7 @@ TEST_F(BadInputCatalogueTest, EveryHostileRequestGetsItsExactStatus) {
       {"a 2 MB request", [&] {
          v1::CreateClinicRequest r = records::testing::ClinicRequest("huge");
          r.mutable_clinic()->set_display_name(std::string(2 << 20, 'x'));
-         return Unary(&v1::ClinicService::Stub::CreateClinic, cli().clinics(), r);
+         return Unary(&v1::ClinicService::Stub::CreateClinic, admin_->clinics(), r);
        }, C::RESOURCE_EXHAUSTED, ""},
       {"an expired deadline", [&] {
          return Unary(&v1::ClinicService::Stub::ListClinics, cli().clinics(), v1::ListClinicsRequest(),

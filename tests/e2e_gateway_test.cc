@@ -23,7 +23,7 @@ class GatewayE2eTest : public ServerFixture {
  protected:
   void SetUp() override {
     ServerFixture::SetUp();
-    gw_ = std::make_unique<GatewayClient>(server_->address());
+    gw_ = std::make_unique<GatewayClient>(server_->address(), keys_);
     episode_id_ = gw_->MakeEpisode("a", &clinic_id_);
     credential_ = gw_->Enroll(clinic_id_, "DRX-0001");
   }
@@ -310,7 +310,7 @@ TEST_F(GatewayE2eTest, UploadLimitsAreAdvertised) {
 TEST_F(GatewayE2eTest, EverythingSurvivesARestart) {
   Upload(credential_, Header("s-restart"), {ChunkMsg(0), ChunkMsg(1)});
   Restart();
-  gw_ = std::make_unique<GatewayClient>(server_->address());
+  gw_ = std::make_unique<GatewayClient>(server_->address(), keys_);
   EXPECT_EQ(State("s-restart").next_seq(), 2u);
   Transcript rest = Upload(credential_, Header("s-restart"), {ChunkMsg(2), EndMsg(3)});
   ASSERT_TRUE(rest.status.ok()) << rest.status.error_message();

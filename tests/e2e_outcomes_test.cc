@@ -16,10 +16,10 @@ class OutcomesE2eTest : public ServerFixture {
  protected:
   void SetUp() override {
     ServerFixture::SetUp();
-    gw_ = std::make_unique<GatewayClient>(server_->address());
+    gw_ = std::make_unique<GatewayClient>(server_->address(), keys_);
     episode_id_ = gw_->MakeEpisode("o", &clinic_id_);
     stub_ = v1::OutcomeService::NewStub(
-        grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials()));
+        TestChannel(server_->address(), keys_.clinician));
   }
 
   // Pain reported from home at 19:00 Chicago time on episode day `day`

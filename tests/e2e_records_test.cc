@@ -31,7 +31,7 @@ class RecordsE2eTest : public ServerFixture {
     req.set_request_id("clinic-e2e");
     req.mutable_clinic()->set_display_name("Riverside Decompression");
     req.mutable_clinic()->set_time_zone("America/Denver");
-    auto resp = client_->Call(&v1::ClinicService::Stub::CreateClinic, client_->clinics(), req);
+    auto resp = ServerFixture::CreateClinic(req);
     EXPECT_TRUE(resp.ok()) << resp.status();
     return resp->clinic().clinic_id();
   }

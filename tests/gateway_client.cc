@@ -8,16 +8,18 @@
 
 namespace tractus::testing {
 
-GatewayClient::GatewayClient(const std::string& address)
-    : channel_(grpc::CreateChannel(address, grpc::InsecureChannelCredentials())),
-      device_(v1::DeviceService::NewStub(channel_)),
-      admin_(v1::DeviceAdminService::NewStub(channel_)),
-      sessions_(v1::SessionService::NewStub(channel_)),
-      records_(address, absl::Seconds(20)) {}
+GatewayClient::GatewayClient(const std::string& address, const TestKeys& keys)
+    : address_(address),
+      keys_(keys),
+      staff_channel_(TestChannel(address, keys.clinician)),
+      device_channel_(TestChannel(address, "")),
+      device_(v1::DeviceService::NewStub(device_channel_)),
+      admin_(v1::DeviceAdminService::NewStub(staff_channel_)),
+      sessions_(v1::SessionService::NewStub(staff_channel_)),
+      records_(staff_channel_, absl::Seconds(20)) {}
 
 std::string GatewayClient::MakeEpisode(const std::string& tag, std::string* clinic_id) {
-  auto clinic = records_.Call(&v1::ClinicService::Stub::CreateClinic, records_.clinics(),
-                              records::testing::ClinicRequest(tag));
+  auto clinic = CreateClinicFor(address_, keys_, records::testing::ClinicRequest(tag));
   EXPECT_TRUE(clinic.ok()) << clinic.status();
   *clinic_id = clinic->clinic().clinic_id();
   auto patient = records_.Call(&v1::PatientService::Stub::CreatePatient, records_.patients(),

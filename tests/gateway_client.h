@@ -10,6 +10,7 @@
 
 #include "absl/time/time.h"
 #include "cli/client.h"
+#include "tests/test_accounts.h"
 #include "tractus/v1/device.grpc.pb.h"
 #include "tractus/v1/session.grpc.pb.h"
 
@@ -20,9 +21,12 @@ using UploadStream =
 
 class GatewayClient {
  public:
-  explicit GatewayClient(const std::string& address);
+  // Staff calls (records, sessions, enrollment tokens) go as the test
+  // clinician of `keys`; device calls carry the credential of their context.
+  GatewayClient(const std::string& address, const TestKeys& keys);
 
-  // A clinic with one patient and an open episode (plan maximum 400 N).
+  // A clinic (granted to the test clinician) with one patient and an open
+  // episode (plan maximum 400 N).
   // Returns the episode id; *clinic_id receives the clinic's.
   std::string MakeEpisode(const std::string& tag, std::string* clinic_id);
   // Enrolls a table with `clinic_id`; returns its credential.
@@ -43,7 +47,10 @@ class GatewayClient {
   cli::Client& records() { return records_; }
 
  private:
-  std::shared_ptr<grpc::Channel> channel_;
+  std::string address_;
+  TestKeys keys_;
+  std::shared_ptr<grpc::Channel> staff_channel_;
+  std::shared_ptr<grpc::Channel> device_channel_;
   std::unique_ptr<v1::DeviceService::Stub> device_;
   std::unique_ptr<v1::DeviceAdminService::Stub> admin_;
   std::unique_ptr<v1::SessionService::Stub> sessions_;

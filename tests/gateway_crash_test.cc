@@ -37,7 +37,9 @@ TEST_F(GatewayCrashTest, AcknowledgedChunksSurviveSigkillExactlyOnce) {
   std::string address;
   auto server = StartServer(&address);
   ASSERT_FALSE(address.empty()) << server->output();
-  auto gw = std::make_unique<GatewayClient>(address);
+  auto keys = MakeTestKeys(address, dir_.path() + "/data/bootstrap-admin.key");
+  ASSERT_TRUE(keys.ok()) << keys.status();
+  auto gw = std::make_unique<GatewayClient>(address, *keys);
   std::string clinic_id;
   const std::string episode_id = gw->MakeEpisode("crash", &clinic_id);
   const std::string credential = gw->Enroll(clinic_id, "CRASH-1");
@@ -110,7 +112,7 @@ TEST_F(GatewayCrashTest, AcknowledgedChunksSurviveSigkillExactlyOnce) {
     if (kill < kKills) {
       server = StartServer(&address);
       ASSERT_FALSE(address.empty()) << server->output();
-      gw = std::make_unique<GatewayClient>(address);
+      gw = std::make_unique<GatewayClient>(address, *keys);
     } else {
       EXPECT_TRUE(finished.ok()) << finished.error_message();
     }

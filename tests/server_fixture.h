@@ -1,5 +1,7 @@
 // A real tractusd (services::Server) in this process on 127.0.0.1:0 over a
-// real RocksDB in a temporary directory, and a cli::Client connected to it.
+// real RocksDB in a temporary directory, with cli::Clients connected to it
+// as the bootstrap administrator (admin_) and as a test clinician (client_)
+// who is granted every clinic made with CreateClinic().
 // Restart() stops the server and starts a new one on the same data dir.
 #ifndef TRACTUS_TESTS_SERVER_FIXTURE_H_
 #define TRACTUS_TESTS_SERVER_FIXTURE_H_
@@ -12,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "services/server.h"
 #include "storage/test_dir.h"
+#include "tests/test_accounts.h"
 
 namespace tractus::testing {
 
@@ -31,14 +34,29 @@ class ServerFixture : public ::testing::Test {
     config.data_dir = data_dir_.empty() ? dir_.path() + "/data" : data_dir_;
     config.sync_wal = false;  // durability across restarts is tested in-process
     config.max_receive_message_bytes = max_receive_message_bytes_;
+    config.rate_limit = rate_limit_;
     auto server = services::Server::Start(config, &clock_);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
-    client_ = std::make_unique<cli::Client>(server_->address(), absl::Seconds(10));
+    if (keys_.admin.empty()) {
+      auto keys = MakeTestKeys(server_->address(), server_->bootstrap_key_file());
+      ASSERT_TRUE(keys.ok()) << keys.status();
+      keys_ = *keys;
+    }
+    admin_ = std::make_unique<cli::Client>(TestChannel(server_->address(), keys_.admin),
+                                           absl::Seconds(10));
+    client_ = std::make_unique<cli::Client>(TestChannel(server_->address(), keys_.clinician),
+                                            absl::Seconds(10));
+  }
+
+  // A clinic made by the administrator and granted to client_'s clinician.
+  absl::StatusOr<v1::CreateClinicResponse> CreateClinic(const v1::CreateClinicRequest& req) {
+    return CreateClinicFor(server_->address(), keys_, req);
   }
 
   void Stop() {
     client_.reset();
+    admin_.reset();
     if (server_) {
       EXPECT_TRUE(server_->Shutdown(absl::Seconds(5)).ok());
       server_.reset();
@@ -51,12 +69,16 @@ class ServerFixture : public ::testing::Test {
   }
 
   int max_receive_message_bytes_ = 1 << 20;
+  // Tests hammer the server from one principal; the rate-limit test sets its own.
+  security::RateLimit rate_limit_{0, 0};
   // Where the server keeps its data; default: dir_/data.
   std::string data_dir_;
   TestDir dir_;
   FakeClock clock_{FixedNow()};
   std::unique_ptr<services::Server> server_;
   std::unique_ptr<cli::Client> client_;
+  std::unique_ptr<cli::Client> admin_;
+  TestKeys keys_;
 };
 
 }  // namespace tractus::testing

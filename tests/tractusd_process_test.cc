@@ -1,12 +1,14 @@
 // The tractusd binary itself: flags, the printed address, graceful SIGTERM,
 // persistence across process restarts, and logs free of patient identity.
 #include <signal.h>
+#include <sys/stat.h>
 
 #include "cli/client.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "storage/test_dir.h"
 #include "tests/subprocess.h"
+#include "tests/test_accounts.h"
 
 namespace tractus::testing {
 namespace {
@@ -34,13 +36,15 @@ TEST_F(TractusdProcessTest, ServesStopsOnSigtermAndKeepsData) {
   ASSERT_NE(address, "127.0.0.1:0");
 
   std::string clinic_id;
+  auto keys = MakeTestKeys(address, dir_.path() + "/data/bootstrap-admin.key");
+  ASSERT_TRUE(keys.ok()) << keys.status();
   {
-    cli::Client client(address, absl::Seconds(10));
+    cli::Client client(TestChannel(address, keys->clinician), absl::Seconds(10));
     v1::CreateClinicRequest req;
     req.set_request_id("process-test");
     req.mutable_clinic()->set_display_name("Process Test Clinic");
     req.mutable_clinic()->set_time_zone("Europe/Berlin");
-    auto resp = client.Call(&v1::ClinicService::Stub::CreateClinic, client.clinics(), req);
+    auto resp = CreateClinicFor(address, *keys, req);
     ASSERT_TRUE(resp.ok()) << resp.status();
     clinic_id = resp->clinic().clinic_id();
 
@@ -68,13 +72,19 @@ TEST_F(TractusdProcessTest, ServesStopsOnSigtermAndKeepsData) {
   const std::string log = server->output();
   EXPECT_THAT(log, HasSubstr("tractusd stopped"));
   EXPECT_THAT(log, HasSubstr("CreatePatient"));  // calls are logged...
-  for (const char* secret : {"Wilhelmina", "Zyxwvutsrq", "MRN-SECRET-991", "10115", "bad-zip"}) {
-    EXPECT_THAT(log, Not(HasSubstr(secret)));  // ...but never their content
+  for (const std::string& secret : {std::string("Wilhelmina"), std::string("Zyxwvutsrq"),
+                                    std::string("MRN-SECRET-991"), std::string("10115"),
+                                    std::string("bad-zip"), keys->admin, keys->clinician}) {
+    EXPECT_THAT(log, Not(HasSubstr(secret)));  // ...but never their content, nor keys
   }
+  // The key file holds the bootstrap key, readable by its owner only.
+  struct stat key_stat {};
+  ASSERT_EQ(stat((dir_.path() + "/data/bootstrap-admin.key").c_str(), &key_stat), 0);
+  EXPECT_EQ(key_stat.st_mode & 0777, 0600);
 
   auto again = StartServer(&address);
   ASSERT_FALSE(address.empty()) << again->output();
-  cli::Client client(address, absl::Seconds(10));
+  cli::Client client(TestChannel(address, keys->clinician), absl::Seconds(10));
   v1::GetClinicRequest get;
   get.set_clinic_id(clinic_id);
   auto back = client.Call(&v1::ClinicService::Stub::GetClinic, client.clinics(), get);

@@ -1,0 +1,34 @@
+// Channels to tractusd: plaintext or TLS (optionally with a client
+// certificate, for devices on an mTLS port), and a bearer secret (API key,
+// token or device credential) sent as "authorization" metadata on every
+// call made through the channel, streams included.
+#ifndef TRACTUS_CLI_CHANNEL_H_
+#define TRACTUS_CLI_CHANNEL_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+
+namespace tractus::cli {
+
+struct ConnectOptions {
+  // HOST:PORT.
+  std::string target;
+  // "tak1…", "tat1…" or "tdc1…"; empty: no authorization metadata.
+  std::string bearer;
+  // PEM CA that signed the server's certificate; empty: plaintext.
+  std::string tls_ca_file;
+  // Client certificate and key (mTLS), PEM; both or neither.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+};
+
+// FAILED_PRECONDITION naming an unreadable file.
+absl::StatusOr<std::shared_ptr<grpc::Channel>> Connect(const ConnectOptions& options);
+
+}  // namespace tractus::cli
+
+#endif  // TRACTUS_CLI_CHANNEL_H_

@@ -1,0 +1,43 @@
+#include "services/owner_lookup.h"
+
+#include "common/status_macros.h"
+
+namespace tractus::services {
+
+using security::Owner;
+using security::TargetKind;
+
+absl::StatusOr<Owner> RecordOwners::OfEpisode(const std::string& episode_id) const {
+  v1::GetEpisodeRequest get;
+  get.set_episode_id(episode_id);
+  ASSIGN_OR_RETURN(v1::GetEpisodeResponse found, records_->GetEpisode(get));
+  return Owner{found.episode().clinic_id(), found.episode().patient_id(), episode_id};
+}
+
+absl::StatusOr<Owner> RecordOwners::Find(TargetKind kind, const std::string& id) const {
+  switch (kind) {
+    case TargetKind::kPatient: {
+      v1::GetPatientRequest get;
+      get.set_patient_id(id);
+      ASSIGN_OR_RETURN(v1::GetPatientResponse found, records_->GetPatient(get));
+      return Owner{found.patient().clinic_id(), id, ""};
+    }
+    case TargetKind::kEpisode:
+      return OfEpisode(id);
+    case TargetKind::kSession: {
+      v1::GetSessionRequest get;
+      get.set_session_id(id);
+      ASSIGN_OR_RETURN(v1::GetSessionResponse found, uploads_->GetSession(get));
+      const v1::Session& session = found.session();
+      return Owner{session.clinic_id(), session.patient_id(), session.episode_id()};
+    }
+    case TargetKind::kDevice: {
+      ASSIGN_OR_RETURN(v1::Device device, devices_->Get(id));
+      return Owner{device.clinic_id(), "", ""};
+    }
+    default:
+      return absl::InternalError("no owner lookup for this kind of record");
+  }
+}
+
+}  // namespace tractus::services

@@ -1,0 +1,33 @@
+// RecordOwners: who owns a patient, episode, session or device, read from
+// the stores, for the authorization scope check. Thread-safe.
+#ifndef TRACTUS_SERVICES_OWNER_LOOKUP_H_
+#define TRACTUS_SERVICES_OWNER_LOOKUP_H_
+
+#include "device_gateway/devices.h"
+#include "device_gateway/uploads.h"
+#include "records/records.h"
+#include "security/authorizer.h"
+
+namespace tractus::services {
+
+class RecordOwners final : public security::OwnerLookup {
+ public:
+  // The arguments must outlive this object.
+  RecordOwners(records::Records* records, device_gateway::Uploads* uploads,
+               const device_gateway::Devices* devices)
+      : records_(records), uploads_(uploads), devices_(devices) {}
+
+  absl::StatusOr<security::Owner> Find(security::TargetKind kind,
+                                       const std::string& id) const override;
+
+ private:
+  absl::StatusOr<security::Owner> OfEpisode(const std::string& episode_id) const;
+
+  records::Records* const records_;
+  device_gateway::Uploads* const uploads_;
+  const device_gateway::Devices* const devices_;
+};
+
+}  // namespace tractus::services
+
+#endif  // TRACTUS_SERVICES_OWNER_LOOKUP_H_
