@@ -28,6 +28,31 @@ security::Principal DevicePrincipal(const v1::Device& device, security::Authenti
   return p;
 }
 
+// Fills blanks of `owner` from the ids of the records in `response`'s
+// top-level message fields (e.g. CreatePatientResponse.patient.patient_id).
+void CompleteOwner(const google::protobuf::Message& response, security::Owner* owner) {
+  const google::protobuf::Descriptor* d = response.GetDescriptor();
+  const google::protobuf::Reflection* r = response.GetReflection();
+  for (int i = 0; i < d->field_count(); ++i) {
+    const google::protobuf::FieldDescriptor* f = d->field(i);
+    if (f->is_repeated() || f->type() != google::protobuf::FieldDescriptor::TYPE_MESSAGE ||
+        !r->HasField(response, f)) {
+      continue;
+    }
+    const google::protobuf::Message& record = r->GetMessage(response, f);
+    const google::protobuf::Descriptor* rd = record.GetDescriptor();
+    for (auto [name, slot] : {std::pair{"clinic_id", &owner->clinic_id},
+                              std::pair{"patient_id", &owner->patient_id},
+                              std::pair{"episode_id", &owner->episode_id}}) {
+      const google::protobuf::FieldDescriptor* id = rd->FindFieldByName(name);
+      if (slot->empty() && id != nullptr && !id->is_repeated() &&
+          id->type() == google::protobuf::FieldDescriptor::TYPE_STRING) {
+        *slot = record.GetReflection()->GetString(record, id);
+      }
+    }
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<security::Principal> CallGuard::Authenticate(const grpc::ServerContext& context,
@@ -124,8 +149,10 @@ absl::Status CallGuard::Recheck(Admission& a, const google::protobuf::Message& r
   return absl::NotFoundError("the requested record was not found");
 }
 
-absl::Status CallGuard::Finish(const Admission& a, absl::StatusCode outcome) {
+absl::Status CallGuard::Finish(Admission& a, absl::StatusCode outcome,
+                              const google::protobuf::Message* response) {
   if (!a.rule->audited || a.rule->long_stream) return absl::OkStatus();
+  if (response != nullptr && outcome == absl::StatusCode::kOk) CompleteOwner(*response, &a.owner);
   return Audit(a, outcome);
 }
 

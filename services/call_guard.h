@@ -76,8 +76,11 @@ class CallGuard {
   // be outside the caller's scope). OK otherwise.
   absl::Status Recheck(Admission& admission, const google::protobuf::Message& request);
 
-  // Audits the end of an admitted call whose rule says so.
-  absl::Status Finish(const Admission& admission, absl::StatusCode outcome);
+  // Audits the end of an admitted call whose rule says so. `response` (may
+  // be null) names what a create made: its patient and episode ids complete
+  // the audit entry.
+  absl::Status Finish(Admission& admission, absl::StatusCode outcome,
+                      const google::protobuf::Message* response = nullptr);
 
  private:
   absl::StatusOr<security::Principal> Authenticate(const grpc::ServerContext& context,

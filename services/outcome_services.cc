@@ -22,6 +22,8 @@ grpc::Status OutcomeServiceImpl::StreamClinicAlerts(
     grpc::ServerContext* ctx, const v1::StreamClinicAlertsRequest* req,
     grpc::ServerWriter<v1::StreamClinicAlertsResponse>* writer) {
   return RunStreaming(*guard_, ctx, "tractus.v1.OutcomeService/StreamClinicAlerts", *req, [&] {
+    // Tells the subscriber it is admitted before the first alert arrives.
+    writer->SendInitialMetadata();
     return outcomes_->StreamClinicAlerts(
         *req, [ctx] { return ctx->IsCancelled(); },
         [writer](const v1::Alert& alert) {
@@ -36,13 +38,19 @@ grpc::Status OutcomeServiceImpl::GetCohortOutcomes(grpc::ServerContext* ctx,
                                                    const v1::GetCohortOutcomesRequest* req,
                                                    v1::GetCohortOutcomesResponse* resp) {
   return RunUnary(*guard_, ctx, "tractus.v1.OutcomeService/GetCohortOutcomes", *req, resp,
-                  [&](const CallGuard::Admission& call) {
-                    // Clinic-bound callers asking for "all clinics" get theirs.
+                  [&](const CallGuard::Admission& call)
+                      -> absl::StatusOr<v1::GetCohortOutcomesResponse> {
+                    // Clinic-bound callers asking for "all clinics" get theirs
+                    // (an unbound analyst's empty list means every clinic).
+                    const security::Principal& who = call.principal;
                     v1::GetCohortOutcomesRequest scoped = *req;
-                    if (scoped.clinic_ids().empty()) {
-                      for (const std::string& id : call.principal.clinic_ids) {
-                        scoped.add_clinic_ids(id);
+                    if (scoped.clinic_ids().empty() && who.role == v1::ROLE_CLINICIAN) {
+                      if (who.clinic_ids.empty()) {
+                        return absl::PermissionDeniedError("no clinic is assigned to this user");
                       }
+                    }
+                    if (scoped.clinic_ids().empty()) {
+                      for (const std::string& id : who.clinic_ids) scoped.add_clinic_ids(id);
                     }
                     return outcomes_->GetCohortOutcomes(scoped);
                   });

@@ -61,7 +61,7 @@ grpc::Status RunUnary(CallGuard& guard, grpc::ServerContext* context, const char
       result = ToGrpcStatus(out.status(), method);
     }
     absl::Status audited =
-        guard.Finish(*admission, static_cast<absl::StatusCode>(result.error_code()));
+        guard.Finish(*admission, static_cast<absl::StatusCode>(result.error_code()), response);
     if (!audited.ok()) {
       response->Clear();
       result = ToGrpcStatus(audited, method);

@@ -35,6 +35,10 @@ class ServerFixture : public ::testing::Test {
     config.sync_wal = false;  // durability across restarts is tested in-process
     config.max_receive_message_bytes = max_receive_message_bytes_;
     config.rate_limit = rate_limit_;
+    config.failed_auth_limit = failed_auth_limit_;
+    config.max_streams_per_principal = max_streams_per_principal_;
+    config.device_listen = device_listen_;
+    config.device_max_receive_message_bytes = device_max_receive_message_bytes_;
     auto server = services::Server::Start(config, &clock_);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
@@ -71,6 +75,11 @@ class ServerFixture : public ::testing::Test {
   int max_receive_message_bytes_ = 1 << 20;
   // Tests hammer the server from one principal; the rate-limit test sets its own.
   security::RateLimit rate_limit_{0, 0};
+  security::RateLimit failed_auth_limit_{0, 0};
+  int max_streams_per_principal_ = 8;
+  // A device port (e.g. "127.0.0.1:0"); empty: none.
+  std::string device_listen_;
+  int device_max_receive_message_bytes_ = 1 << 20;
   // Where the server keeps its data; default: dir_/data.
   std::string data_dir_;
   TestDir dir_;
