@@ -22,6 +22,22 @@ absl::Status FromGrpc(const grpc::Status& status) {
   return absl::Status(static_cast<absl::StatusCode>(status.error_code()), message);
 }
 
+std::optional<absl::Duration> RetryDelayOf(const grpc::Status& status) {
+  if (status.error_code() != grpc::StatusCode::RESOURCE_EXHAUSTED) return std::nullopt;
+  google::rpc::Status details;
+  if (status.error_details().empty() || !details.ParseFromString(status.error_details())) {
+    return std::nullopt;
+  }
+  for (const auto& any : details.details()) {
+    google::rpc::RetryInfo retry;
+    if (any.UnpackTo(&retry)) {
+      return absl::Seconds(retry.retry_delay().seconds()) +
+             absl::Nanoseconds(retry.retry_delay().nanos());
+    }
+  }
+  return std::nullopt;
+}
+
 Client::Client(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline)
     : deadline_(deadline),
       channel_(std::move(channel)),

@@ -7,10 +7,12 @@
 #include <grpcpp/grpcpp.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "tractus/v1/admin.grpc.pb.h"
 #include "tractus/v1/auth.grpc.pb.h"
@@ -29,6 +31,10 @@ namespace tractus::cli {
 // of a BadRequest detail appended to the message.
 absl::Status FromGrpc(const grpc::Status& status);
 
+// The google.rpc.RetryInfo delay of a RESOURCE_EXHAUSTED status; nullopt
+// for other statuses or when the server gave none.
+std::optional<absl::Duration> RetryDelayOf(const grpc::Status& status);
+
 // Thread-safe (gRPC stubs are).
 class Client {
  public:
@@ -39,17 +45,25 @@ class Client {
   // Calls `method` on `stub` with a fresh context bounded by the deadline:
   //   auto resp = client.Call(&v1::ClinicService::Stub::GetClinic,
   //                           client.clinics(), request);
+  // A RESOURCE_EXHAUSTED answer with a retry delay (a rate limit) is retried
+  // after that delay, a few times.
   template <typename Stub, typename Request, typename Response>
   absl::StatusOr<Response> Call(
       grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
       Stub* stub, const Request& request) const {
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() +
-                         absl::ToChronoMilliseconds(deadline_));
-    Response response;
-    grpc::Status status = (stub->*method)(&context, request, &response);
-    if (!status.ok()) return FromGrpc(status);
-    return response;
+    for (int attempt = 0;; ++attempt) {
+      grpc::ClientContext context;
+      context.set_deadline(std::chrono::system_clock::now() +
+                           absl::ToChronoMilliseconds(deadline_));
+      Response response;
+      grpc::Status status = (stub->*method)(&context, request, &response);
+      if (status.ok()) return response;
+      const std::optional<absl::Duration> delay = RetryDelayOf(status);
+      if (!delay.has_value() || attempt >= kRetries || *delay > absl::Seconds(5)) {
+        return FromGrpc(status);
+      }
+      absl::SleepFor(*delay);
+    }
   }
 
   // Waits until the server answers (up to `timeout`).
@@ -68,6 +82,7 @@ class Client {
   const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
 
  private:
+  static constexpr int kRetries = 8;
   absl::Duration deadline_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::ClinicService::Stub> clinics_;

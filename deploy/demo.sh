@@ -47,31 +47,42 @@ done
 grep '^tractusd listening on ' "$var/tractusd.log"
 
 bin=build/release/cli
-"$bin/tractus" --server="$listen" --print_record=false demo | tee "$var/demo.log"
+# The first start wrote the bootstrap administrator's key (mode 0600); the
+# demo makes a clinician for its clinic and keeps that key in var/.
+admin_key=$var/tractus-data/bootstrap-admin.key
+key=$var/clinician.key
+"$bin/tractus" --server="$listen" --key_file="$admin_key" --clinician_key_out="$key" \
+  --print_record=false demo | tee "$var/demo.log"
 clinic_id=$(sed -n 's/^clinic *\(cl_[0-9a-f]*\).*/\1/p' "$var/demo.log")
 patient_id=$(sed -n 's/^patient *\(pt_[0-9a-f]*\).*/\1/p' "$var/demo.log" | head -n 1)
 
 echo
 echo "--- four tables upload the course's treatment sessions (tractus-tablesim) ---"
-"$bin/tractus-tablesim" --server="$listen" --clinic_id="$clinic_id" --tables=4 --sessions=18 \
+"$bin/tractus-tablesim" --server="$listen" --key_file="$key" --clinic_id="$clinic_id" \
+  --tables=4 --sessions=18 \
   --minutes=20 --spread_days=82 --drop_rate=0.2 --quiet
 
 echo
 echo "--- record read back over gRPC (tractus patient $patient_id) ---"
-"$bin/tractus" --server="$listen" patient "$patient_id"
+"$bin/tractus" --server="$listen" --key_file="$key" patient "$patient_id"
 
 episode_id=$(sed -n 's/^patient *'"$patient_id"' *episode *\(ep_[0-9a-f]*\).*/\1/p' "$var/demo.log")
 echo
 echo "--- outcomes (tractus progress $episode_id --svg=var/progress.svg) ---"
-"$bin/tractus" --server="$listen" --svg="$var/progress.svg" progress "$episode_id"
+"$bin/tractus" --server="$listen" --key_file="$key" --svg="$var/progress.svg" progress "$episode_id"
 echo
 echo "--- the clinic's patients by alert urgency (tractus alerts $clinic_id) ---"
-"$bin/tractus" --server="$listen" alerts "$clinic_id"
+"$bin/tractus" --server="$listen" --key_file="$key" alerts "$clinic_id"
+echo
+echo "--- who read what: the audit log (tractus admin audit --patient=$patient_id) ---"
+"$bin/tractus" --server="$listen" --key_file="$admin_key" --patient="$patient_id" admin audit | tail -n 5
 
 cat <<MSG
 
 tractusd is still running on $listen (data: var/tractus-data, log: var/tractusd.log).
-Try:  build/release/cli/tractus --server=$listen clinics
-      build/release/cli/tractus-tablesim --server=$listen --tables=8 --sessions=3
+Keys: var/tractus-data/bootstrap-admin.key (administrator), var/clinician.key (clinician)
+Try:  build/release/cli/tractus --server=$listen --key_file=var/clinician.key clinics
+      build/release/cli/tractus --server=$listen --key_file=$admin_key admin users
+      build/release/cli/tractus-tablesim --server=$listen --key_file=$admin_key --tables=8 --sessions=3
 Stop: deploy/demo.sh stop
 MSG

@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 
 #include "cli/client.h"
+#include "cli/demo_data.h"
+#include "common/secret_file.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "storage/test_dir.h"
@@ -92,6 +94,47 @@ TEST_F(TractusdProcessTest, ServesStopsOnSigtermAndKeepsData) {
   EXPECT_EQ(back->clinic().display_name(), "Process Test Clinic");
   again->Signal(SIGINT);
   EXPECT_EQ(again->Wait(absl::Seconds(20)), 0);
+}
+
+// The log of a whole demo run (debug level: every call logged) holds no
+// identifying value of any demo patient, and no API key.
+TEST_F(TractusdProcessTest, LogsOfADemoRunHoldNoIdentifiers) {
+  std::string address;
+  auto server = StartServer(&address);
+  ASSERT_FALSE(address.empty()) << server->output();
+  const std::string admin_key_file = dir_.path() + "/data/bootstrap-admin.key";
+  const std::string clinician_key_file = dir_.path() + "/clinician.key";
+  Subprocess demo({TRACTUS_CLI_PATH, "--server=" + address, "--key_file=" + admin_key_file,
+                   "--clinician_key_out=" + clinician_key_file, "--seed=11", "--patients=6",
+                   "demo"});
+  // Drain the server's (debug) output while the demo runs, or its pipe fills.
+  int demo_exit = -1;
+  for (int i = 0; i < 1200 && demo_exit == -1; ++i) {
+    server->WaitForLine("\x01never", absl::Milliseconds(50));
+    demo_exit = demo.Wait(absl::Milliseconds(50));
+  }
+  ASSERT_EQ(demo_exit, 0) << demo.output();
+  // The demo printed a record, so identifiers did cross the API...
+  EXPECT_THAT(demo.output(), HasSubstr("MRN "));
+  server->Signal(SIGTERM);
+  ASSERT_EQ(server->Wait(absl::Seconds(20)), 0);
+  const std::string log = server->output();
+  EXPECT_THAT(log, HasSubstr("PatientService/CreatePatient"));
+  // ...but none reached the server's log.
+  const cli::DemoClinic clinic = cli::MakeDemoClinic(11, 6, absl::Now());
+  std::vector<std::string> identifiers = {*ReadSecretFile(admin_key_file),
+                                          *ReadSecretFile(clinician_key_file)};
+  for (const cli::DemoPatient& p : clinic.patients) {
+    const v1::PatientIdentity& id = p.patient.patient().identity();
+    for (const std::string& value : {id.given_name(), id.family_name(), id.mrn(), id.phone(),
+                                     id.email(), id.zip_code()}) {
+      if (!value.empty()) identifiers.push_back(value);
+    }
+  }
+  ASSERT_GE(identifiers.size(), 6u * 4);
+  for (const std::string& value : identifiers) {
+    EXPECT_THAT(log, Not(HasSubstr(value)));
+  }
 }
 
 TEST_F(TractusdProcessTest, BadListenAddressExitsWithAMessage) {

@@ -1,8 +1,10 @@
 #!/usr/bin/python3
-"""Calls tractusd from Python: a clinic, a patient, an episode, a week of
-home pain reports, then reads the observations back.
+"""Calls tractusd from Python: as the administrator, a clinic and a
+clinician with an API key; as that clinician, a patient, an episode, a week
+of home pain reports, then the observations read back.
 
-Usage: quickstart.py HOST:PORT   (stubs generated into ./gen, see README.md)
+Usage: quickstart.py HOST:PORT ADMIN_KEY_FILE   (stubs in ./gen, see README.md)
+Every call carries "authorization: Bearer <API key>" metadata.
 """
 import datetime
 import sys
@@ -11,6 +13,7 @@ sys.path.insert(0, "gen")
 
 import grpc  # Debian: python3-grpcio
 
+from tractus.v1 import admin_pb2, admin_pb2_grpc, auth_pb2
 from tractus.v1 import clinic_pb2, clinic_pb2_grpc
 from tractus.v1 import episode_pb2, episode_pb2_grpc
 from tractus.v1 import home_report_pb2, home_report_pb2_grpc
@@ -21,21 +24,51 @@ from tractus.v1 import common_pb2
 DEADLINE_S = 10
 
 
-def main(target):
-    channel = grpc.insecure_channel(target)
-    clinics = clinic_pb2_grpc.ClinicServiceStub(channel)
-    patients = patient_pb2_grpc.PatientServiceStub(channel)
-    episodes = episode_pb2_grpc.EpisodeServiceStub(channel)
-    home = home_report_pb2_grpc.HomeReportServiceStub(channel)
-    observations = observation_pb2_grpc.ObservationServiceStub(channel)
+class Bearer(grpc.UnaryUnaryClientInterceptor):
+    """Adds the API key to every call made through a channel."""
 
-    clinic = clinics.CreateClinic(
+    def __init__(self, key):
+        self._metadata = (("authorization", "Bearer " + key),)
+
+    def intercept_unary_unary(self, continuation, details, request):
+        details = details._replace(metadata=tuple(details.metadata or ()) + self._metadata)
+        return continuation(details, request)
+
+
+def main(target, admin_key_file):
+    with open(admin_key_file) as f:
+        admin_key = f.readline().strip()
+    as_admin = grpc.intercept_channel(grpc.insecure_channel(target), Bearer(admin_key))
+    clinic = clinic_pb2_grpc.ClinicServiceStub(as_admin).CreateClinic(
         clinic_pb2.CreateClinicRequest(
             request_id="py-example-clinic",
             clinic=clinic_pb2.Clinic(display_name="Python Example Clinic",
                                      time_zone="America/New_York")),
         timeout=DEADLINE_S).clinic
     print("clinic", clinic.clinic_id)
+    admin = admin_pb2_grpc.AdminServiceStub(as_admin)
+    user = admin.CreateUser(admin_pb2.CreateUserRequest(user=auth_pb2.User(
+        display_name="Dr. Python", role=auth_pb2.ROLE_CLINICIAN,
+        clinic_ids=[clinic.clinic_id])), timeout=DEADLINE_S).user
+    key = admin.CreateApiKey(admin_pb2.CreateApiKeyRequest(user_id=user.user_id),
+                             timeout=DEADLINE_S).secret
+    print("clinician", user.user_id)
+
+    channel = grpc.intercept_channel(grpc.insecure_channel(target), Bearer(key))
+    patients = patient_pb2_grpc.PatientServiceStub(channel)
+    episodes = episode_pb2_grpc.EpisodeServiceStub(channel)
+    home = home_report_pb2_grpc.HomeReportServiceStub(channel)
+    observations = observation_pb2_grpc.ObservationServiceStub(channel)
+
+    # The clinician may not create clinics: the server says so precisely.
+    try:
+        clinic_pb2_grpc.ClinicServiceStub(channel).CreateClinic(
+            clinic_pb2.CreateClinicRequest(request_id="py-denied", clinic=clinic_pb2.Clinic(
+                display_name="Nope", time_zone="America/New_York")), timeout=DEADLINE_S)
+        raise SystemExit("expected PERMISSION_DENIED")
+    except grpc.RpcError as err:
+        print("refused:", err.code().name, "-", err.details())
+        assert err.code() == grpc.StatusCode.PERMISSION_DENIED
 
     patient = patients.CreatePatient(
         patient_pb2.CreatePatientRequest(
@@ -92,4 +125,6 @@ def main(target):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "127.0.0.1:50051")
+    if len(sys.argv) != 3:
+        raise SystemExit("usage: quickstart.py HOST:PORT ADMIN_KEY_FILE")
+    main(sys.argv[1], sys.argv[2])

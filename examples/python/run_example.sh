@@ -24,4 +24,4 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 [[ -n $address ]] || { cat "$work/server.log"; exit 1; }
-cd "$work" && /usr/bin/python3 "$here/quickstart.py" "$address"
+cd "$work" && /usr/bin/python3 "$here/quickstart.py" "$address" "$work/data/bootstrap-admin.key"

@@ -49,7 +49,8 @@ start_server || exit 1
 # 15 ms, about 1 s), with enough sessions to span every kill (about 0.8 s
 # apart with the restart) twice over.
 sessions=$(( kills * 2 + 4 ))
-"$tablesim" --server="$address" --tables=6 --sessions="$sessions" --minutes=10 \
+"$tablesim" --server="$address" --key_file="$work/data/bootstrap-admin.key" \
+  --clinician_key_out="$work/clinician.key" --tables=6 --sessions="$sessions" --minutes=10 \
   --chunk_samples=100 --pace_ms=15 --drop_rate=0.1 --duplicate_rate=0.02 --stop_rate=0.1 \
   --quiet --ledger="$work/ledger" >"$work/tablesim.out" 2>&1 &
 sim_pid=$!
@@ -74,7 +75,8 @@ cat "$work/tablesim.out"
 kill -TERM "$server_pid"; wait "$server_pid"
 restarts=$((restarts + 1))
 start_server || exit 1
-verify=$("$tablesim" --server="$address" --verify_ledger="$work/ledger")
+verify=$("$tablesim" --server="$address" --key_file="$work/clinician.key" \
+  --verify_ledger="$work/ledger")
 verify_status=$?
 kill -TERM "$server_pid"; wait "$server_pid"; server_status=$?
 server_pid=""

@@ -24,14 +24,18 @@ trap cleanup EXIT
 port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 address=127.0.0.1:$port
 "$bin/services/tractusd" --listen="$address" --data_dir="$work/data" --log_level=warn \
+  --rate_limit_qps=0 \
   >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do grep -q '^tractusd listening' "$work/server.log" && break; sleep 0.1; done
 rss() { awk '/VmRSS/ {print $2}' "/proc/$server_pid/status"; }
 
+admin_key=$work/data/bootstrap-admin.key
+key=$work/clinician.key
 errors=0
 end=$(( $(date +%s) + minutes * 60 ))
-"$bin/cli/tractus" --server="$address" --print_record=false demo >"$work/demo.log" || errors=$((errors + 1))
+"$bin/cli/tractus" --server="$address" --key_file="$admin_key" --clinician_key_out="$key" \
+  --print_record=false demo >"$work/demo.log" || errors=$((errors + 1))
 clinic=$(sed -n 's/^clinic *\(cl_[0-9a-f]*\).*/\1/p' "$work/demo.log")
 episode=$(sed -n 's/^patient .*episode *\(ep_[0-9a-f]*\).*/\1/p' "$work/demo.log" | head -1)
 patient=$(sed -n 's/^patient *\(pt_[0-9a-f]*\).*/\1/p' "$work/demo.log" | head -1)
@@ -40,7 +44,7 @@ patient=$(sed -n 's/^patient *\(pt_[0-9a-f]*\).*/\1/p' "$work/demo.log" | head -
 (
   round=0
   while (( $(date +%s) < end )); do
-    "$bin/cli/tractus-tablesim" --server="$address" --clinic_id="$clinic" --tables=4 \
+    "$bin/cli/tractus-tablesim" --server="$address" --key_file="$key" --clinic_id="$clinic" --tables=4 \
       --sessions=2 --minutes=10 --chunk_samples=200 --pace_ms=20 --drop_rate=0.1 \
       --seed=$((round += 1)) --quiet >>"$work/ingest.log" 2>&1 || echo "ingest error" >>"$work/errors"
   done
@@ -50,7 +54,8 @@ pids+=($!)
 (
   seed=100
   while (( $(date +%s) < end )); do
-    "$bin/cli/tractus" --server="$address" --print_record=false --seed=$((seed += 1)) demo \
+    "$bin/cli/tractus" --server="$address" --key_file="$admin_key" --print_record=false \
+      --seed=$((seed += 1)) demo \
       >/dev/null 2>&1 || echo "demo error" >>"$work/errors"
     sleep 2
   done
@@ -59,9 +64,9 @@ pids+=($!)
 # Queries: a clinician refreshing views, about 5 per second.
 (
   while (( $(date +%s) < end )); do
-    "$bin/cli/tractus" --server="$address" progress "$episode" >/dev/null 2>&1 || echo "progress error" >>"$work/errors"
-    "$bin/cli/tractus" --server="$address" alerts "$clinic" >/dev/null 2>&1 || echo "alerts error" >>"$work/errors"
-    "$bin/cli/tractus" --server="$address" patient "$patient" >/dev/null 2>&1 || echo "patient error" >>"$work/errors"
+    "$bin/cli/tractus" --server="$address" --key_file="$key" progress "$episode" >/dev/null 2>&1 || echo "progress error" >>"$work/errors"
+    "$bin/cli/tractus" --server="$address" --key_file="$key" alerts "$clinic" >/dev/null 2>&1 || echo "alerts error" >>"$work/errors"
+    "$bin/cli/tractus" --server="$address" --key_file="$key" patient "$patient" >/dev/null 2>&1 || echo "patient error" >>"$work/errors"
     sleep 0.5
   done
 ) &
@@ -75,7 +80,7 @@ while (( $(date +%s) < end )); do sleep 5; done
 for p in "${pids[@]}"; do wait "$p"; done
 pids=()
 rss_end=$(rss)
-"$bin/cli/tractus" --server="$address" admin verify >"$work/verify.log" || echo "verify error" >>"$work/errors"
+"$bin/cli/tractus" --server="$address" --key_file="$admin_key" admin verify >"$work/verify.log" || echo "verify error" >>"$work/errors"
 [[ -f $work/errors ]] && errors=$((errors + $(wc -l <"$work/errors")))
 kill -TERM "$server_pid"; wait "$server_pid" || errors=$((errors + 1))
 server_pid=""
