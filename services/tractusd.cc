@@ -1,7 +1,7 @@
 // tractusd: the Tractus server.
 //
 //   tractusd --listen=127.0.0.1:50051 --data_dir=var/tractus-data
-//   tractusd --listen=0.0.0.0:443 --tls_cert_file=server.pem --tls_key_file=server.key \
+//   tractusd --listen=0.0.0.0:443 --tls_cert_file=server.pem --tls_key_file=server.key
 //            --device_listen=0.0.0.0:8443 --device_client_ca_file=devices-ca.pem ...
 //
 // Prints "tractusd listening on HOST:PORT" once serving (the real port when

@@ -382,7 +382,9 @@ TEST(AuthzPolicyTest, TheTableKeepsTheProductsPromises) {
                   method == "tractus.v1.AuthService/WhoAmI")
           << method;
     }
-    if (rule.is_public) EXPECT_EQ(method, "tractus.v1.DeviceService/Enroll");
+    if (rule.is_public) {
+      EXPECT_EQ(method, "tractus.v1.DeviceService/Enroll");
+    }
   }
 }
 

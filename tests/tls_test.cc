@@ -32,7 +32,9 @@ class TlsTest : public ::testing::Test {
     WriteFile(Path("other-ca.pem"), other_ca_.cert_pem());
   }
   void TearDown() override {
-    if (server_) ASSERT_TRUE(server_->Shutdown(absl::Seconds(5)).ok());
+    if (server_) {
+      ASSERT_TRUE(server_->Shutdown(absl::Seconds(5)).ok());
+    }
   }
 
   std::string Path(const std::string& name) const { return dir_.path() + "/" + name; }
