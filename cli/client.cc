@@ -50,7 +50,8 @@ Client::Client(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline)
       outcomes_(v1::OutcomeService::NewStub(channel_)),
       device_admin_(v1::DeviceAdminService::NewStub(channel_)),
       admin_(v1::AdminService::NewStub(channel_)),
-      auth_(v1::AuthService::NewStub(channel_)) {}
+      auth_(v1::AuthService::NewStub(channel_)),
+      exports_(v1::ExportService::NewStub(channel_)) {}
 
 absl::Status Client::WaitForServer(absl::Duration timeout) const {
   if (channel_->WaitForConnected(std::chrono::system_clock::now() +

@@ -19,6 +19,7 @@
 #include "tractus/v1/clinic.grpc.pb.h"
 #include "tractus/v1/device.grpc.pb.h"
 #include "tractus/v1/episode.grpc.pb.h"
+#include "tractus/v1/export.grpc.pb.h"
 #include "tractus/v1/home_report.grpc.pb.h"
 #include "tractus/v1/observation.grpc.pb.h"
 #include "tractus/v1/outcomes.grpc.pb.h"
@@ -79,6 +80,7 @@ class Client {
   v1::DeviceAdminService::Stub* device_admin() const { return device_admin_.get(); }
   v1::AdminService::Stub* admin() const { return admin_.get(); }
   v1::AuthService::Stub* auth() const { return auth_.get(); }
+  v1::ExportService::Stub* exports() const { return exports_.get(); }
   const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
 
  private:
@@ -95,6 +97,7 @@ class Client {
   std::unique_ptr<v1::DeviceAdminService::Stub> device_admin_;
   std::unique_ptr<v1::AdminService::Stub> admin_;
   std::unique_ptr<v1::AuthService::Stub> auth_;
+  std::unique_ptr<v1::ExportService::Stub> exports_;
 };
 
 }  // namespace tractus::cli

@@ -20,6 +20,8 @@
 #include "cli/client.h"
 #include "cli/demo.h"
 #include "cli/demo_data.h"
+#include "absl/strings/ascii.h"
+#include "cli/export_command.h"
 #include "cli/onboarding.h"
 #include "cli/progress_view.h"
 #include "cli/record_view.h"
@@ -44,6 +46,16 @@ ABSL_FLAG(std::string, until, "", "admin audit: entries before this RFC 3339 tim
 ABSL_FLAG(std::string, principal, "", "admin audit: only this user or device");
 ABSL_FLAG(std::string, patient, "", "admin audit: only this patient");
 ABSL_FLAG(int, ttl_seconds, 0, "token: lifetime (default 15 minutes, at most 12 hours)");
+ABSL_FLAG(std::string, format, "csv", "export: csv or fhir (FHIR R4 NDJSON)");
+ABSL_FLAG(int, k, 5, "export: smallest equivalence class kept (k-anonymity)");
+ABSL_FLAG(std::vector<std::string>, clinics, {}, "export: clinic ids (default: all you may see)");
+ABSL_FLAG(std::vector<std::string>, conditions, {},
+          "export: conditions, e.g. sciatica,spinal_stenosis (default: all)");
+ABSL_FLAG(std::string, start_from, "", "export: episodes starting on or after YYYY-MM-DD");
+ABSL_FLAG(std::string, start_to, "", "export: episodes starting on or before YYYY-MM-DD");
+ABSL_FLAG(std::string, linkage_key, "",
+          "export: name of a server-held key making subject ids linkable across exports");
+ABSL_FLAG(std::string, out, "export", "export: folder to download the files into");
 
 namespace tractus::cli {
 namespace {
@@ -59,7 +71,10 @@ const std::string kUsage = std::string(
     "  progress EPISODE_ID   outcomes of an episode [--svg=chart.svg]\n"
     "  alerts CLINIC_ID      a clinic's patients ranked by alert urgency\n"
     "  whoami                the principal the server sees\n"
-    "  token                 a short-lived token for the API key [--ttl_seconds=N]\n") +
+    "  token                 a short-lived token for the API key [--ttl_seconds=N]\n"
+    "  export                (analyst) anonymized dataset into --out [--format=csv|fhir]\n"
+    "                        [--k=5] [--clinics=..] [--conditions=..] [--start_from=YYYY-MM-DD]\n"
+    "                        [--start_to=..] [--linkage_key=NAME]\n") +
     kAdminUsage;
 
 ConnectOptions ConnectFromFlags() {
@@ -100,6 +115,48 @@ absl::StatusOr<std::unique_ptr<Client>> DemoClinician(const ConnectOptions& admi
                    ClinicianFor(admin, Deadline(), clinic_id, "Demo clinician", &created));
   if (!keep.empty() && !created.empty()) RETURN_IF_ERROR(WriteSecretFile(keep, created));
   return client;
+}
+
+absl::Status SetDate(const std::string& text, v1::Date* date) {
+  absl::CivilDay day;
+  if (!absl::ParseCivilTime(text, &day)) {
+    return absl::InvalidArgumentError(absl::StrCat("not a YYYY-MM-DD date: ", text));
+  }
+  date->set_year(static_cast<int>(day.year()));
+  date->set_month(day.month());
+  date->set_day(day.day());
+  return absl::OkStatus();
+}
+
+absl::Status Export(const Client& client) {
+  ExportOptions options;
+  options.out_dir = absl::GetFlag(FLAGS_out);
+  v1::StartExportRequest& r = options.request;
+  const std::string format = absl::GetFlag(FLAGS_format);
+  if (format == "csv") {
+    r.set_format(v1::EXPORT_FORMAT_CSV);
+  } else if (format == "fhir") {
+    r.set_format(v1::EXPORT_FORMAT_FHIR_NDJSON);
+  } else {
+    return absl::InvalidArgumentError("--format must be csv or fhir");
+  }
+  r.set_k(absl::GetFlag(FLAGS_k));
+  r.set_linkage_key(absl::GetFlag(FLAGS_linkage_key));
+  for (const std::string& c : absl::GetFlag(FLAGS_clinics)) r.mutable_filter()->add_clinic_ids(c);
+  for (const std::string& name : absl::GetFlag(FLAGS_conditions)) {
+    v1::Condition condition;
+    if (!v1::Condition_Parse("CONDITION_" + absl::AsciiStrToUpper(name), &condition)) {
+      return absl::InvalidArgumentError(absl::StrCat("unknown condition ", name));
+    }
+    r.mutable_filter()->add_conditions(condition);
+  }
+  if (!absl::GetFlag(FLAGS_start_from).empty()) {
+    RETURN_IF_ERROR(SetDate(absl::GetFlag(FLAGS_start_from), r.mutable_filter()->mutable_start_from()));
+  }
+  if (!absl::GetFlag(FLAGS_start_to).empty()) {
+    RETURN_IF_ERROR(SetDate(absl::GetFlag(FLAGS_start_to), r.mutable_filter()->mutable_start_to()));
+  }
+  return RunExport(client, options, std::cout, std::cerr);
 }
 
 absl::Status Demo(const ConnectOptions& connect, const Client& admin) {
@@ -178,6 +235,8 @@ int Run(const std::vector<char*>& argv) {
     status = PrintPatientRecord(client, args[2], absl::Now(), std::cout);
   } else if (command == "whoami" && args.size() == 2) {
     status = WhoAmI(client, std::cout);
+  } else if (command == "export" && args.size() == 2) {
+    status = Export(client);
   } else if (command == "token" && args.size() == 2) {
     status = IssueToken(client, absl::GetFlag(FLAGS_ttl_seconds), std::cout);
   } else if (command == "admin") {

@@ -20,6 +20,8 @@ absl::string_view IdPrefix(TargetKind kind) {
       return kEpisodeIdPrefix;
     case TargetKind::kDevice:
       return kDeviceIdPrefix;
+    case TargetKind::kExport:
+      return kExportIdPrefix;
     default:
       return "";
   }
@@ -31,6 +33,9 @@ absl::Status OutOfScope(TargetKind kind, absl::string_view id) {
 
 // Whether `principal` may touch records of `owner`.
 bool InScope(const Principal& principal, const Owner& owner) {
+  if (!owner.export_id.empty()) {
+    return principal.role == v1::ROLE_ADMINISTRATOR || owner.export_owner == principal.id;
+  }
   switch (principal.role) {
     case v1::ROLE_ADMINISTRATOR:
       return true;
@@ -67,7 +72,7 @@ absl::StatusOr<Decision> Authorize(const Principal& principal, const Rule& rule,
       if (principal.role != v1::ROLE_DEVICE) {
         return absl::PermissionDeniedError("only a device may make this call");
       }
-      return Decision{Owner{principal.clinic_ids.empty() ? "" : principal.clinic_ids[0], "", ""}};
+      return Decision{RecordOwner(principal.clinic_ids.empty() ? "" : principal.clinic_ids[0], "", "")};
     case TargetKind::kClinics: {
       Violations v;
       for (size_t i = 0; i < target.ids.size(); ++i) {
@@ -79,9 +84,9 @@ absl::StatusOr<Decision> Authorize(const Principal& principal, const Rule& rule,
         return absl::PermissionDeniedError("patients may not query clinics");
       }
       for (const std::string& id : target.ids) {
-        if (!InScope(principal, Owner{id, "", ""})) return OutOfScope(target.kind, id);
+        if (!InScope(principal, RecordOwner(id, "", ""))) return OutOfScope(target.kind, id);
       }
-      return Decision{Owner{target.ids.size() == 1 ? target.ids[0] : "", "", ""}};
+      return Decision{RecordOwner(target.ids.size() == 1 ? target.ids[0] : "", "", "")};
     }
     default:
       break;

@@ -18,13 +18,26 @@ struct Owner {
   std::string clinic_id;
   std::string patient_id;
   std::string episode_id;
+  // Export jobs: the job and the principal who started it.
+  std::string export_id;
+  std::string export_owner;
 };
+
+// An owner of clinical records.
+inline Owner RecordOwner(std::string clinic_id, std::string patient_id = "",
+                         std::string episode_id = "") {
+  Owner o;
+  o.clinic_id = std::move(clinic_id);
+  o.patient_id = std::move(patient_id);
+  o.episode_id = std::move(episode_id);
+  return o;
+}
 
 class OwnerLookup {
  public:
   virtual ~OwnerLookup() = default;
-  // The owner of the record `kind`/`id` (kPatient, kEpisode, kSession or
-  // kDevice); NOT_FOUND naming it if it does not exist.
+  // The owner of the record `kind`/`id` (kPatient, kEpisode, kSession,
+  // kDevice or kExport); NOT_FOUND naming it if it does not exist.
   virtual absl::StatusOr<Owner> Find(TargetKind kind, const std::string& id) const = 0;
 };
 

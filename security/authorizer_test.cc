@@ -22,9 +22,9 @@ const std::string kEpisodeA = "ep_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 class FakeOwners : public OwnerLookup {
  public:
   absl::StatusOr<Owner> Find(TargetKind kind, const std::string& id) const override {
-    if (kind == TargetKind::kPatient && id == kPatientA) return Owner{kClinicA, kPatientA, ""};
+    if (kind == TargetKind::kPatient && id == kPatientA) return RecordOwner(kClinicA, kPatientA, "");
     if (kind == TargetKind::kEpisode && id == kEpisodeA) {
-      return Owner{kClinicA, kPatientA, kEpisodeA};
+      return RecordOwner(kClinicA, kPatientA, kEpisodeA);
     }
     return absl::NotFoundError("no such record");
   }

@@ -5,6 +5,7 @@
 #include "tractus/v1/clinic.pb.h"
 #include "tractus/v1/device.pb.h"
 #include "tractus/v1/episode.pb.h"
+#include "tractus/v1/export.pb.h"
 #include "tractus/v1/home_report.pb.h"
 #include "tractus/v1/observation.pb.h"
 #include "tractus/v1/outcomes.pb.h"
@@ -65,6 +66,13 @@ Target PatientOfEpisodeCreate(const google::protobuf::Message& m) {
   return Target{TargetKind::kPatient, "episode.patient_id", {request->episode().patient_id()}};
 }
 
+Target ExportClinics(const google::protobuf::Message& m) {
+  const auto* request = dynamic_cast<const v1::StartExportRequest*>(&m);
+  if (request == nullptr) return Target{TargetKind::kNone, "", {}};
+  return Target{TargetKind::kClinics, "filter.clinic_ids",
+                {request->filter().clinic_ids().begin(), request->filter().clinic_ids().end()}};
+}
+
 Target OwnDevice(const google::protobuf::Message&) { return Target{TargetKind::kOwnDevice, "", {}}; }
 
 constexpr RoleSet kAdmin = RolesOf({ROLE_ADMINISTRATOR});
@@ -72,6 +80,8 @@ constexpr RoleSet kClinician = RolesOf({ROLE_CLINICIAN});
 constexpr RoleSet kAdminOrClinician = RolesOf({ROLE_ADMINISTRATOR, ROLE_CLINICIAN});
 constexpr RoleSet kClinicianOrPatient = RolesOf({ROLE_CLINICIAN, ROLE_PATIENT});
 constexpr RoleSet kDevice = RolesOf({ROLE_DEVICE});
+constexpr RoleSet kAnalyst = RolesOf({ROLE_ANALYST});
+constexpr RoleSet kAnalystOrAdmin = RolesOf({ROLE_ANALYST, ROLE_ADMINISTRATOR});
 constexpr RoleSet kUsers = RolesOf({ROLE_ADMINISTRATOR, ROLE_CLINICIAN, ROLE_ANALYST, ROLE_PATIENT});
 
 // clang-format off
@@ -106,6 +116,11 @@ const Rule kRules[] = {
   {"tractus.v1.OutcomeService/ListClinicAlerts",       kClinician,         false, TRACTUS_TARGET(v1::ListClinicAlertsRequest, kClinic, "clinic_id", clinic_id),  true,  true,  false},
   {"tractus.v1.OutcomeService/StreamClinicAlerts",     kClinician,         false, TRACTUS_TARGET(v1::StreamClinicAlertsRequest, kClinic, "clinic_id", clinic_id), true, false, true},
   {"tractus.v1.OutcomeService/GetCohortOutcomes",      RolesOf({ROLE_CLINICIAN, ROLE_ANALYST}), false, CohortClinics,                                                 true,  true,  false},
+  {"tractus.v1.ExportService/StartExport",             kAnalyst,           false, ExportClinics,                                                                      true,  false, false},
+  {"tractus.v1.ExportService/GetExport",               kAnalystOrAdmin,    false, TRACTUS_TARGET(v1::GetExportRequest, kExport, "export_id", export_id),          false, false, false},
+  {"tractus.v1.ExportService/ListExports",             kAnalystOrAdmin,    false, nullptr,                                                                            false, false, false},
+  {"tractus.v1.ExportService/CancelExport",            kAnalystOrAdmin,    false, TRACTUS_TARGET(v1::CancelExportRequest, kExport, "export_id", export_id),       true,  false, false},
+  {"tractus.v1.ExportService/ReadExportFile",          kAnalyst,           false, TRACTUS_TARGET(v1::ReadExportFileRequest, kExport, "export_id", export_id),     true,  true,  true},
   {"tractus.v1.AdminService/VerifyDatabase",           kAdmin,             false, nullptr,                                                                            false, true,  false},
   {"tractus.v1.AdminService/CreateUser",               kAdmin,             false, nullptr,                                                                            true,  false, false},
   {"tractus.v1.AdminService/GetUser",                  kAdmin,             false, nullptr,                                                                            false, false, false},
@@ -134,6 +149,7 @@ absl::string_view TargetKindName(TargetKind kind) {
     case TargetKind::kEpisode: return "episode";
     case TargetKind::kSession: return "session";
     case TargetKind::kDevice: return "device";
+    case TargetKind::kExport: return "export";
     case TargetKind::kOwnDevice: return "own device";
   }
   return "unknown";

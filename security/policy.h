@@ -10,6 +10,8 @@
 //   analyst        targets of the bound clinics (every clinic when unbound)
 //   patient        targets of the bound patient only
 //   device         its own calls (the handler uses the device identity)
+// Export jobs belong to the analyst who started them (administrators may
+// see and cancel any).
 // A target outside the scope answers NOT_FOUND, as a missing one does, so
 // the answer does not reveal whether another clinic's record exists.
 #ifndef TRACTUS_SECURITY_POLICY_H_
@@ -35,6 +37,7 @@ enum class TargetKind {
   kEpisode,    // ids[0] is an episode id
   kSession,    // ids[0] is a session id
   kDevice,     // ids[0] is a device id
+  kExport,     // ids[0] is an export id (scope: the analyst who started it)
   kOwnDevice,  // the calling device itself
 };
 

@@ -43,7 +43,8 @@ void CompleteOwner(const google::protobuf::Message& response, security::Owner* o
     const google::protobuf::Descriptor* rd = record.GetDescriptor();
     for (auto [name, slot] : {std::pair{"clinic_id", &owner->clinic_id},
                               std::pair{"patient_id", &owner->patient_id},
-                              std::pair{"episode_id", &owner->episode_id}}) {
+                              std::pair{"episode_id", &owner->episode_id},
+                              std::pair{"export_id", &owner->export_id}}) {
       const google::protobuf::FieldDescriptor* id = rd->FindFieldByName(name);
       if (slot->empty() && id != nullptr && !id->is_repeated() &&
           id->type() == google::protobuf::FieldDescriptor::TYPE_STRING) {
@@ -164,6 +165,7 @@ absl::Status CallGuard::Audit(const Admission& a, absl::StatusCode outcome) {
   entry.set_clinic_id(a.owner.clinic_id);
   entry.set_patient_id(a.owner.patient_id);
   entry.set_episode_id(a.owner.episode_id);
+  entry.set_export_id(a.owner.export_id);
   entry.set_outcome(absl::StatusCodeToString(outcome));
   entry.set_peer(a.peer);
   absl::Status appended = audit_->Append(std::move(entry));

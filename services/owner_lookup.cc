@@ -5,13 +5,14 @@
 namespace tractus::services {
 
 using security::Owner;
+using security::RecordOwner;
 using security::TargetKind;
 
 absl::StatusOr<Owner> RecordOwners::OfEpisode(const std::string& episode_id) const {
   v1::GetEpisodeRequest get;
   get.set_episode_id(episode_id);
   ASSIGN_OR_RETURN(v1::GetEpisodeResponse found, records_->GetEpisode(get));
-  return Owner{found.episode().clinic_id(), found.episode().patient_id(), episode_id};
+  return RecordOwner(found.episode().clinic_id(), found.episode().patient_id(), episode_id);
 }
 
 absl::StatusOr<Owner> RecordOwners::Find(TargetKind kind, const std::string& id) const {
@@ -20,7 +21,7 @@ absl::StatusOr<Owner> RecordOwners::Find(TargetKind kind, const std::string& id)
       v1::GetPatientRequest get;
       get.set_patient_id(id);
       ASSIGN_OR_RETURN(v1::GetPatientResponse found, records_->GetPatient(get));
-      return Owner{found.patient().clinic_id(), id, ""};
+      return RecordOwner(found.patient().clinic_id(), id, "");
     }
     case TargetKind::kEpisode:
       return OfEpisode(id);
@@ -29,11 +30,18 @@ absl::StatusOr<Owner> RecordOwners::Find(TargetKind kind, const std::string& id)
       get.set_session_id(id);
       ASSIGN_OR_RETURN(v1::GetSessionResponse found, uploads_->GetSession(get));
       const v1::Session& session = found.session();
-      return Owner{session.clinic_id(), session.patient_id(), session.episode_id()};
+      return RecordOwner(session.clinic_id(), session.patient_id(), session.episode_id());
     }
     case TargetKind::kDevice: {
       ASSIGN_OR_RETURN(v1::Device device, devices_->Get(id));
-      return Owner{device.clinic_id(), "", ""};
+      return RecordOwner(device.clinic_id(), "", "");
+    }
+    case TargetKind::kExport: {
+      ASSIGN_OR_RETURN(std::string owner, exports_->OwnerOf(id));
+      Owner o;
+      o.export_id = id;
+      o.export_owner = std::move(owner);
+      return o;
     }
     default:
       return absl::InternalError("no owner lookup for this kind of record");

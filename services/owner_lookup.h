@@ -5,6 +5,7 @@
 
 #include "device_gateway/devices.h"
 #include "device_gateway/uploads.h"
+#include "exports/export_jobs.h"
 #include "records/records.h"
 #include "security/authorizer.h"
 
@@ -14,8 +15,8 @@ class RecordOwners final : public security::OwnerLookup {
  public:
   // The arguments must outlive this object.
   RecordOwners(records::Records* records, device_gateway::Uploads* uploads,
-               const device_gateway::Devices* devices)
-      : records_(records), uploads_(uploads), devices_(devices) {}
+               const device_gateway::Devices* devices, const exports::ExportJobs* exports)
+      : records_(records), uploads_(uploads), devices_(devices), exports_(exports) {}
 
   absl::StatusOr<security::Owner> Find(security::TargetKind kind,
                                        const std::string& id) const override;
@@ -26,6 +27,7 @@ class RecordOwners final : public security::OwnerLookup {
   records::Records* const records_;
   device_gateway::Uploads* const uploads_;
   const device_gateway::Devices* const devices_;
+  const exports::ExportJobs* const exports_;
 };
 
 }  // namespace tractus::services

@@ -25,7 +25,8 @@ absl::Status CheckEveryMethodHasARule() {
        {"tractus.v1.ClinicService", "tractus.v1.PatientService", "tractus.v1.EpisodeService",
         "tractus.v1.ObservationService", "tractus.v1.HomeReportService",
         "tractus.v1.DeviceAdminService", "tractus.v1.DeviceService", "tractus.v1.SessionService",
-        "tractus.v1.OutcomeService", "tractus.v1.AdminService", "tractus.v1.AuthService"}) {
+        "tractus.v1.OutcomeService", "tractus.v1.AdminService", "tractus.v1.AuthService",
+        "tractus.v1.ExportService"}) {
     const google::protobuf::ServiceDescriptor* service = pool->FindServiceByName(name);
     if (service == nullptr) return absl::InternalError(absl::StrCat("unknown service ", name));
     for (int i = 0; i < service->method_count(); ++i) {
@@ -59,6 +60,9 @@ absl::Status Server::StartDomain(const ServerConfig& config, const Clock* clock)
                                                    clock);
   records_->SetListener(outcomes_.get());
 
+  exporter_ = std::make_unique<exports::Exporter>(records_.get(), outcomes_.get(), clock);
+  ASSIGN_OR_RETURN(export_jobs_, exports::ExportJobs::Open(store_.get(), clock, exporter_.get(),
+                                                            config.data_dir + "/exports"));
   ASSIGN_OR_RETURN(accounts_, security::Accounts::Open(store_.get(), clock, records_.get()));
   ASSIGN_OR_RETURN(audit_, security::AuditLog::Open(store_.get(), clock));
   bootstrap_key_file_ = config.bootstrap_key_file.empty()
@@ -73,7 +77,8 @@ absl::Status Server::StartDomain(const ServerConfig& config, const Clock* clock)
   }
   rate_limiter_ = std::make_unique<security::RateLimiter>(config.rate_limit, clock);
   failed_auth_limiter_ = std::make_unique<security::RateLimiter>(config.failed_auth_limit, clock);
-  owners_ = std::make_unique<RecordOwners>(records_.get(), uploads_.get(), devices_.get());
+  owners_ = std::make_unique<RecordOwners>(records_.get(), uploads_.get(), devices_.get(),
+                                           export_jobs_.get());
   guard_ = std::make_unique<CallGuard>(
       accounts_.get(), devices_.get(), owners_.get(), audit_.get(), rate_limiter_.get(),
       failed_auth_limiter_.get(), user_streams_.get(),
@@ -94,6 +99,7 @@ absl::Status Server::StartDomain(const ServerConfig& config, const Clock* clock)
   outcome_service_ = std::make_unique<OutcomeServiceImpl>(guard, outcomes_.get());
   admin_ = std::make_unique<AdminServiceImpl>(guard, store_.get(), accounts_.get(), audit_.get());
   auth_ = std::make_unique<AuthServiceImpl>(guard, accounts_.get());
+  export_service_ = std::make_unique<ExportServiceImpl>(guard, export_jobs_.get());
   return absl::OkStatus();
 }
 
@@ -122,7 +128,8 @@ absl::Status Server::StartGrpc(const ServerConfig& config) {
                                              observations_.get(), home_reports_.get(),
                                              device_admin_.get(), device_service_.get(),
                                              sessions_.get(), outcome_service_.get(),
-                                             admin_.get(), auth_.get()}) {
+                                             admin_.get(), auth_.get(),
+                                             export_service_.get()}) {
     builder.RegisterService(service);
   }
   grpc_server_ = builder.BuildAndStart();
@@ -179,6 +186,8 @@ absl::Status Server::Shutdown(absl::Duration grace) {
   if (device_server_ != nullptr) device_server_->Shutdown(deadline);
   if (grpc_server_ != nullptr) grpc_server_->Shutdown(deadline);
   if (outcomes_) outcomes_->Stop();
+  // A running export stays RUNNING in the store and resumes at next start.
+  if (export_jobs_) export_jobs_->Stop();
   if (audit_ != nullptr && audit_->head_sequence() > 0) {
     // An outside copy of this line lets an operator detect a rewritten log.
     spdlog::info("audit log head: entry {} hash {}", audit_->head_sequence(),

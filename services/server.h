@@ -30,6 +30,7 @@
 #include "services/admin_services.h"
 #include "services/call_guard.h"
 #include "services/device_services.h"
+#include "services/export_services.h"
 #include "services/outcome_services.h"
 #include "services/owner_lookup.h"
 #include "services/record_services.h"
@@ -91,6 +92,11 @@ class Server {
   // Where the bootstrap administrator key was (or would have been) written.
   const std::string& bootstrap_key_file() const { return bootstrap_key_file_; }
 
+  // Blocks until no export job is pending or running (tests).
+  void WaitForExports() { export_jobs_->WaitIdle(); }
+  // Fault injection for tests (ExportJobs::SetPaused).
+  void PauseExports(bool paused) { export_jobs_->SetPaused(paused); }
+
   // Stops accepting calls, marks health NOT_SERVING, lets in-flight calls
   // finish until `grace` has passed (then cancels them), and closes the
   // store. Returns the store's close status. Idempotent.
@@ -110,6 +116,8 @@ class Server {
   std::unique_ptr<device_gateway::Uploads> uploads_;
   std::unique_ptr<device_gateway::StreamSlots> stream_slots_;
   std::unique_ptr<outcomes::Outcomes> outcomes_;
+  std::unique_ptr<exports::Exporter> exporter_;
+  std::unique_ptr<exports::ExportJobs> export_jobs_;
   std::unique_ptr<security::Accounts> accounts_;
   std::unique_ptr<security::AuditLog> audit_;
   std::unique_ptr<security::RateLimiter> rate_limiter_;
@@ -130,6 +138,7 @@ class Server {
   std::unique_ptr<OutcomeServiceImpl> outcome_service_;
   std::unique_ptr<AdminServiceImpl> admin_;
   std::unique_ptr<AuthServiceImpl> auth_;
+  std::unique_ptr<ExportServiceImpl> export_service_;
   std::unique_ptr<grpc::Server> grpc_server_;
   std::unique_ptr<grpc::Server> device_server_;
   std::string address_;

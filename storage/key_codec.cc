@@ -308,6 +308,14 @@ std::string ApiKeyKey(absl::string_view key_id) {
 }
 std::string ApiKeyPrefix() { return KeyWriter().U8('K').Release(); }
 
+std::string ExportJobKey(absl::string_view export_id) {
+  return KeyWriter().U8('J').Str(export_id).Release();
+}
+std::string ExportJobPrefix() { return KeyWriter().U8('J').Release(); }
+std::string LinkageKeyKey(absl::string_view name) {
+  return KeyWriter().U8('L').Str(name).Release();
+}
+
 std::string AuditKey(uint64_t sequence) { return KeyWriter().U64(sequence).Release(); }
 absl::StatusOr<uint64_t> DecodeAuditKey(absl::string_view key) {
   KeyReader r(key);

@@ -194,6 +194,12 @@ std::string UserPrefix();
 std::string ApiKeyKey(absl::string_view key_id);
 std::string ApiKeyPrefix();
 
+// jobs CF, tag 'J': export_id -> ExportJobRecord.
+std::string ExportJobKey(absl::string_view export_id);
+std::string ExportJobPrefix();
+// jobs CF, tag 'L': linkage key name -> the 32-byte secret of that name.
+std::string LinkageKeyKey(absl::string_view name);
+
 // audit CF: big-endian sequence -> AuditEntry, so keys sort in log order.
 std::string AuditKey(uint64_t sequence);
 absl::StatusOr<uint64_t> DecodeAuditKey(absl::string_view key);

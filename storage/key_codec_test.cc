@@ -124,6 +124,8 @@ TEST(KeyCodecTest, GoldenBytes) {
   EXPECT_EQ(Hex(UserKey("us_1")), "5575735f310001");
   EXPECT_EQ(Hex(ApiKeyKey("ak_1")), "4b616b5f310001");
   EXPECT_EQ(Hex(AuditKey(258)), "0000000000000102");
+  EXPECT_EQ(Hex(ExportJobKey("ex_1")), "4a65785f310001");
+  EXPECT_EQ(Hex(LinkageKeyKey("s")), "4c730001");
   EXPECT_EQ(Hex(AuditHeadKey()), "0061756469745f686561640001");
   EXPECT_EQ(Hex(EnrollmentTokenKey("t1")), "5474310001");
   EXPECT_EQ(Hex(DevicesByClinicKey("c", "d")), "5663000164" "0001");

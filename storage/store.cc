@@ -34,6 +34,7 @@ constexpr const char* kCfNames[] = {
     "telemetry",
     "auth",
     "audit",
+    "jobs",
 };
 static_assert(sizeof(kCfNames) / sizeof(kCfNames[0]) ==
               static_cast<size_t>(Cf::kCount));

@@ -42,6 +42,7 @@ enum class Cf : int {
   kTelemetry,     // TelemetryKey -> chunk value (EncodeChunkValue), blob files
   kAuth,          // UserKey -> tractus.v1.User; ApiKeyKey -> ApiKeyRecord
   kAudit,         // AuditKey(sequence) -> tractus.v1.AuditEntry (hash-chained)
+  kJobs,          // ExportJobKey -> ExportJobRecord; LinkageKeyKey -> 32-byte secret
   kCount,
 };
 
@@ -52,7 +53,7 @@ absl::string_view CfName(Cf cf);
 // migration) whenever a key layout or a stored record changes incompatibly.
 //   1: clinics, patients, identity, episodes, observations, index.
 //   2: + devices, sessions, telemetry (additive: 1 migrates by relabelling).
-//   3: + auth, audit (additive: 1 and 2 migrate by relabelling).
+//   3: + auth, audit, jobs (additive: 1 and 2 migrate by relabelling).
 inline constexpr uint32_t kSchemaVersion = 3;
 
 struct StoreOptions {

@@ -5,6 +5,7 @@
 #include "storage/proto_io.h"
 #include "tractus/internal/v1/auth_records.pb.h"
 #include "tractus/internal/v1/device_records.pb.h"
+#include "tractus/internal/v1/export_records.pb.h"
 #include "tractus/internal/v1/outcome_records.pb.h"
 #include "tractus/v1/admin.pb.h"
 #include "tractus/v1/auth.pb.h"
@@ -57,6 +58,8 @@ bool RecordDecodes(Cf cf, absl::string_view key, absl::string_view value) {
       return tag == 'U' ? Decodes<v1::User>(value) : Decodes<internal::v1::ApiKeyRecord>(value);
     case Cf::kAudit:
       return DecodeAuditKey(key).ok() && Decodes<v1::AuditEntry>(value);
+    case Cf::kJobs:
+      return tag == 'J' ? Decodes<internal::v1::ExportJobRecord>(value) : value.size() == 32;
     case Cf::kCount:
       break;
   }

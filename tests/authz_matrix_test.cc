@@ -118,12 +118,22 @@ class AuthzMatrixTest : public ServerFixture {
     spare_user_id_ = spare_user.Call(&v1::AuthService::Stub::WhoAmI, spare_user.auth(),
                                      v1::WhoAmIRequest())->principal_id();
 
+    const std::string analyst_a = Key(v1::ROLE_ANALYST, {clinic_a_});
+    cli::Client analyst(TestChannel(server_->address(), analyst_a), absl::Seconds(10));
+    v1::StartExportRequest start;
+    start.set_request_id("matrix-setup");
+    start.set_format(v1::EXPORT_FORMAT_CSV);
+    auto job = analyst.Call(&v1::ExportService::Stub::StartExport, analyst.exports(), start);
+    ASSERT_TRUE(job.ok()) << job.status();
+    export_id_ = job->job().export_id();
+    server_->WaitForExports();
+
     actors_ = {
         {"anonymous", v1::ROLE_UNSPECIFIED, true, ""},
         {"administrator", v1::ROLE_ADMINISTRATOR, true, keys_.admin},
         {"clinician of A", v1::ROLE_CLINICIAN, true, clinician_a_},
         {"clinician of B", v1::ROLE_CLINICIAN, false, Key(v1::ROLE_CLINICIAN, {clinic_b_})},
-        {"analyst of A", v1::ROLE_ANALYST, true, Key(v1::ROLE_ANALYST, {clinic_a_})},
+        {"analyst of A", v1::ROLE_ANALYST, true, analyst_a},
         {"analyst of B", v1::ROLE_ANALYST, false, Key(v1::ROLE_ANALYST, {clinic_b_})},
         {"patient A", v1::ROLE_PATIENT, true, Key(v1::ROLE_PATIENT, {}, patient_a_)},
         {"another patient", v1::ROLE_PATIENT, false, Key(v1::ROLE_PATIENT, {}, patient_a2_)},
@@ -237,6 +247,20 @@ class AuthzMatrixTest : public ServerFixture {
         Make<v1::StreamClinicAlertsRequest>(true, [&](auto& m) { m.set_clinic_id(clinic_a_); });
     r["tractus.v1.OutcomeService/GetCohortOutcomes"] =
         Make<v1::GetCohortOutcomesRequest>(true, [&](auto& m) { m.add_clinic_ids(clinic_a_); });
+    r["tractus.v1.ExportService/StartExport"] = Make<v1::StartExportRequest>(true, [&](auto& m) {
+      m.set_request_id("matrix-export");
+      m.set_format(v1::EXPORT_FORMAT_FHIR_NDJSON);
+      m.mutable_filter()->add_clinic_ids(clinic_a_);
+    });
+    r["tractus.v1.ExportService/GetExport"] =
+        Make<v1::GetExportRequest>(true, [&](auto& m) { m.set_export_id(export_id_); });
+    r["tractus.v1.ExportService/ListExports"] = Make<v1::ListExportsRequest>(false, [](auto&) {});
+    r["tractus.v1.ExportService/CancelExport"] =
+        Make<v1::CancelExportRequest>(true, [&](auto& m) { m.set_export_id(export_id_); });
+    r["tractus.v1.ExportService/ReadExportFile"] = Make<v1::ReadExportFileRequest>(true, [&](auto& m) {
+      m.set_export_id(export_id_);
+      m.set_file_name("manifest.json");
+    });
     r["tractus.v1.AdminService/VerifyDatabase"] =
         Make<v1::VerifyDatabaseRequest>(false, [](auto&) {});
     r["tractus.v1.AdminService/CreateUser"] = Make<v1::CreateUserRequest>(false, [](auto& m) {
@@ -284,6 +308,14 @@ class AuthzMatrixTest : public ServerFixture {
       while (stream->Read(&resp)) *got_data = true;
       return stream->Finish();
     }
+    if (method == "tractus.v1.ExportService/ReadExportFile") {
+      auto stub = v1::ExportService::NewStub(channel);
+      auto reader =
+          stub->ReadExportFile(&ctx, static_cast<const v1::ReadExportFileRequest&>(request));
+      v1::ReadExportFileResponse part;
+      while (reader->Read(&part)) *got_data = true;
+      return reader->Finish();
+    }
     if (method == "tractus.v1.SessionService/ReadTelemetry") {
       auto stub = v1::SessionService::NewStub(channel);
       auto reader = stub->ReadTelemetry(&ctx, static_cast<const v1::ReadTelemetryRequest&>(request));
@@ -315,7 +347,7 @@ class AuthzMatrixTest : public ServerFixture {
 
   std::string clinic_a_, clinic_b_, clinician_a_, patient_a_, patient_a2_, episode_a_,
       episode_a2_, spare_episode_, device_a_, device_b_, spare_device_, spare_key_id_,
-      spare_user_id_;
+      spare_user_id_, export_id_;
   std::vector<Actor> actors_;
 };
 
@@ -327,7 +359,8 @@ TEST_F(AuthzMatrixTest, EveryServedMethodHasARuleAndARequest) {
                            "tractus/v1/episode.proto", "tractus/v1/observation.proto",
                            "tractus/v1/home_report.proto", "tractus/v1/device.proto",
                            "tractus/v1/session.proto", "tractus/v1/outcomes.proto",
-                           "tractus/v1/admin.proto", "tractus/v1/auth.proto"}) {
+                           "tractus/v1/admin.proto", "tractus/v1/auth.proto",
+                           "tractus/v1/export.proto"}) {
     const auto* fd = pool->FindFileByName(file);
     ASSERT_NE(fd, nullptr) << file;
     for (int s = 0; s < fd->service_count(); ++s) {
@@ -353,7 +386,10 @@ TEST(AuthzPolicyTest, TheTableKeepsTheProductsPromises) {
       "tractus.v1.AuthService/WhoAmI"};
   const std::set<std::string> analyst_may = {
       "tractus.v1.ClinicService/ListClinics", "tractus.v1.OutcomeService/GetCohortOutcomes",
-      "tractus.v1.AuthService/IssueToken", "tractus.v1.AuthService/WhoAmI"};
+      "tractus.v1.AuthService/IssueToken", "tractus.v1.AuthService/WhoAmI",
+      "tractus.v1.ExportService/StartExport", "tractus.v1.ExportService/GetExport",
+      "tractus.v1.ExportService/ListExports", "tractus.v1.ExportService/CancelExport",
+      "tractus.v1.ExportService/ReadExportFile"};
   for (const Rule& rule : security::Rules()) {
     const std::string method(rule.method);
     const bool patient_records = absl::StartsWith(method, "tractus.v1.PatientService/") ||
@@ -373,6 +409,14 @@ TEST(AuthzPolicyTest, TheTableKeepsTheProductsPromises) {
       EXPECT_FALSE(security::Allows(rule.roles, v1::ROLE_DEVICE)) << method;
       EXPECT_TRUE(rule.audited) << method << " reads or changes patient data: audit it";
       EXPECT_NE(rule.target, nullptr) << method << " must be scoped";
+    }
+    if (absl::StartsWith(method, "tractus.v1.ExportService/")) {
+      EXPECT_FALSE(security::Allows(rule.roles, v1::ROLE_CLINICIAN)) << method;
+      EXPECT_FALSE(security::Allows(rule.roles, v1::ROLE_PATIENT)) << method;
+    }
+    if (method == "tractus.v1.ExportService/ReadExportFile" ||
+        method == "tractus.v1.ExportService/StartExport") {
+      EXPECT_TRUE(rule.audited) << method << ": every export is audited";
     }
     if (absl::StartsWith(method, "tractus.v1.AdminService/")) {
       EXPECT_EQ(rule.roles, security::RolesOf({v1::ROLE_ADMINISTRATOR})) << method;

@@ -1,0 +1,186 @@
+// CSV format: episodes.csv (one row per exported episode: quasi-identifiers,
+// course, and per measure baseline, weeks 4/8/12, change, responder),
+// observations.csv (one row per value: subject, measure, day, offset, value)
+// and data_dictionary.csv describing every column of both.
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "common/status_macros.h"
+#include "exports/dataset.h"
+#include "exports/file_sink.h"
+
+namespace tractus::exports {
+namespace {
+
+using analytics::MeasureInfo;
+
+// RFC 4180: quote when needed, double the quotes. Values here are codes
+// and numbers, but quoting keeps the file well formed whatever comes.
+std::string Field(absl::string_view s) {
+  if (s.find_first_of(",\"\n\r") == absl::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string Number(std::optional<double> v) {
+  return v.has_value() ? absl::StrFormat("%.6g", *v) : std::string();
+}
+
+std::string Bool(std::optional<bool> v) {
+  return v.has_value() ? (*v ? "true" : "false") : std::string();
+}
+
+struct Column {
+  std::string name, type, unit, meaning, code;
+};
+
+std::vector<Column> EpisodeColumns() {
+  std::vector<Column> c = {
+      {"subject_id", "string", "", "pseudonymous patient id, stable within this export (or linkage key)", ""},
+      {"episode_ref", "string", "", "pseudonymous episode id", ""},
+      {"age_band", "string", "a", "age at day 0 in 5-year bands; 90+ for everyone 90 or older", ""},
+      {"sex", "string", "", "female, male, other or unknown", ""},
+      {"zip3", "string", "", "first three ZIP digits; 000 for restricted prefixes", ""},
+      {"condition", "string", "", "primary condition treated", ""},
+      {"other_conditions", "string", "", "further conditions, ';'-separated", ""},
+      {"state", "string", "", "open, or why the episode closed", ""},
+      {"days_observed", "integer", "d", "days from day 0 to export time or close, at most 84", ""},
+      {"sessions_planned", "integer", "", "traction sessions in the plan", ""},
+      {"sessions_done", "integer", "", "traction sessions uploaded by the tables", ""},
+      {"adherence", "number", "1", "sessions done / planned", ""},
+      {"traction_dose_kns", "number", "kN.s", "cumulative integral of force over time", ""},
+      {"patient_stops", "integer", "", "patient interrupt switch presses", ""},
+      {"overshoots", "integer", "", "force overshoot events", ""},
+  };
+  for (const MeasureInfo& m : analytics::AllMeasures()) {
+    const std::string code(m.loinc.empty() ? m.local_code : m.loinc);
+    const std::string unit(m.ucum_unit);
+    const std::string name(m.name), display(m.display_name);
+    c.push_back({name + "_baseline", "number", unit, display + ": baseline (last value days -14..0, else first of week 0)", code});
+    for (int w : {4, 8, 12}) {
+      c.push_back({absl::StrCat(name, "_week", w), "number", unit,
+                   absl::StrCat(display, ": median of week ", w), code});
+    }
+    c.push_back({name + "_change", "number", unit, display + ": latest minus baseline", code});
+    c.push_back({name + "_change_pct", "number", "%", display + ": change as % of baseline", code});
+    c.push_back({name + "_responder", "boolean", "", display + ": responder by the instrument's MCID rule", code});
+  }
+  return c;
+}
+
+std::vector<Column> ObservationColumns() {
+  return {
+      {"subject_id", "string", "", "pseudonymous patient id", ""},
+      {"episode_ref", "string", "", "pseudonymous episode id", ""},
+      {"measure", "string", "", "measure name (see episodes' columns)", ""},
+      {"code", "string", "", "LOINC code, or the Tractus local code", ""},
+      {"unit", "string", "", "UCUM unit of value", ""},
+      {"day", "integer", "d", "episode day (0 = start; negative: before start)", ""},
+      {"offset_minutes", "integer", "min", "minutes from day 0 00:00 clinic time", ""},
+      {"value", "number", "", "the score or measured value", ""},
+      {"source", "string", "", "home, clinic or device", ""},
+  };
+}
+
+std::string Header(const std::vector<Column>& columns) {
+  std::vector<std::string> names;
+  for (const Column& c : columns) names.push_back(c.name);
+  return absl::StrJoin(names, ",");
+}
+
+class CsvWriter final : public DatasetWriter {
+ public:
+  absl::Status Open(const std::string& dir) {
+    ASSIGN_OR_RETURN(episodes_, FileSink::Create(dir, "episodes.csv", "episodes"));
+    ASSIGN_OR_RETURN(observations_, FileSink::Create(dir, "observations.csv", "observations"));
+    ASSIGN_OR_RETURN(dictionary_, FileSink::Create(dir, "data_dictionary.csv", "data_dictionary"));
+    RETURN_IF_ERROR(episodes_->Line(Header(EpisodeColumns()), /*header=*/true));
+    RETURN_IF_ERROR(observations_->Line(Header(ObservationColumns()), /*header=*/true));
+    RETURN_IF_ERROR(dictionary_->Line("table,column,type,unit,meaning,code", /*header=*/true));
+    for (const auto& [table, columns] :
+         {std::pair{"episodes", EpisodeColumns()}, std::pair{"observations", ObservationColumns()}}) {
+      for (const Column& c : columns) {
+        RETURN_IF_ERROR(dictionary_->Line(absl::StrJoin(
+            {std::string(table), Field(c.name), c.type, Field(c.unit), Field(c.meaning), Field(c.code)},
+            ",")));
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status WriteEpisode(const ExportedEpisode& e) override {
+    const v1::EpisodeProgress& p = *e.progress;
+    std::vector<std::string> row = {
+        Field(e.subject_id), Field(e.episode_ref), Field(e.qi.age_band), Field(e.qi.sex),
+        Field(e.qi.zip3), Field(e.qi.condition), Field(absl::StrJoin(e.other_conditions, ";")),
+        Field(e.state), absl::StrCat(e.today_day), absl::StrCat(p.course().sessions_planned()),
+        absl::StrCat(p.course().sessions_done()), Number(p.course().adherence_overall()),
+        Number(p.course().traction_dose_newton_seconds() / 1000),
+        absl::StrCat(p.course().patient_stops()), absl::StrCat(p.course().overshoots())};
+    for (const MeasureInfo& m : analytics::AllMeasures()) {
+      const v1::MeasureProgress* mp = nullptr;
+      for (const v1::MeasureProgress& candidate : p.measures()) {
+        if (static_cast<int>(candidate.instrument()) == static_cast<int>(m.measure)) mp = &candidate;
+      }
+      auto week = [&](int w) -> std::optional<double> {
+        if (mp == nullptr) return std::nullopt;
+        for (const v1::WeekSummary& s : mp->weeks()) {
+          if (s.week() == w && s.has_median()) return s.median();
+        }
+        return std::nullopt;
+      };
+      if (mp == nullptr) {
+        row.insert(row.end(), 7, "");
+        continue;
+      }
+      row.push_back(Number(mp->has_baseline() ? std::optional(mp->baseline()) : std::nullopt));
+      for (int w : {4, 8, 12}) row.push_back(Number(week(w)));
+      row.push_back(Number(mp->has_change_points() ? std::optional(mp->change_points())
+                                                   : std::nullopt));
+      row.push_back(Number(mp->has_change_percent() ? std::optional(mp->change_percent())
+                                                    : std::nullopt));
+      row.push_back(Bool(mp->has_responder() ? std::optional(mp->responder()) : std::nullopt));
+    }
+    return episodes_->Line(absl::StrJoin(row, ","));
+  }
+
+  absl::Status WriteObservation(const ExportedObservation& o) override {
+    const int64_t day = o.offset_minutes >= 0 ? o.offset_minutes / 1440
+                                              : -((-o.offset_minutes + 1439) / 1440);
+    return observations_->Line(absl::StrJoin(
+        std::vector<std::string>{
+            Field(o.subject_id), Field(o.episode_ref), std::string(o.measure->name),
+            std::string(o.measure->loinc.empty() ? o.measure->local_code : o.measure->loinc),
+            Field(std::string(o.measure->ucum_unit)), absl::StrCat(day),
+            absl::StrCat(o.offset_minutes), Number(o.value), o.source},
+        ","));
+  }
+
+  absl::StatusOr<std::vector<v1::ExportFile>> Finish() override {
+    std::vector<v1::ExportFile> files;
+    for (auto* sink : {&episodes_, &observations_, &dictionary_}) {
+      ASSIGN_OR_RETURN(v1::ExportFile f, (*sink)->Close());
+      files.push_back(std::move(f));
+    }
+    return files;
+  }
+
+ private:
+  std::unique_ptr<FileSink> episodes_, observations_, dictionary_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<DatasetWriter>> NewCsvWriter(const std::string& dir) {
+  auto writer = std::make_unique<CsvWriter>();
+  RETURN_IF_ERROR(writer->Open(dir));
+  return std::unique_ptr<DatasetWriter>(std::move(writer));
+}
+
+}  // namespace tractus::exports

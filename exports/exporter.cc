@@ -1,0 +1,204 @@
+#include "exports/exporter.h"
+
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "analytics/instruments.h"
+#include "common/status_macros.h"
+#include "exports/dataset.h"
+#include "records/civil_date.h"
+#include "records/time_proto.h"
+
+namespace tractus::exports {
+namespace {
+
+constexpr char kSuppressedK[] = "k-anonymity: equivalence class smaller than k";
+
+bool InFilter(const v1::ExportFilter& f, const v1::Episode& e) {
+  if (!f.clinic_ids().empty() &&
+      std::find(f.clinic_ids().begin(), f.clinic_ids().end(), e.clinic_id()) ==
+          f.clinic_ids().end()) {
+    return false;
+  }
+  if (!f.conditions().empty()) {
+    bool any = false;
+    for (int c : e.conditions()) {
+      any = any || std::find(f.conditions().begin(), f.conditions().end(), c) !=
+                       f.conditions().end();
+    }
+    if (!any) return false;
+  }
+  const absl::CivilDay start(e.start_date().year(), e.start_date().month(), e.start_date().day());
+  if (f.has_start_from() &&
+      start < absl::CivilDay(f.start_from().year(), f.start_from().month(), f.start_from().day())) {
+    return false;
+  }
+  if (f.has_start_to() &&
+      start > absl::CivilDay(f.start_to().year(), f.start_to().month(), f.start_to().day())) {
+    return false;
+  }
+  return true;
+}
+
+std::string SourceName(v1::Source s) {
+  switch (s) {
+    case v1::SOURCE_HOME: return "home";
+    case v1::SOURCE_CLINIC: return "clinic";
+    case v1::SOURCE_DEVICE: return "device";
+    default: return "unknown";
+  }
+}
+
+std::string StateName(const v1::Episode& e) {
+  if (e.state() == v1::EPISODE_STATE_OPEN) return "open";
+  switch (e.close_reason()) {
+    case v1::CLOSE_REASON_COMPLETED: return "completed";
+    case v1::CLOSE_REASON_DISCONTINUED: return "discontinued";
+    case v1::CLOSE_REASON_LOST_TO_FOLLOW_UP: return "lost_to_follow_up";
+    default: return "closed";
+  }
+}
+
+}  // namespace
+
+struct Exporter::Candidate {
+  const v1::Episode* episode;
+  QuasiIdentifiers qi;
+};
+
+absl::Status Exporter::ForEachCandidate(const ExportPlan& plan,
+                                        const std::function<absl::Status(const Candidate&)>& fn) {
+  return records_->ForEachEpisode([&](const v1::Episode& e) -> absl::Status {
+    if (!InFilter(plan.filter, e)) return absl::OkStatus();
+    v1::GetPatientRequest get;
+    get.set_patient_id(e.patient_id());
+    ASSIGN_OR_RETURN(v1::GetPatientResponse patient, records_->GetPatient(get));
+    const v1::PatientIdentity& id = patient.patient().identity();
+    Candidate c{&e, {}};
+    c.qi.age_band = AgeBand(absl::CivilDay(id.birth_date().year(), id.birth_date().month(),
+                                           id.birth_date().day()),
+                            absl::CivilDay(e.start_date().year(), e.start_date().month(),
+                                           e.start_date().day()));
+    c.qi.sex = std::string(SexName(id.sex()));
+    c.qi.zip3 = Zip3(id.zip_code());
+    c.qi.condition = std::string(ConditionName(
+        e.conditions().empty() ? v1::CONDITION_UNSPECIFIED
+                               : static_cast<v1::Condition>(e.conditions(0))));
+    return fn(c);
+  });
+}
+
+absl::StatusOr<v1::ExportManifest> Exporter::Run(const ExportPlan& plan,
+                                                 const ProgressFn& progress) {
+  // Pass 1: class sizes.
+  std::map<std::string, int64_t> classes;
+  int64_t total = 0;
+  RETURN_IF_ERROR(ForEachCandidate(plan, [&](const Candidate& c) {
+    ++classes[c.qi.ClassKey()];
+    ++total;
+    return absl::OkStatus();
+  }));
+  int64_t done = 0;
+  if (!progress(0, total)) return absl::CancelledError("export cancelled");
+
+  // Pass 2: write what is k-anonymous.
+  std::unique_ptr<DatasetWriter> writer;
+  if (plan.format == v1::EXPORT_FORMAT_FHIR_NDJSON) {
+    ASSIGN_OR_RETURN(writer, NewFhirWriter(plan.dir));
+  } else {
+    ASSIGN_OR_RETURN(writer, NewCsvWriter(plan.dir));
+  }
+  std::set<int> instruments(plan.filter.instruments().begin(), plan.filter.instruments().end());
+  v1::ExportManifest manifest;
+  v1::Suppression suppressed;
+  suppressed.set_reason(kSuppressedK);
+  std::map<std::string, int64_t> exported_classes;
+  const absl::Time now = clock_->Now();
+  RETURN_IF_ERROR(ForEachCandidate(plan, [&](const Candidate& c) -> absl::Status {
+    if (!progress(++done, total)) return absl::CancelledError("export cancelled");
+    const std::string key = c.qi.ClassKey();
+    ASSIGN_OR_RETURN(outcomes::Outcomes::EpisodeData data,
+                     outcomes_->LoadEpisode(c.episode->episode_id()));
+    if (classes[key] < plan.k) {
+      suppressed.set_episodes(suppressed.episodes() + 1);
+      suppressed.set_observations(suppressed.observations() +
+                                  static_cast<int64_t>(data.observations.size()));
+      return absl::OkStatus();
+    }
+    ++exported_classes[key];
+    const v1::EpisodeProgress progress_view = outcomes::ComputeProgress(data, now);
+    ExportedEpisode episode;
+    episode.subject_id = SubjectId(plan.subject_key, c.episode->patient_id());
+    episode.episode_ref = EpisodeRef(plan.subject_key, c.episode->episode_id());
+    episode.qi = c.qi;
+    for (int i = 1; i < c.episode->conditions_size(); ++i) {
+      episode.other_conditions.emplace_back(
+          ConditionName(static_cast<v1::Condition>(c.episode->conditions(i))));
+    }
+    episode.state = StateName(*c.episode);
+    episode.today_day = std::min(progress_view.today_day(), 84);
+    episode.progress = &progress_view;
+    RETURN_IF_ERROR(writer->WriteEpisode(episode));
+    manifest.set_episodes_exported(manifest.episodes_exported() + 1);
+
+    const absl::CivilDay start(c.episode->start_date().year(), c.episode->start_date().month(),
+                               c.episode->start_date().day());
+    const absl::Time day0 = absl::FromCivil(absl::CivilSecond(start), data.zone);
+    ExportedObservation row;
+    row.subject_id = episode.subject_id;
+    row.episode_ref = episode.episode_ref;
+    for (const v1::Observation& o : data.observations) {
+      if (!instruments.empty() && !instruments.count(o.instrument())) continue;
+      row.measure = analytics::FindMeasure(o.instrument());
+      if (row.measure == nullptr) continue;
+      row.offset_minutes = absl::ToInt64Minutes(records::FromProto(o.effective_time()) - day0);
+      row.value = o.value();
+      row.source = SourceName(o.source());
+      RETURN_IF_ERROR(writer->WriteObservation(row));
+      manifest.set_observations_exported(manifest.observations_exported() + 1);
+    }
+    return absl::OkStatus();
+  }));
+
+  ASSIGN_OR_RETURN(std::vector<v1::ExportFile> files, writer->Finish());
+  for (v1::ExportFile& f : files) *manifest.add_files() = std::move(f);
+  if (suppressed.episodes() > 0) *manifest.add_suppressed() = suppressed;
+  manifest.set_k(plan.k);
+  manifest.set_classes(static_cast<int>(exported_classes.size()));
+  int64_t smallest = 0;
+  for (const auto& [key, n] : exported_classes) smallest = smallest == 0 ? n : std::min(smallest, n);
+  manifest.set_smallest_class(static_cast<int>(smallest));
+  manifest.set_max_reidentification_risk(smallest > 0 ? 1.0 / static_cast<double>(smallest) : 0);
+  manifest.set_zip3_list_version(std::string(Zip3ListVersion()));
+  return manifest;
+}
+
+std::string ManifestJson(const v1::ExportJob& job, const v1::ExportManifest& m) {
+  std::string out = absl::StrCat("{\n  \"export_id\": \"", job.export_id(), "\",\n",
+                                 "  \"format\": \"", v1::ExportFormat_Name(job.format()), "\",\n",
+                                 "  \"requiresAccessToken\": true,\n  \"output\": [\n");
+  for (int i = 0; i < m.files_size(); ++i) {
+    const v1::ExportFile& f = m.files(i);
+    absl::StrAppend(&out, "    {\"type\": \"", f.content(), "\", \"url\": \"", f.name(),
+                    "\", \"count\": ", f.records(), ", \"bytes\": ", f.bytes(),
+                    ", \"sha256\": \"", f.sha256(), "\"}", i + 1 < m.files_size() ? "," : "",
+                    "\n");
+  }
+  absl::StrAppend(&out, "  ],\n  \"episodes_exported\": ", m.episodes_exported(),
+                  ",\n  \"observations_exported\": ", m.observations_exported(),
+                  ",\n  \"suppressed\": [");
+  for (int i = 0; i < m.suppressed_size(); ++i) {
+    absl::StrAppend(&out, i ? ", " : "", "{\"reason\": \"", m.suppressed(i).reason(),
+                    "\", \"episodes\": ", m.suppressed(i).episodes(), ", \"observations\": ",
+                    m.suppressed(i).observations(), "}");
+  }
+  absl::StrAppend(&out, "],\n  \"k\": ", m.k(), ",\n  \"classes\": ", m.classes(),
+                  ",\n  \"smallest_class\": ", m.smallest_class(),
+                  ",\n  \"max_reidentification_risk\": ",
+                  absl::StrFormat("%.4f", m.max_reidentification_risk()),
+                  ",\n  \"zip3_list_version\": \"", m.zip3_list_version(), "\"\n}\n");
+  return out;
+}
+
+}  // namespace tractus::exports

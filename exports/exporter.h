@@ -1,0 +1,65 @@
+// Exporter: runs one export job over the records in two streaming passes —
+// (1) the quasi-identifier class of every episode in the filter, counted;
+// (2) every episode whose class holds at least k episodes, de-identified and
+// written with its observations; the others counted as suppressed. Only one
+// episode's data is in memory at a time (plus the class counts, and for
+// FHIR the set of pseudonyms written), so memory does not grow with the
+// number of observations.
+//
+// Thread-safe (holds no state between runs).
+#ifndef TRACTUS_EXPORTS_EXPORTER_H_
+#define TRACTUS_EXPORTS_EXPORTER_H_
+
+#include <functional>
+#include <set>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "common/clock.h"
+#include "outcomes/outcomes.h"
+#include "records/records.h"
+#include "tractus/v1/export.pb.h"
+
+namespace tractus::exports {
+
+struct ExportPlan {
+  v1::ExportFilter filter;  // clinic_ids resolved: empty means every clinic
+  v1::ExportFormat format = v1::EXPORT_FORMAT_CSV;
+  int k = 5;
+  std::string subject_key;  // 32 bytes; never written anywhere
+  std::string dir;          // existing, empty directory for the files
+};
+
+// Called with (episodes examined, episodes to examine) as work proceeds;
+// returns false to stop (cancelled).
+using ProgressFn = std::function<bool(int64_t done, int64_t total)>;
+
+class Exporter {
+ public:
+  // The arguments must outlive this object.
+  Exporter(records::Records* records, outcomes::Outcomes* outcomes, const Clock* clock)
+      : records_(records), outcomes_(outcomes), clock_(clock) {}
+
+  // Writes the dataset into plan.dir and returns its manifest (files and
+  // counts; manifest.json is added by the caller). CANCELLED if `progress`
+  // returned false.
+  absl::StatusOr<v1::ExportManifest> Run(const ExportPlan& plan, const ProgressFn& progress);
+
+ private:
+  struct Candidate;
+  // Calls `fn` for each episode in the filter with its quasi-identifiers.
+  absl::Status ForEachCandidate(const ExportPlan& plan,
+                                const std::function<absl::Status(const Candidate&)>& fn);
+
+  records::Records* const records_;
+  outcomes::Outcomes* const outcomes_;
+  const Clock* const clock_;
+};
+
+// The manifest as JSON (Bulk Data style "output" list plus the privacy
+// figures). Pure.
+std::string ManifestJson(const v1::ExportJob& job, const v1::ExportManifest& manifest);
+
+}  // namespace tractus::exports
+
+#endif  // TRACTUS_EXPORTS_EXPORTER_H_

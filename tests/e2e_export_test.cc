@@ -1,0 +1,404 @@
+// Anonymized exports end to end, as an analyst over a real server: CSV and
+// FHIR NDJSON files downloaded through ReadExportFile, scanned by a privacy
+// checker for every identifying value in the source data; k-anonymity;
+// intervals preserved; linkage keys; one job per analyst; cancel; restart.
+#include <grpcpp/grpcpp.h>
+
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "absl/strings/str_split.h"
+#include "cli/export_command.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
+#include "records/test_requests.h"
+#include "records/time_proto.h"
+#include "tests/gateway_client.h"
+#include "tests/server_fixture.h"
+
+namespace tractus::testing {
+namespace {
+
+struct SourcePatient {
+  std::string given, family, mrn, zip, birth;  // birth: YYYY-MM-DD
+  int birth_year;
+  bool over_89;
+  std::string episode_id;
+};
+
+class ExportE2eTest : public ServerFixture {
+ protected:
+  void SetUp() override {
+    ServerFixture::SetUp();
+    auto clinic = CreateClinic(records::testing::ClinicRequest("export"));
+    ASSERT_TRUE(clinic.ok());
+    clinic_id_ = clinic->clinic().clinic_id();
+    // Ten patients in one class (50-54, female, 606, sciatica) and two
+    // who would stand out: a 93-year-old and a man from a restricted ZIP3.
+    for (int i = 0; i < 10; ++i) {
+      AddPatient({"Amelia" + std::string(1, static_cast<char>('A' + i)), "Quintero-Blake",
+                  "MRN-EXP-" + std::to_string(1000 + i), "60614",
+                  "1972-0" + std::to_string(1 + i % 9) + "-1" + std::to_string(i % 10), 1972,
+                  false, ""},
+                 v1::SEX_FEMALE);
+    }
+    AddPatient({"Bartholomew", "Oldenburg", "MRN-EXP-OLD", "60615", "1933-03-04", 1933, true, ""},
+               v1::SEX_FEMALE);
+    AddPatient({"Cyrus", "Moosehead", "MRN-EXP-RARE", "03601", "1972-05-05", 1972, false, ""},
+               v1::SEX_MALE);
+    // A table with a serial number uploads a session for the first patient.
+    GatewayClient gw(server_->address(), keys_);
+    const std::string credential = gw.Enroll(clinic_id_, kSerial);
+    auto ctx = GatewayClient::Context(credential);
+    auto stream = gw.device()->UploadSession(ctx.get());
+    v1::UploadSessionRequest req;
+    *req.mutable_header() = GatewayClient::Header("s-export", patients_[0].episode_id,
+                                                  Day(2, 9), Day(2, 10));
+    v1::UploadSessionResponse resp;
+    ASSERT_TRUE(stream->Write(req) && stream->Read(&resp));
+    req.Clear();
+    *req.mutable_chunk() = GatewayClient::Chunk(0);
+    ASSERT_TRUE(stream->Write(req) && stream->Read(&resp));
+    req.Clear();
+    req.mutable_end()->set_chunk_count(1);
+    req.mutable_end()->set_outcome(v1::SESSION_OUTCOME_COMPLETED);
+    ASSERT_TRUE(stream->Write(req) && stream->Read(&resp));
+    stream->WritesDone();
+    ASSERT_TRUE(stream->Finish().ok());
+
+    analyst_key_ = *MakeUserKey(server_->address(), keys_, v1::ROLE_ANALYST, {clinic_id_});
+    analyst_ = std::make_unique<cli::Client>(TestChannel(server_->address(), analyst_key_),
+                                             absl::Seconds(20));
+  }
+
+  // Day `d` of the episodes (day 0 = 2026-11-02, Chicago) at `hour`.
+  static absl::Time Day(int d, int hour) {
+    absl::TimeZone chicago;
+    absl::LoadTimeZone("America/Chicago", &chicago);
+    return absl::FromCivil(absl::CivilSecond(2026, 11, 2 + d, hour, 0, 0), chicago);
+  }
+
+  void AddPatient(SourcePatient p, v1::Sex sex) {
+    auto req = records::testing::PatientRequest(clinic_id_, p.mrn);
+    auto* id = req.mutable_patient()->mutable_identity();
+    id->set_given_name(p.given);
+    id->set_family_name(p.family);
+    id->set_mrn(p.mrn);
+    id->set_zip_code(p.zip);
+    id->set_sex(sex);
+    std::vector<std::string> ymd = absl::StrSplit(p.birth, '-');
+    id->mutable_birth_date()->set_year(std::stoi(ymd[0]));
+    id->mutable_birth_date()->set_month(std::stoi(ymd[1]));
+    id->mutable_birth_date()->set_day(std::stoi(ymd[2]));
+    auto patient = client_->Call(&v1::PatientService::Stub::CreatePatient, client_->patients(), req);
+    ASSERT_TRUE(patient.ok()) << patient.status();
+    auto episode = client_->Call(
+        &v1::EpisodeService::Stub::CreateEpisode, client_->episodes(),
+        records::testing::EpisodeRequest(patient->patient().patient_id(), p.mrn,
+                                         v1::CONDITION_SCIATICA));
+    ASSERT_TRUE(episode.ok()) << episode.status();
+    p.episode_id = episode->episode().episode_id();
+    // Pain at home on days 1, 3 and 8 at 18:00; a PSFS with free text.
+    for (int d : {1, 3, 8}) {
+      v1::SubmitHomeReportRequest r;
+      r.set_episode_id(p.episode_id);
+      r.set_report_id("pain-" + std::to_string(d));
+      *r.mutable_effective_time() = records::ToProto(Day(d, 18));
+      r.set_pain_nprs(7 - d / 3);
+      ASSERT_TRUE(client_->Call(&v1::HomeReportService::Stub::SubmitHomeReport,
+                                client_->home_reports(), r).ok());
+    }
+    v1::SubmitHomeReportRequest psfs;
+    psfs.set_episode_id(p.episode_id);
+    psfs.set_report_id("psfs-0");
+    *psfs.mutable_effective_time() = records::ToProto(Day(0, 10));
+    for (const char* activity : {"gardening with grandchildren", "driving to Kenosha",
+                                 "lifting the parrot cage"}) {
+      auto* a = psfs.mutable_psfs()->add_activities();
+      a->set_activity(activity);
+      a->set_score(4);
+    }
+    ASSERT_TRUE(client_->Call(&v1::HomeReportService::Stub::SubmitHomeReport,
+                              client_->home_reports(), psfs).ok());
+    patients_.push_back(p);
+  }
+
+  absl::StatusOr<v1::ExportJob> Export(v1::ExportFormat format, const std::string& linkage = "",
+                                       const std::string& request_id = "") {
+    v1::StartExportRequest req;
+    req.set_request_id(request_id.empty() ? "exp-" + std::to_string(++exports_) : request_id);
+    req.set_format(format);
+    req.set_linkage_key(linkage);
+    auto started = analyst_->Call(&v1::ExportService::Stub::StartExport, analyst_->exports(), req);
+    if (!started.ok()) return started.status();
+    server_->WaitForExports();
+    v1::GetExportRequest get;
+    get.set_export_id(started->job().export_id());
+    auto job = analyst_->Call(&v1::ExportService::Stub::GetExport, analyst_->exports(), get);
+    if (!job.ok()) return job.status();
+    return job->job();
+  }
+
+  // Every file of `job`, downloaded: name -> content.
+  std::map<std::string, std::string> Download(const v1::ExportJob& job) {
+    std::map<std::string, std::string> files;
+    for (const v1::ExportFile& f : job.manifest().files()) {
+      const std::string path = dir_.path() + "/" + job.export_id() + "-" + f.name();
+      auto bytes = cli::DownloadExportFile(*analyst_, job.export_id(), f, path);
+      EXPECT_TRUE(bytes.ok()) << bytes.status();
+      std::ifstream in(path);
+      std::stringstream content;
+      content << in.rdbuf();
+      files[f.name()] = content.str();
+    }
+    return files;
+  }
+
+  // The privacy checker: no identifying value of the source data anywhere.
+  void ExpectNoIdentifiers(const std::map<std::string, std::string>& files) {
+    std::vector<std::string> forbidden = {kSerial, "gardening", "Kenosha", "parrot",
+                                          clinic_id_};
+    for (const SourcePatient& p : patients_) {
+      forbidden.insert(forbidden.end(), {p.given, p.family, p.mrn, p.zip, p.birth,
+                                         p.episode_id});
+    }
+    const std::regex iso_date(R"(\b(19|20)\d\d-\d\d-\d\d\b)");
+    for (const auto& [name, content] : files) {
+      for (const std::string& value : forbidden) {
+        EXPECT_EQ(content.find(value), std::string::npos) << name << " holds " << value;
+      }
+      EXPECT_FALSE(std::regex_search(content, iso_date)) << name << " holds a calendar date";
+      for (const SourcePatient& p : patients_) {
+        if (!p.over_89) continue;
+        const std::regex year("\\b" + std::to_string(p.birth_year) + "\\b");
+        EXPECT_FALSE(std::regex_search(content, year))
+            << name << " holds the birth year of someone over 89";
+      }
+      EXPECT_EQ(content.find("pt_"), std::string::npos) << name << " holds a patient id";
+    }
+  }
+
+  static std::vector<std::vector<std::string>> Csv(const std::string& text) {
+    std::vector<std::vector<std::string>> rows;
+    for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
+      rows.push_back(absl::StrSplit(line, ','));
+    }
+    return rows;
+  }
+
+  static constexpr char kSerial[] = "SN-TRACTION-77341";
+  std::string clinic_id_;
+  std::vector<SourcePatient> patients_;
+  std::string analyst_key_;
+  std::unique_ptr<cli::Client> analyst_;
+  int exports_ = 0;
+};
+
+TEST_F(ExportE2eTest, CsvIsDeidentifiedKAnonymousAndKeepsIntervals) {
+  auto job = Export(v1::EXPORT_FORMAT_CSV);
+  ASSERT_TRUE(job.ok()) << job.status();
+  ASSERT_EQ(job->state(), v1::EXPORT_STATE_SUCCEEDED) << job->failure();
+  const v1::ExportManifest& m = job->manifest();
+  EXPECT_EQ(m.episodes_exported(), 10);
+  ASSERT_EQ(m.suppressed_size(), 1);
+  EXPECT_EQ(m.suppressed(0).episodes(), 2);  // the 93-year-old and the rare ZIP3
+  EXPECT_EQ(m.k(), 5);
+  EXPECT_EQ(m.classes(), 1);
+  EXPECT_EQ(m.smallest_class(), 10);
+  EXPECT_DOUBLE_EQ(m.max_reidentification_risk(), 0.1);
+  EXPECT_FALSE(m.zip3_list_version().empty());
+
+  auto files = Download(*job);
+  ASSERT_EQ(files.size(), 4u);  // episodes, observations, dictionary, manifest
+  ExpectNoIdentifiers(files);
+
+  // Every equivalence class holds at least k episodes.
+  auto episodes = Csv(files.at("episodes.csv"));
+  ASSERT_EQ(episodes.size(), 11u);  // header + 10
+  std::map<std::string, int> classes;
+  for (size_t i = 1; i < episodes.size(); ++i) {
+    classes[episodes[i][2] + "|" + episodes[i][3] + "|" + episodes[i][4] + "|" + episodes[i][5]]++;
+  }
+  for (const auto& [key, n] : classes) EXPECT_GE(n, 5) << key;
+  EXPECT_EQ(classes.begin()->first, "50-54|female|606|sciatica");
+
+  // Intervals between a patient's observations are those of the source
+  // (days 1, 3 and 8 at 18:00): offsets 2520, 5400, 12600 minutes.
+  auto observations = Csv(files.at("observations.csv"));
+  std::map<std::string, std::vector<int64_t>> pain_offsets;
+  for (size_t i = 1; i < observations.size(); ++i) {
+    if (observations[i][2] == "nprs" && observations[i][8] == "home") {
+      pain_offsets[observations[i][0]].push_back(std::stoll(observations[i][6]));
+    }
+  }
+  ASSERT_EQ(pain_offsets.size(), 10u);
+  for (const auto& [subject, offsets] : pain_offsets) {
+    EXPECT_EQ(offsets, (std::vector<int64_t>{2520, 5400, 12600})) << subject;
+  }
+  // The dictionary describes every column of both tables.
+  const std::string dictionary = files.at("data_dictionary.csv");
+  for (const std::string& column : episodes[0]) {
+    EXPECT_NE(dictionary.find("episodes," + column + ","), std::string::npos) << column;
+  }
+  EXPECT_NE(dictionary.find("72514-3"), std::string::npos);
+}
+
+TEST_F(ExportE2eTest, FhirNdjsonIsValidJsonWithOnlyAllowedFields) {
+  auto job = Export(v1::EXPORT_FORMAT_FHIR_NDJSON);
+  ASSERT_TRUE(job.ok()) << job.status();
+  ASSERT_EQ(job->state(), v1::EXPORT_STATE_SUCCEEDED) << job->failure();
+  auto files = Download(*job);
+  ExpectNoIdentifiers(files);
+  int patients = 0, observations = 0;
+  for (const auto& [name, content] : files) {
+    if (name == "manifest.json") continue;
+    for (absl::string_view line : absl::StrSplit(content, '\n', absl::SkipEmpty())) {
+      google::protobuf::Struct resource;
+      ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(std::string(line), &resource).ok())
+          << line;
+      const std::string type = resource.fields().at("resourceType").string_value();
+      EXPECT_EQ(name, type + ".ndjson");  // one resource type per file
+      if (type == "Patient") {
+        ++patients;
+        std::set<std::string> keys;
+        for (const auto& [k, v] : resource.fields()) keys.insert(k);
+        EXPECT_EQ(keys, (std::set<std::string>{"resourceType", "id", "gender", "address",
+                                                 "extension"}));
+      } else {
+        ++observations;
+        EXPECT_EQ(resource.fields().count("effectiveDateTime"), 0u);
+      }
+    }
+  }
+  EXPECT_EQ(patients, 10);
+  EXPECT_EQ(observations, 40);  // 10 patients x (3 pain reports + 1 PSFS)
+  EXPECT_NE(files.at("Observation.ndjson").find("\"code\":\"72514-3\""), std::string::npos);
+  EXPECT_NE(files.at("Observation.ndjson").find("\"system\":\"http://unitsofmeasure.org\""),
+            std::string::npos);
+}
+
+TEST_F(ExportE2eTest, LinkageKeysMakeSubjectIdsLinkableOrNot) {
+  auto subjects = [&](const std::string& linkage) {
+    auto job = Export(v1::EXPORT_FORMAT_CSV, linkage);
+    EXPECT_TRUE(job.ok() && job->state() == v1::EXPORT_STATE_SUCCEEDED);
+    std::set<std::string> ids;
+    auto rows = Csv(Download(*job).at("episodes.csv"));
+    for (size_t i = 1; i < rows.size(); ++i) ids.insert(rows[i][0]);
+    return ids;
+  };
+  const auto a1 = subjects("study-a"), a2 = subjects("study-a");
+  const auto b = subjects("study-b"), random1 = subjects(""), random2 = subjects("");
+  EXPECT_EQ(a1.size(), 10u);
+  EXPECT_EQ(a1, a2);
+  for (const auto* other : {&b, &random1, &random2}) {
+    std::vector<std::string> common;
+    std::set_intersection(a1.begin(), a1.end(), other->begin(), other->end(),
+                          std::back_inserter(common));
+    EXPECT_TRUE(common.empty());
+  }
+  EXPECT_NE(random1, random2);
+}
+
+TEST_F(ExportE2eTest, OneJobPerAnalystCancelAndRestart) {
+  server_->PauseExports(true);
+  v1::StartExportRequest req;
+  req.set_request_id("held");
+  req.set_format(v1::EXPORT_FORMAT_CSV);
+  auto held = analyst_->Call(&v1::ExportService::Stub::StartExport, analyst_->exports(), req);
+  ASSERT_TRUE(held.ok()) << held.status();
+  // A replay returns the same job; a second job waits its turn.
+  auto replay = analyst_->Call(&v1::ExportService::Stub::StartExport, analyst_->exports(), req);
+  ASSERT_TRUE(replay.ok());
+  EXPECT_EQ(replay->job().export_id(), held->job().export_id());
+  auto stub = v1::ExportService::NewStub(TestChannel(server_->address(), analyst_key_));
+  {
+    grpc::ClientContext ctx;
+    v1::StartExportRequest second = req;
+    second.set_request_id("second");
+    v1::StartExportResponse resp;
+    grpc::Status s = stub->StartExport(&ctx, second, &resp);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+    EXPECT_TRUE(cli::RetryDelayOf(s).has_value());
+  }
+  // Cancel: the job ends CANCELLED with no files.
+  v1::CancelExportRequest cancel;
+  cancel.set_export_id(held->job().export_id());
+  auto cancelled = analyst_->Call(&v1::ExportService::Stub::CancelExport, analyst_->exports(),
+                                  cancel);
+  ASSERT_TRUE(cancelled.ok()) << cancelled.status();
+  server_->PauseExports(false);
+  server_->WaitForExports();
+  v1::GetExportRequest get;
+  get.set_export_id(held->job().export_id());
+  EXPECT_EQ(analyst_->Call(&v1::ExportService::Stub::GetExport, analyst_->exports(), get)
+                ->job()
+                .state(),
+            v1::EXPORT_STATE_CANCELLED);
+
+  // A job running when the server stops resumes when it starts again.
+  server_->PauseExports(true);
+  req.set_request_id("across-restart");
+  auto running = analyst_->Call(&v1::ExportService::Stub::StartExport, analyst_->exports(), req);
+  ASSERT_TRUE(running.ok()) << running.status();
+  for (int i = 0; i < 100; ++i) {
+    get.set_export_id(running->job().export_id());
+    if (analyst_->Call(&v1::ExportService::Stub::GetExport, analyst_->exports(), get)
+            ->job()
+            .state() == v1::EXPORT_STATE_RUNNING) {
+      break;
+    }
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  Restart();
+  analyst_ = std::make_unique<cli::Client>(TestChannel(server_->address(), analyst_key_),
+                                           absl::Seconds(20));
+  server_->WaitForExports();
+  auto after = analyst_->Call(&v1::ExportService::Stub::GetExport, analyst_->exports(), get);
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(after->job().state(), v1::EXPORT_STATE_SUCCEEDED) << after->job().failure();
+  EXPECT_EQ(after->job().restarts(), 1);
+  EXPECT_EQ(after->job().manifest().episodes_exported(), 10);
+
+  // Downloads and the start were audited with the export id.
+  v1::QueryAuditLogRequest q;
+  q.set_page_size(1000);
+  auto audit = admin_->Call(&v1::AdminService::Stub::QueryAuditLog, admin_->admin(), q);
+  ASSERT_TRUE(audit.ok());
+  int starts = 0;
+  for (const auto& e : audit->entries()) {
+    if (e.method() == "tractus.v1.ExportService/StartExport" && e.outcome() == "OK") {
+      EXPECT_FALSE(e.export_id().empty());
+      ++starts;
+    }
+  }
+  EXPECT_GE(starts, 2);
+}
+
+TEST_F(ExportE2eTest, OtherAnalystsAndClinicsAreOutOfScope) {
+  auto job = Export(v1::EXPORT_FORMAT_CSV);
+  ASSERT_TRUE(job.ok());
+  auto other_key = MakeUserKey(server_->address(), keys_, v1::ROLE_ANALYST, {});
+  cli::Client other(TestChannel(server_->address(), *other_key), absl::Seconds(5));
+  v1::GetExportRequest get;
+  get.set_export_id(job->export_id());
+  EXPECT_TRUE(absl::IsNotFound(
+      other.Call(&v1::ExportService::Stub::GetExport, other.exports(), get).status()));
+  // A clinician may not export at all.
+  v1::StartExportRequest req;
+  req.set_request_id("clinician");
+  req.set_format(v1::EXPORT_FORMAT_CSV);
+  EXPECT_TRUE(absl::IsPermissionDenied(
+      client_->Call(&v1::ExportService::Stub::StartExport, client_->exports(), req).status()));
+  // An analyst bound to this clinic may not name another.
+  auto elsewhere = CreateClinic(records::testing::ClinicRequest("elsewhere"));
+  req.set_request_id("elsewhere");
+  req.mutable_filter()->add_clinic_ids(elsewhere->clinic().clinic_id());
+  EXPECT_TRUE(absl::IsNotFound(
+      analyst_->Call(&v1::ExportService::Stub::StartExport, analyst_->exports(), req).status()));
+}
+
+}  // namespace
+}  // namespace tractus::testing
