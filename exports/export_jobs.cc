@@ -11,6 +11,7 @@
 #include "common/errors.h"
 #include "common/ids.h"
 #include "common/status_macros.h"
+#include "exports/export_request.h"
 #include "exports/file_sink.h"
 #include "records/civil_date.h"
 #include "records/time_proto.h"
@@ -27,46 +28,6 @@ using storage::Cf;
 bool Finished(v1::ExportState s) {
   return s == v1::EXPORT_STATE_SUCCEEDED || s == v1::EXPORT_STATE_FAILED ||
          s == v1::EXPORT_STATE_CANCELLED;
-}
-
-bool IsLinkageName(absl::string_view name) {
-  if (name.empty() || name.size() > 64) return false;
-  return std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-  });
-}
-
-void CheckRequest(const v1::StartExportRequest& req, Violations& v) {
-  records::CheckClientId("request_id", req.request_id(), v);
-  if (req.format() != v1::EXPORT_FORMAT_CSV && req.format() != v1::EXPORT_FORMAT_FHIR_NDJSON) {
-    v.Add("format", "required: EXPORT_FORMAT_CSV or EXPORT_FORMAT_FHIR_NDJSON");
-  }
-  if (req.k() != 0 && (req.k() < 2 || req.k() > 100)) v.Add("k", "must be 2..100 (0: 5)");
-  if (!req.linkage_key().empty() && !IsLinkageName(req.linkage_key())) {
-    v.Add("linkage_key", "1..64 characters of [a-z0-9-]");
-  }
-  const v1::ExportFilter& f = req.filter();
-  for (int i = 0; i < f.clinic_ids_size(); ++i) {
-    records::CheckOpaqueId(absl::StrCat("filter.clinic_ids[", i, "]"), f.clinic_ids(i),
-                           kClinicIdPrefix, v);
-  }
-  for (int i = 0; i < f.conditions_size(); ++i) {
-    if (!v1::Condition_IsValid(f.conditions(i)) || f.conditions(i) == 0) {
-      v.Add(absl::StrCat("filter.conditions[", i, "]"), "not a condition");
-    }
-  }
-  for (int i = 0; i < f.instruments_size(); ++i) {
-    if (analytics::FindMeasure(f.instruments(i)) == nullptr) {
-      v.Add(absl::StrCat("filter.instruments[", i, "]"), "not a measure");
-    }
-  }
-  for (const auto& [name, date] : {std::pair{"filter.start_from", &f.start_from()},
-                                   std::pair{"filter.start_to", &f.start_to()}}) {
-    if ((name == std::string("filter.start_from") ? f.has_start_from() : f.has_start_to()) &&
-        !records::IsValidDate(*date)) {
-      v.Add(name, "not a calendar date");
-    }
-  }
 }
 
 }  // namespace
@@ -158,7 +119,7 @@ absl::StatusOr<v1::StartExportResponse> ExportJobs::Start(
     const std::string& owner_id, const std::vector<std::string>& scope_clinics,
     const v1::StartExportRequest& req) {
   Violations v;
-  CheckRequest(req, v);
+  CheckStartExport(req, v);
   RETURN_IF_ERROR(v.ToStatus());
   absl::MutexLock lock(&mu_);
   // A replay returns the job; an unfinished job blocks a new one.

@@ -14,6 +14,8 @@ enc tractus.v1.RecordObservationsRequest tractus/v1/observation.proto record_obs
   "$here/corpus/observation/batch.bin"
 enc tractus.v1.Observation tractus/v1/observation.proto observation.txtpb \
   "$here/corpus/stored_record/observation.bin"
+enc tractus.v1.StartExportRequest tractus/v1/export.proto start_export.txtpb \
+  "$here/corpus/export_filter/start_export.bin"
 # Key codec golden bytes (storage/key_codec_test.cc).
 echo -n "65705f310001000280000000000f42406f310001" | xxd -r -p >"$here/corpus/key_codec/observation_key.bin"
 echo -n "010203040506070870745f310001" | xxd -r -p >"$here/corpus/key_codec/request_record.bin"

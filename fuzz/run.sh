@@ -11,7 +11,7 @@ out=build/fuzz/fuzz
 mkdir -p "$out/crashes"
 total_crashes=0
 printf '%-16s %12s %10s %8s\n' target executions exec/s crashes
-for name in key_codec stored_record telemetry observation; do
+for name in key_codec stored_record telemetry observation export_filter; do
   log=$out/$name.log
   mkdir -p "$out/corpus_$name"
   "$out/${name}_fuzz" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \

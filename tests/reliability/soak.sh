@@ -6,8 +6,8 @@
 # end). Reports errors (must be 0) and the server's resident memory after
 # warm-up — the first third of the run, at least a minute, while RocksDB's
 # memtables (64 MB for telemetry) and block cache (64 MB) fill — and at the
-# end (growth must stay under 5 %).
-# Exports join the mix when the export service exists.
+# end (growth must stay under 5 %). An analyst exports anonymized datasets
+# (CSV and FHIR, alternately) throughout.
 # Usage: tests/reliability/soak.sh [MINUTES] [BIN_DIR]
 set -uo pipefail
 minutes=${1:-10}
@@ -39,6 +39,10 @@ end=$(( $(date +%s) + minutes * 60 ))
 clinic=$(sed -n 's/^clinic *\(cl_[0-9a-f]*\).*/\1/p' "$work/demo.log")
 episode=$(sed -n 's/^patient .*episode *\(ep_[0-9a-f]*\).*/\1/p' "$work/demo.log" | head -1)
 patient=$(sed -n 's/^patient *\(pt_[0-9a-f]*\).*/\1/p' "$work/demo.log" | head -1)
+analyst=$("$bin/cli/tractus" --server="$address" --key_file="$admin_key" \
+  admin create-user analyst "Soak analyst" | awk '{print $1}')
+"$bin/cli/tractus" --server="$address" --key_file="$admin_key" --key_out="$work/analyst.key" \
+  admin create-key "$analyst" >/dev/null || errors=$((errors + 1))
 
 # Ingest: tables upload paced sessions until the end.
 (
@@ -58,6 +62,19 @@ pids+=($!)
       --seed=$((seed += 1)) demo \
       >/dev/null 2>&1 || echo "demo error" >>"$work/errors"
     sleep 2
+  done
+) &
+pids+=($!)
+# Exports: an analyst downloads a dataset every 20 s or so.
+(
+  n=0
+  while (( $(date +%s) < end )); do
+    format=csv; (( n % 2 )) && format=fhir
+    "$bin/cli/tractus" --server="$address" --key_file="$work/analyst.key" --format=$format \
+      --out="$work/export-$n" export >>"$work/export.log" 2>&1 || echo "export error" >>"$work/errors"
+    rm -rf "$work/export-$n"
+    n=$((n + 1))
+    sleep 20
   done
 ) &
 pids+=($!)
@@ -88,7 +105,8 @@ server_pid=""
 sessions=$(grep -oE 'sessions [0-9]+' "$work/ingest.log" | awk '{s += $2} END {print s + 0}')
 samples=$(grep -oE 'samples acknowledged [0-9]+' "$work/ingest.log" | awk '{s += $3} END {print s + 0}')
 growth=$(awk -v a="$rss_start" -v b="$rss_end" 'BEGIN {printf "%.1f", (b - a) * 100 / a}')
-echo "soak ${minutes} min: sessions $sessions, samples $samples, errors $errors"
+exports=$(grep -c '^episodes exported' "$work/export.log")
+echo "soak ${minutes} min: sessions $sessions, samples $samples, exports $exports, errors $errors"
 echo "server RSS after warm-up ${rss_start} kB, at the end ${rss_end} kB (growth ${growth} %)"
 [[ -f $work/errors ]] && sort "$work/errors" | uniq -c
 [[ $errors -eq 0 ]] && awk -v g="$growth" 'BEGIN {exit !(g < 5)}'
