@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "analytics/instruments.h"
+#include "common/fnv.h"
 #include "common/status_macros.h"
 #include "exports/dataset.h"
 #include "records/civil_date.h"
@@ -91,11 +92,13 @@ absl::Status Exporter::ForEachCandidate(const ExportPlan& plan,
 
 absl::StatusOr<v1::ExportManifest> Exporter::Run(const ExportPlan& plan,
                                                  const ProgressFn& progress) {
-  // Pass 1: class sizes.
-  std::map<std::string, int64_t> classes;
+  // Pass 1: class sizes, in distinct patients (a patient with several
+  // episodes in a class is still one person). Patients are held as 64-bit
+  // hashes: memory grows with patients, never with observations.
+  std::map<std::string, std::set<uint64_t>> classes;
   int64_t total = 0;
   RETURN_IF_ERROR(ForEachCandidate(plan, [&](const Candidate& c) {
-    ++classes[c.qi.ClassKey()];
+    classes[c.qi.ClassKey()].insert(Fnv1a64(c.episode->patient_id()));
     ++total;
     return absl::OkStatus();
   }));
@@ -113,20 +116,20 @@ absl::StatusOr<v1::ExportManifest> Exporter::Run(const ExportPlan& plan,
   v1::ExportManifest manifest;
   v1::Suppression suppressed;
   suppressed.set_reason(kSuppressedK);
-  std::map<std::string, int64_t> exported_classes;
+  std::map<std::string, std::set<uint64_t>> exported_classes;
   const absl::Time now = clock_->Now();
   RETURN_IF_ERROR(ForEachCandidate(plan, [&](const Candidate& c) -> absl::Status {
     if (!progress(++done, total)) return absl::CancelledError("export cancelled");
     const std::string key = c.qi.ClassKey();
     ASSIGN_OR_RETURN(outcomes::Outcomes::EpisodeData data,
                      outcomes_->LoadEpisode(c.episode->episode_id()));
-    if (classes[key] < plan.k) {
+    if (static_cast<int64_t>(classes[key].size()) < plan.k) {
       suppressed.set_episodes(suppressed.episodes() + 1);
       suppressed.set_observations(suppressed.observations() +
                                   static_cast<int64_t>(data.observations.size()));
       return absl::OkStatus();
     }
-    ++exported_classes[key];
+    exported_classes[key].insert(Fnv1a64(c.episode->patient_id()));
     const v1::EpisodeProgress progress_view = outcomes::ComputeProgress(data, now);
     ExportedEpisode episode;
     episode.subject_id = SubjectId(plan.subject_key, c.episode->patient_id());
@@ -167,7 +170,10 @@ absl::StatusOr<v1::ExportManifest> Exporter::Run(const ExportPlan& plan,
   manifest.set_k(plan.k);
   manifest.set_classes(static_cast<int>(exported_classes.size()));
   int64_t smallest = 0;
-  for (const auto& [key, n] : exported_classes) smallest = smallest == 0 ? n : std::min(smallest, n);
+  for (const auto& [key, patients] : exported_classes) {
+    const auto n = static_cast<int64_t>(patients.size());
+    smallest = smallest == 0 ? n : std::min(smallest, n);
+  }
   manifest.set_smallest_class(static_cast<int>(smallest));
   manifest.set_max_reidentification_risk(smallest > 0 ? 1.0 / static_cast<double>(smallest) : 0);
   manifest.set_zip3_list_version(std::string(Zip3ListVersion()));

@@ -1,6 +1,7 @@
 // Exporter: runs one export job over the records in two streaming passes —
-// (1) the quasi-identifier class of every episode in the filter, counted;
-// (2) every episode whose class holds at least k episodes, de-identified and
+// (1) the quasi-identifier class of every episode in the filter, counted in
+// distinct patients; (2) every episode whose class holds at least k
+// patients, de-identified and
 // written with its observations; the others counted as suppressed. Only one
 // episode's data is in memory at a time (plus the class counts, and for
 // FHIR the set of pseudonyms written), so memory does not grow with the

@@ -246,6 +246,32 @@ TEST_F(ExportE2eTest, CsvIsDeidentifiedKAnonymousAndKeepsIntervals) {
   EXPECT_NE(dictionary.find("72514-3"), std::string::npos);
 }
 
+// k counts people, not episodes: five more episodes of the 93-year-old do
+// not make a class of one patient exportable.
+TEST_F(ExportE2eTest, ClassesCountDistinctPatients) {
+  v1::ListPatientsRequest list;
+  list.set_clinic_id(clinic_id_);
+  list.set_page_size(100);
+  auto patients = client_->Call(&v1::PatientService::Stub::ListPatients, client_->patients(), list);
+  ASSERT_TRUE(patients.ok());
+  std::string oldest;
+  for (const auto& p : patients->patients()) {
+    if (p.identity().mrn() == "MRN-EXP-OLD") oldest = p.patient_id();
+  }
+  ASSERT_FALSE(oldest.empty());
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(client_->Call(&v1::EpisodeService::Stub::CreateEpisode, client_->episodes(),
+                              records::testing::EpisodeRequest(oldest, "more-" + std::to_string(i),
+                                                               v1::CONDITION_SCIATICA))
+                    .ok());
+  }
+  auto job = Export(v1::EXPORT_FORMAT_CSV);
+  ASSERT_TRUE(job.ok() && job->state() == v1::EXPORT_STATE_SUCCEEDED);
+  EXPECT_EQ(job->manifest().episodes_exported(), 10);
+  EXPECT_EQ(job->manifest().suppressed(0).episodes(), 7);  // 6 of the oldest + the rare ZIP3
+  ExpectNoIdentifiers(Download(*job));
+}
+
 TEST_F(ExportE2eTest, FhirNdjsonIsValidJsonWithOnlyAllowedFields) {
   auto job = Export(v1::EXPORT_FORMAT_FHIR_NDJSON);
   ASSERT_TRUE(job.ok()) << job.status();
