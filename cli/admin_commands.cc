@@ -1,6 +1,7 @@
 #include "cli/admin_commands.h"
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
@@ -204,6 +205,46 @@ absl::StatusOr<int> AuditVerify(const Client& c, std::ostream& out) {
   return 1;
 }
 
+void PrintBackup(const v1::Backup& b, std::ostream& out) {
+  out << "backup " << b.backup_id() << "  " << Time(b.create_time()) << "  " << b.files()
+      << " files  " << b.bytes() << " bytes\n";
+}
+
+absl::Status Backups(const Client& c, const Args& a, std::ostream& out) {
+  if (a[0] == "backup" && a.size() == 1) {
+    ASSIGN_OR_RETURN(auto made, c.Call(&v1::AdminService::Stub::CreateBackup, c.admin(),
+                                       v1::CreateBackupRequest()));
+    PrintBackup(made.backup(), out);
+    return absl::OkStatus();
+  }
+  if (a[0] == "backups" && a.size() == 1) {
+    ASSIGN_OR_RETURN(auto all, c.Call(&v1::AdminService::Stub::ListBackups, c.admin(),
+                                      v1::ListBackupsRequest()));
+    for (const auto& b : all.backups()) PrintBackup(b, out);
+    return absl::OkStatus();
+  }
+  if (a[0] == "prune-backups" && a.size() == 2) {
+    v1::PruneBackupsRequest req;
+    int keep = 0;
+    if (!absl::SimpleAtoi(a[1], &keep)) return Usage("prune-backups KEEP");
+    req.set_keep(keep);
+    ASSIGN_OR_RETURN(auto left, c.Call(&v1::AdminService::Stub::PruneBackups, c.admin(), req));
+    for (const auto& b : left.backups()) PrintBackup(b, out);
+    return absl::OkStatus();
+  }
+  return Usage("backup | backups | prune-backups KEEP | verify-backup ID");
+}
+
+absl::StatusOr<int> VerifyBackup(const Client& c, const Args& a, std::ostream& out) {
+  uint32_t id = 0;
+  if (a.size() != 2 || !absl::SimpleAtoi(a[1], &id)) return Usage("verify-backup ID");
+  v1::VerifyBackupRequest req;
+  req.set_backup_id(id);
+  ASSIGN_OR_RETURN(auto r, c.Call(&v1::AdminService::Stub::VerifyBackup, c.admin(), req));
+  out << "backup " << id << (r.intact() ? " intact" : " DAMAGED: " + r.problem()) << "\n";
+  return r.intact() ? 0 : 1;
+}
+
 absl::StatusOr<int> VerifyDatabase(const Client& c, std::ostream& out) {
   ASSIGN_OR_RETURN(auto report, c.Call(&v1::AdminService::Stub::VerifyDatabase, c.admin(),
                                        v1::VerifyDatabaseRequest()));
@@ -231,7 +272,9 @@ const char kAdminUsage[] =
     "  admin enroll-token CLINIC_ID | revoke-device DEVICE_ID\n"
     "  admin audit [--since=RFC3339] [--until=RFC3339] [--principal=ID] [--patient=ID]\n"
     "  admin audit-verify    recompute the audit hash chain (exit 1 if tampered)\n"
-    "  admin verify          check every checksum and stored record (exit 1 on damage)\n";
+    "  admin verify          check every checksum and stored record (exit 1 on damage)\n"
+    "  admin backup | backups | prune-backups KEEP | verify-backup ID   (server's --backup_dir)\n"
+    "  admin restore BACKUP_DIR DATA_DIR [ID]   offline: restore a backup into a new data dir\n";
 
 absl::StatusOr<int> RunAdmin(const Client& client, const Args& a, const AdminOptions& options,
                              std::ostream& out) {
@@ -260,6 +303,10 @@ absl::StatusOr<int> RunAdmin(const Client& client, const Args& a, const AdminOpt
     s = Audit(client, options, out);
   } else if (cmd == "audit-verify" && a.size() == 1) {
     return AuditVerify(client, out);
+  } else if (cmd == "backup" || cmd == "backups" || cmd == "prune-backups") {
+    s = Backups(client, a, out);
+  } else if (cmd == "verify-backup") {
+    return VerifyBackup(client, a, out);
   } else if (cmd == "verify" && a.size() == 1) {
     return VerifyDatabase(client, out);
   } else {

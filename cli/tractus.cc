@@ -21,12 +21,14 @@
 #include "cli/demo.h"
 #include "cli/demo_data.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "cli/export_command.h"
 #include "cli/onboarding.h"
 #include "cli/progress_view.h"
 #include "cli/record_view.h"
 #include "common/secret_file.h"
 #include "common/status_macros.h"
+#include "storage/backup.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:50051", "tractusd address, HOST:PORT");
 ABSL_FLAG(std::string, key_file, "",
@@ -203,6 +205,31 @@ absl::Status Patients(const Client& client, const std::string& clinic_id) {
   return absl::OkStatus();
 }
 
+// `tractus admin restore BACKUP_DIR DATA_DIR [ID]`: offline, no server (it
+// must not run on DATA_DIR), no credentials: whoever can read the backups
+// directory already holds the data.
+int RunRestore(const std::vector<std::string>& args) {
+  if (args.size() < 5 || args.size() > 6) {
+    std::cerr << "usage: tractus admin restore BACKUP_DIR DATA_DIR [BACKUP_ID]\n";
+    return 2;
+  }
+  uint32_t id = 0;
+  if (args.size() == 6 && !absl::SimpleAtoi(args[5], &id)) {
+    std::cerr << "BACKUP_ID must be a number\n";
+    return 2;
+  }
+  absl::Status restored = storage::RestoreBackup(args[3], id, args[4]);
+  if (!restored.ok()) {
+    std::cerr << "tractus admin restore: " << absl::StatusCodeToString(restored.code()) << ": "
+              << restored.message() << "\n";
+    return 1;
+  }
+  std::cout << "restored " << (id == 0 ? std::string("the latest backup") : "backup " + args[5])
+            << " of " << args[3] << " into " << args[4] << "; start tractusd with --data_dir="
+            << args[4] << "\n";
+  return 0;
+}
+
 int Run(const std::vector<char*>& argv) {
   const std::vector<std::string> args(argv.begin(), argv.end());
   if (args.size() < 2) {
@@ -210,6 +237,9 @@ int Run(const std::vector<char*>& argv) {
     return 2;
   }
   const std::string& command = args[1];
+  if (command == "admin" && args.size() >= 3 && args[2] == "restore") {
+    return RunRestore(args);
+  }
   auto connect = ConnectWithKey();
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
       connect.ok() ? Connect(*connect) : absl::StatusOr<std::shared_ptr<grpc::Channel>>(

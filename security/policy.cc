@@ -131,6 +131,10 @@ const Rule kRules[] = {
   {"tractus.v1.AdminService/RevokeApiKey",             kAdmin,             false, nullptr,                                                                            true,  false, false},
   {"tractus.v1.AdminService/QueryAuditLog",            kAdmin,             false, nullptr,                                                                            true,  true,  false},
   {"tractus.v1.AdminService/VerifyAuditLog",           kAdmin,             false, nullptr,                                                                            false, true,  false},
+  {"tractus.v1.AdminService/CreateBackup",             kAdmin,             false, nullptr,                                                                            true,  true,  false},
+  {"tractus.v1.AdminService/ListBackups",              kAdmin,             false, nullptr,                                                                            false, false, false},
+  {"tractus.v1.AdminService/PruneBackups",             kAdmin,             false, nullptr,                                                                            true,  false, false},
+  {"tractus.v1.AdminService/VerifyBackup",             kAdmin,             false, nullptr,                                                                            false, true,  false},
   {"tractus.v1.AuthService/IssueToken",                kUsers,             false, nullptr,                                                                            false, false, false},
   {"tractus.v1.AuthService/WhoAmI",                    kUsers | kDevice,   false, nullptr,                                                                            false, false, false},
 };

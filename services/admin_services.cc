@@ -2,6 +2,8 @@
 
 #include "common/status_macros.h"
 #include "services/unary_handler.h"
+#include "common/errors.h"
+#include "storage/backup.h"
 #include "storage/verify.h"
 
 namespace tractus::services {
@@ -22,7 +24,82 @@ absl::StatusOr<v1::VerifyDatabaseResponse> VerifyReportOf(const storage::Store& 
   return out;
 }
 
+v1::Backup ToProto(const storage::BackupSummary& s) {
+  v1::Backup b;
+  b.set_backup_id(s.id);
+  b.mutable_create_time()->set_seconds(absl::ToUnixSeconds(s.time));
+  b.set_bytes(s.bytes);
+  b.set_files(s.files);
+  return b;
+}
+
+absl::Status NeedsBackupDir(const std::string& dir) {
+  if (dir.empty()) {
+    return absl::FailedPreconditionError("backups are off: start tractusd with --backup_dir");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::ListBackupsResponse> ListOf(const std::string& dir) {
+  RETURN_IF_ERROR(NeedsBackupDir(dir));
+  ASSIGN_OR_RETURN(std::vector<storage::BackupSummary> all, storage::ListBackups(dir));
+  v1::ListBackupsResponse out;
+  for (const auto& s : all) *out.add_backups() = ToProto(s);
+  return out;
+}
+
 }  // namespace
+
+grpc::Status AdminServiceImpl::CreateBackup(grpc::ServerContext* ctx,
+                                            const v1::CreateBackupRequest* req,
+                                            v1::CreateBackupResponse* resp) {
+  return RunUnary(*guard_, ctx, "tractus.v1.AdminService/CreateBackup", *req, resp,
+                  [&]() -> absl::StatusOr<v1::CreateBackupResponse> {
+                    RETURN_IF_ERROR(NeedsBackupDir(backup_dir_));
+                    ASSIGN_OR_RETURN(storage::BackupSummary made,
+                                     store_->CreateBackup(backup_dir_));
+                    v1::CreateBackupResponse out;
+                    *out.mutable_backup() = ToProto(made);
+                    return out;
+                  });
+}
+
+grpc::Status AdminServiceImpl::ListBackups(grpc::ServerContext* ctx,
+                                           const v1::ListBackupsRequest* req,
+                                           v1::ListBackupsResponse* resp) {
+  return RunUnary(*guard_, ctx, "tractus.v1.AdminService/ListBackups", *req, resp,
+                  [&] { return ListOf(backup_dir_); });
+}
+
+grpc::Status AdminServiceImpl::PruneBackups(grpc::ServerContext* ctx,
+                                            const v1::PruneBackupsRequest* req,
+                                            v1::PruneBackupsResponse* resp) {
+  return RunUnary(*guard_, ctx, "tractus.v1.AdminService/PruneBackups", *req, resp,
+                  [&]() -> absl::StatusOr<v1::PruneBackupsResponse> {
+                    RETURN_IF_ERROR(NeedsBackupDir(backup_dir_));
+                    if (req->keep() < 1) return InvalidField("keep", "at least 1");
+                    RETURN_IF_ERROR(storage::PruneBackups(backup_dir_, req->keep()));
+                    ASSIGN_OR_RETURN(v1::ListBackupsResponse left, ListOf(backup_dir_));
+                    v1::PruneBackupsResponse out;
+                    *out.mutable_backups() = left.backups();
+                    return out;
+                  });
+}
+
+grpc::Status AdminServiceImpl::VerifyBackup(grpc::ServerContext* ctx,
+                                            const v1::VerifyBackupRequest* req,
+                                            v1::VerifyBackupResponse* resp) {
+  return RunUnary(*guard_, ctx, "tractus.v1.AdminService/VerifyBackup", *req, resp,
+                  [&]() -> absl::StatusOr<v1::VerifyBackupResponse> {
+                    RETURN_IF_ERROR(NeedsBackupDir(backup_dir_));
+                    absl::Status checked = storage::VerifyBackup(backup_dir_, req->backup_id());
+                    if (absl::IsNotFound(checked)) return checked;
+                    v1::VerifyBackupResponse out;
+                    out.set_intact(checked.ok());
+                    out.set_problem(std::string(checked.message()));
+                    return out;
+                  });
+}
 
 grpc::Status AdminServiceImpl::VerifyDatabase(grpc::ServerContext* ctx,
                                               const v1::VerifyDatabaseRequest* req,

@@ -14,9 +14,11 @@ namespace tractus::services {
 
 class AdminServiceImpl final : public v1::AdminService::Service {
  public:
+  // `backup_dir` empty: no backups (FAILED_PRECONDITION).
   AdminServiceImpl(CallGuard* guard, storage::Store* store, security::Accounts* accounts,
-                   security::AuditLog* audit)
-      : guard_(guard), store_(store), accounts_(accounts), audit_(audit) {}
+                   security::AuditLog* audit, std::string backup_dir)
+      : guard_(guard), store_(store), accounts_(accounts), audit_(audit),
+        backup_dir_(std::move(backup_dir)) {}
   grpc::Status VerifyDatabase(grpc::ServerContext* ctx, const v1::VerifyDatabaseRequest* req,
                               v1::VerifyDatabaseResponse* resp) override;
   grpc::Status CreateUser(grpc::ServerContext* ctx, const v1::CreateUserRequest* req,
@@ -37,12 +39,21 @@ class AdminServiceImpl final : public v1::AdminService::Service {
                              v1::QueryAuditLogResponse* resp) override;
   grpc::Status VerifyAuditLog(grpc::ServerContext* ctx, const v1::VerifyAuditLogRequest* req,
                               v1::VerifyAuditLogResponse* resp) override;
+  grpc::Status CreateBackup(grpc::ServerContext* ctx, const v1::CreateBackupRequest* req,
+                            v1::CreateBackupResponse* resp) override;
+  grpc::Status ListBackups(grpc::ServerContext* ctx, const v1::ListBackupsRequest* req,
+                           v1::ListBackupsResponse* resp) override;
+  grpc::Status PruneBackups(grpc::ServerContext* ctx, const v1::PruneBackupsRequest* req,
+                            v1::PruneBackupsResponse* resp) override;
+  grpc::Status VerifyBackup(grpc::ServerContext* ctx, const v1::VerifyBackupRequest* req,
+                            v1::VerifyBackupResponse* resp) override;
 
  private:
   CallGuard* const guard_;
   storage::Store* const store_;
   security::Accounts* const accounts_;
   security::AuditLog* const audit_;
+  const std::string backup_dir_;
 };
 
 class AuthServiceImpl final : public v1::AuthService::Service {

@@ -42,8 +42,11 @@ absl::Status CheckEveryMethodHasARule() {
 }  // namespace
 
 absl::Status Server::StartDomain(const ServerConfig& config, const Clock* clock) {
-  ASSIGN_OR_RETURN(store_, storage::Store::Open(config.data_dir,
-                                                storage::StoreOptions{.sync_writes = config.sync_wal}));
+  storage::StoreOptions store_options;
+  store_options.sync_writes = config.sync_wal;
+  store_options.block_cache_bytes = config.block_cache_bytes;
+  store_options.memtable_bytes = std::min(config.memtable_bytes, config.block_cache_bytes);
+  ASSIGN_OR_RETURN(store_, storage::Store::Open(config.data_dir, store_options));
   records_ = std::make_unique<records::Records>(store_.get(), clock);
   devices_ = std::make_unique<device_gateway::Devices>(store_.get(), clock);
   uploads_ = std::make_unique<device_gateway::Uploads>(store_.get(), clock, records_.get(),
@@ -97,7 +100,8 @@ absl::Status Server::StartDomain(const ServerConfig& config, const Clock* clock)
       guard, devices_.get(), uploads_.get(), stream_slots_.get());
   sessions_ = std::make_unique<SessionServiceImpl>(guard, uploads_.get());
   outcome_service_ = std::make_unique<OutcomeServiceImpl>(guard, outcomes_.get());
-  admin_ = std::make_unique<AdminServiceImpl>(guard, store_.get(), accounts_.get(), audit_.get());
+  admin_ = std::make_unique<AdminServiceImpl>(guard, store_.get(), accounts_.get(), audit_.get(),
+                                              config.backup_dir);
   auth_ = std::make_unique<AuthServiceImpl>(guard, accounts_.get());
   export_service_ = std::make_unique<ExportServiceImpl>(guard, export_jobs_.get());
   return absl::OkStatus();

@@ -44,6 +44,9 @@ struct ServerConfig {
   std::string data_dir = "var/tractus-data";
   // fsync the write-ahead log before acknowledging a write.
   bool sync_wal = true;
+  // RocksDB memory: one block cache, and the memtables charged to it.
+  size_t block_cache_bytes = 192 << 20;
+  size_t memtable_bytes = 96 << 20;
   // Largest request accepted on the main port, bytes.
   int max_receive_message_bytes = 4 << 20;
   // Largest number of threads serving calls (an open upload stream holds
@@ -67,6 +70,8 @@ struct ServerConfig {
   // Requires TLS and a device port.
   std::string device_client_ca_file;
 
+  // Where CreateBackup puts backups (outside data_dir); empty: backups off.
+  std::string backup_dir;
   // Where the bootstrap administrator's API key is written (mode 0600) on
   // first start; empty: <data_dir>/bootstrap-admin.key.
   std::string bootstrap_key_file;

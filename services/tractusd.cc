@@ -30,6 +30,9 @@ ABSL_FLAG(bool, sync_wal, true,
           "fsync the write-ahead log before acknowledging writes; false keeps "
           "acknowledged data across a process crash but not a power loss");
 ABSL_FLAG(int, max_receive_message_bytes, 4 << 20, "largest request accepted, bytes");
+ABSL_FLAG(int, block_cache_mb, 192,
+          "RocksDB block cache, MiB; memtables are charged to it (RocksDB's memory bound)");
+ABSL_FLAG(int, memtable_mb, 96, "RocksDB memtables, all column families together, MiB");
 ABSL_FLAG(int, shutdown_grace_ms, 10000,
           "how long in-flight calls may run after SIGTERM before being cancelled");
 ABSL_FLAG(double, device_max_force_newtons, 1400,
@@ -51,6 +54,8 @@ ABSL_FLAG(std::string, device_client_ca_file, "",
 ABSL_FLAG(std::string, bootstrap_key_file, "",
           "where the first start writes the bootstrap administrator key (0600); default "
           "DATA_DIR/bootstrap-admin.key");
+ABSL_FLAG(std::string, backup_dir, "",
+          "where `tractus admin backup` puts online backups (outside --data_dir); empty: off");
 ABSL_FLAG(double, rate_limit_qps, 200, "calls per second per principal; 0: unlimited");
 ABSL_FLAG(double, rate_limit_burst, 400, "calls a principal may make in a burst");
 ABSL_FLAG(int, max_streams_per_principal, 8,
@@ -78,6 +83,8 @@ int main(int argc, char** argv) {
   config.sync_wal = absl::GetFlag(FLAGS_sync_wal);
   config.max_receive_message_bytes = absl::GetFlag(FLAGS_max_receive_message_bytes);
   config.max_threads = absl::GetFlag(FLAGS_max_threads);
+  config.block_cache_bytes = static_cast<size_t>(std::max(8, absl::GetFlag(FLAGS_block_cache_mb))) << 20;
+  config.memtable_bytes = static_cast<size_t>(std::max(4, absl::GetFlag(FLAGS_memtable_mb))) << 20;
   config.uploads.max_force_newtons = absl::GetFlag(FLAGS_device_max_force_newtons);
   config.uploads.max_streams_total = absl::GetFlag(FLAGS_max_upload_streams);
   config.tls_cert_file = absl::GetFlag(FLAGS_tls_cert_file);
@@ -87,6 +94,7 @@ int main(int argc, char** argv) {
   config.device_max_receive_message_bytes = absl::GetFlag(FLAGS_device_max_receive_message_bytes);
   config.device_client_ca_file = absl::GetFlag(FLAGS_device_client_ca_file);
   config.bootstrap_key_file = absl::GetFlag(FLAGS_bootstrap_key_file);
+  config.backup_dir = absl::GetFlag(FLAGS_backup_dir);
   config.rate_limit = {absl::GetFlag(FLAGS_rate_limit_qps), absl::GetFlag(FLAGS_rate_limit_burst)};
   config.max_streams_per_principal = absl::GetFlag(FLAGS_max_streams_per_principal);
 

@@ -17,6 +17,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "storage/backup.h"
 
 namespace rocksdb {
 class Cache;
@@ -130,6 +131,10 @@ class Store {
   // Reads every file and checks every block checksum: DATA_LOSS naming the
   // first mismatch.
   absl::Status VerifyChecksums() const;
+
+  // An online backup into `backup_dir` (storage/backup.h): flushes, then
+  // copies the files new since the last backup there.
+  absl::StatusOr<BackupSummary> CreateBackup(const std::string& backup_dir);
 
   // Paths of the live SST files of `cf` (for verification and fault tests).
   std::vector<std::string> LiveSstFiles(Cf cf) const;

@@ -285,6 +285,13 @@ class AuthzMatrixTest : public ServerFixture {
         Make<v1::QueryAuditLogRequest>(false, [](auto&) {});
     r["tractus.v1.AdminService/VerifyAuditLog"] =
         Make<v1::VerifyAuditLogRequest>(false, [](auto&) {});
+    r["tractus.v1.AdminService/CreateBackup"] =
+        Make<v1::CreateBackupRequest>(false, [](auto&) {});
+    r["tractus.v1.AdminService/ListBackups"] = Make<v1::ListBackupsRequest>(false, [](auto&) {});
+    r["tractus.v1.AdminService/PruneBackups"] =
+        Make<v1::PruneBackupsRequest>(false, [](auto& m) { m.set_keep(5); });
+    r["tractus.v1.AdminService/VerifyBackup"] =
+        Make<v1::VerifyBackupRequest>(false, [](auto& m) { m.set_backup_id(1); });
     r["tractus.v1.AuthService/IssueToken"] = Make<v1::IssueTokenRequest>(false, [](auto&) {});
     r["tractus.v1.AuthService/WhoAmI"] = Make<v1::WhoAmIRequest>(false, [](auto&) {});
     return r;

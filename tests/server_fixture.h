@@ -39,6 +39,7 @@ class ServerFixture : public ::testing::Test {
     config.max_streams_per_principal = max_streams_per_principal_;
     config.device_listen = device_listen_;
     config.device_max_receive_message_bytes = device_max_receive_message_bytes_;
+    config.backup_dir = dir_.path() + "/backups";
     auto server = services::Server::Start(config, &clock_);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);

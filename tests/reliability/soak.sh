@@ -5,8 +5,9 @@
 # queries (tractus progress / alerts / patient, and admin verify at the
 # end). Reports errors (must be 0) and the server's resident memory after
 # warm-up — the first third of the run, at least a minute, while RocksDB's
-# memtables (64 MB for telemetry) and block cache (64 MB) fill — and at the
-# end (growth must stay under 5 %). An analyst exports anonymized datasets
+# memtables and block cache fill (capped at 24 and 48 MB here, so they are
+# full by then: growth after warm-up then means a leak) — and at the end
+# (growth must stay under 5 %). An analyst exports anonymized datasets
 # (CSV and FHIR, alternately) throughout.
 # Usage: tests/reliability/soak.sh [MINUTES] [BIN_DIR]
 set -uo pipefail
@@ -24,7 +25,7 @@ trap cleanup EXIT
 port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 address=127.0.0.1:$port
 "$bin/services/tractusd" --listen="$address" --data_dir="$work/data" --log_level=warn \
-  --rate_limit_qps=0 \
+  --rate_limit_qps=0 --block_cache_mb=48 --memtable_mb=24 \
   >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do grep -q '^tractusd listening' "$work/server.log" && break; sleep 0.1; done
