@@ -103,6 +103,11 @@ Exported LoadAndExport(int episodes) {
 }
 
 TEST(ExporterMemoryTest, PeakMemoryDoesNotGrowWithTheCohort) {
+#if defined(__SANITIZE_ADDRESS__)
+  // ASan's quarantine keeps freed memory resident: RSS then measures every
+  // allocation ever made, not what is live. The release run checks this.
+  GTEST_SKIP() << "peak RSS is not meaningful under AddressSanitizer";
+#endif
   const Exported small = LoadAndExport(60);
   const Exported large = LoadAndExport(300);
   EXPECT_EQ(small.observations, 60 * 180);
