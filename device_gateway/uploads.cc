@@ -257,6 +257,8 @@ absl::StatusOr<v1::UploadSessionResponse> Uploads::StoreChunk(const v1::Session&
             storage::EncodeChunkValue(samples.offset_ms.front(), samples.offset_ms.back(),
                                       static_cast<uint32_t>(samples.size()), bytes));
   RETURN_IF_ERROR(store_->Write(batch));
+  chunks_stored_.fetch_add(1, std::memory_order_relaxed);
+  samples_stored_.fetch_add(static_cast<int64_t>(samples.size()), std::memory_order_relaxed);
   v1::UploadSessionResponse resp;
   resp.mutable_chunk_ack()->set_seq(seq);
   return resp;

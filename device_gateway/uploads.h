@@ -15,6 +15,7 @@
 #ifndef TRACTUS_DEVICE_GATEWAY_UPLOADS_H_
 #define TRACTUS_DEVICE_GATEWAY_UPLOADS_H_
 
+#include <atomic>
 #include <functional>
 
 #include "absl/status/statusor.h"
@@ -79,7 +80,13 @@ class Uploads {
   absl::Status ReadTelemetry(const v1::ReadTelemetryRequest& req,
                              const std::function<bool(const v1::ReadTelemetryResponse&)>& emit);
 
+  // Chunks and samples stored since start (replays not counted; metrics).
+  int64_t chunks_stored() const { return chunks_stored_.load(std::memory_order_relaxed); }
+  int64_t samples_stored() const { return samples_stored_.load(std::memory_order_relaxed); }
+
  private:
+  std::atomic<int64_t> chunks_stored_{0};
+  std::atomic<int64_t> samples_stored_{0};
   struct StoredChunks {
     uint32_t next_seq = 0;              // 0..next_seq-1 all stored
     std::vector<uint32_t> stored_above;  // stored seqs >= next_seq

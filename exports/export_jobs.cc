@@ -294,6 +294,11 @@ void ExportJobs::WaitIdle() {
       this));
 }
 
+int ExportJobs::Active() const {
+  absl::MutexLock lock(&mu_);
+  return static_cast<int>(queue_.size()) + (running_.empty() ? 0 : 1);
+}
+
 void ExportJobs::SetPaused(bool paused) {
   absl::MutexLock lock(&mu_);
   paused_ = paused;

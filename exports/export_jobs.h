@@ -60,6 +60,9 @@ class ExportJobs {
   absl::Status ReadFile(const v1::ReadExportFileRequest& req,
                         const std::function<bool(const v1::ReadExportFileResponse&)>& emit) const;
 
+  // Jobs pending or running now (metrics).
+  int Active() const;
+
   // Who started the job; NOT_FOUND if unknown (for authorization).
   absl::StatusOr<std::string> OwnerOf(const std::string& export_id) const;
 

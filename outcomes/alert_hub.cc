@@ -149,6 +149,7 @@ void AlertHub::Process(const std::string& episode_id) {
     }
   }
   if (fresh.empty()) return;
+  alerts_raised_.fetch_add(static_cast<int64_t>(fresh.size()), std::memory_order_relaxed);
   absl::MutexLock lock(&mu_);
   auto [first, last] = subscribers_.equal_range(eval->clinic_id);
   for (auto it = first; it != last; ++it) {

@@ -9,6 +9,7 @@
 
 #include <deque>
 #include <functional>
+#include <atomic>
 #include <map>
 #include <memory>
 #include <optional>
@@ -76,6 +77,9 @@ class AlertHub {
   // Blocks until the queue is empty and nothing is being processed (tests).
   void WaitIdle();
 
+  // Alerts newly raised since start (for metrics).
+  int64_t alerts_raised() const { return alerts_raised_.load(std::memory_order_relaxed); }
+
  private:
   void Run();
   void Process(const std::string& episode_id);
@@ -88,6 +92,7 @@ class AlertHub {
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   bool subscriptions_closed_ ABSL_GUARDED_BY(mu_) = false;
   std::multimap<std::string, std::weak_ptr<Subscription>> subscribers_ ABSL_GUARDED_BY(mu_);
+  std::atomic<int64_t> alerts_raised_{0};
   std::thread worker_;
 };
 

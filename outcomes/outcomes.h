@@ -63,6 +63,8 @@ class Outcomes final : public records::EpisodeListener {
   void Stop();
   // Blocks until queued alert work is done (tests).
   void WaitForAlerts() { hub_.WaitIdle(); }
+  // Alerts newly raised since start.
+  int64_t alerts_raised() const { return hub_.alerts_raised(); }
 
   // Everything the views are computed from, for one episode.
   struct EpisodeData {

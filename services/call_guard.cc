@@ -9,6 +9,7 @@
 #include "absl/strings/strip.h"
 #include "common/errors.h"
 #include "common/status_macros.h"
+#include "services/call_log.h"
 
 namespace tractus::services {
 namespace {
@@ -155,6 +156,12 @@ absl::Status CallGuard::Finish(Admission& a, absl::StatusCode outcome,
   if (!a.rule->audited || a.rule->long_stream) return absl::OkStatus();
   if (response != nullptr && outcome == absl::StatusCode::kOk) CompleteOwner(*response, &a.owner);
   return Audit(a, outcome);
+}
+
+void CallGuard::Record(const char* method, grpc::StatusCode code,
+                       std::chrono::steady_clock::duration latency) {
+  LogCall(method, code, latency);
+  if (metrics_ != nullptr) metrics_->ObserveCall(method, code, latency);
 }
 
 absl::Status CallGuard::Audit(const Admission& a, absl::StatusCode outcome) {

@@ -32,6 +32,7 @@
 #include "security/authorizer.h"
 #include "security/policy.h"
 #include "security/rate_limiter.h"
+#include "services/metrics.h"
 
 namespace tractus::services {
 
@@ -47,9 +48,11 @@ class CallGuard {
   CallGuard(security::Accounts* accounts, const device_gateway::Devices* devices,
             const security::OwnerLookup* owners, security::AuditLog* audit,
             security::RateLimiter* limiter, security::RateLimiter* failures,
-            device_gateway::StreamSlots* streams, GuardOptions options)
+            device_gateway::StreamSlots* streams, GuardOptions options,
+            Metrics* metrics = nullptr)
       : accounts_(accounts), devices_(devices), owners_(owners), audit_(audit),
-        limiter_(limiter), failures_(failures), streams_(streams), options_(options) {}
+        limiter_(limiter), failures_(failures), streams_(streams), options_(options),
+        metrics_(metrics) {}
 
   // An admitted call: who, what it touches, and its stream slot if any.
   struct Admission {
@@ -76,6 +79,11 @@ class CallGuard {
   // be outside the caller's scope). OK otherwise.
   absl::Status Recheck(Admission& admission, const google::protobuf::Message& request);
 
+  // Logs a finished call (method, code, latency; never content) and counts
+  // it in the metrics.
+  void Record(const char* method, grpc::StatusCode code,
+              std::chrono::steady_clock::duration latency);
+
   // Audits the end of an admitted call whose rule says so. `response` (may
   // be null) names what a create made: its patient and episode ids complete
   // the audit entry.
@@ -95,6 +103,7 @@ class CallGuard {
   security::RateLimiter* const failures_;  // failed authentications per peer
   device_gateway::StreamSlots* const streams_;
   const GuardOptions options_;
+  Metrics* const metrics_;
 };
 
 }  // namespace tractus::services

@@ -82,10 +82,37 @@ absl::Status Server::StartDomain(const ServerConfig& config, const Clock* clock)
   failed_auth_limiter_ = std::make_unique<security::RateLimiter>(config.failed_auth_limit, clock);
   owners_ = std::make_unique<RecordOwners>(records_.get(), uploads_.get(), devices_.get(),
                                            export_jobs_.get());
+  storage::Store* store = store_.get();
+  std::vector<Metrics::Gauge> gauges = {
+      {"tractus_upload_streams_open", "Device upload streams open now",
+       [this] { return static_cast<double>(stream_slots_->open()); }},
+      {"tractus_user_streams_open", "Alert and telemetry streams of users open now",
+       [this] { return static_cast<double>(user_streams_->open()); }},
+      {"tractus_ingest_chunks_total", "Telemetry chunks stored (replays not counted)",
+       [this] { return static_cast<double>(uploads_->chunks_stored()); }, true},
+      {"tractus_ingest_samples_total", "Telemetry samples stored; rate() gives samples/s",
+       [this] { return static_cast<double>(uploads_->samples_stored()); }, true},
+      {"tractus_export_jobs_active", "Export jobs pending or running",
+       [this] { return static_cast<double>(export_jobs_->Active()); }},
+      {"tractus_alerts_raised_total", "Alerts newly raised",
+       [this] { return static_cast<double>(outcomes_->alerts_raised()); }, true},
+      {"tractus_audit_entries", "Entries in the audit log",
+       [this] { return static_cast<double>(audit_->head_sequence()); }},
+      {"tractus_rocksdb_memtable_bytes", "RocksDB memtables, all column families",
+       [store] { return static_cast<double>(store->IntProperty("rocksdb.cur-size-all-mem-tables")); }},
+      {"tractus_rocksdb_pending_compaction_bytes", "RocksDB estimated compaction debt",
+       [store] {
+         return static_cast<double>(store->IntProperty("rocksdb.estimate-pending-compaction-bytes"));
+       }},
+      {"tractus_rocksdb_block_cache_bytes", "RocksDB block cache in use (memtables charged to it)",
+       [store] { return static_cast<double>(store->BlockCacheUsage()); }},
+  };
+  ASSIGN_OR_RETURN(metrics_, Metrics::Start(config.metrics_listen, std::move(gauges)));
   guard_ = std::make_unique<CallGuard>(
       accounts_.get(), devices_.get(), owners_.get(), audit_.get(), rate_limiter_.get(),
       failed_auth_limiter_.get(), user_streams_.get(),
-      GuardOptions{.device_certificates_required = !config.device_client_ca_file.empty()});
+      GuardOptions{.device_certificates_required = !config.device_client_ca_file.empty()},
+      metrics_.get());
 
   CallGuard* guard = guard_.get();
   clinics_ = std::make_unique<ClinicServiceImpl>(guard, records_.get());
@@ -192,6 +219,8 @@ absl::Status Server::Shutdown(absl::Duration grace) {
   if (outcomes_) outcomes_->Stop();
   // A running export stays RUNNING in the store and resumes at next start.
   if (export_jobs_) export_jobs_->Stop();
+  // No call runs any more: the endpoint can stop before the store closes.
+  metrics_.reset();
   if (audit_ != nullptr && audit_->head_sequence() > 0) {
     // An outside copy of this line lets an operator detect a rewritten log.
     spdlog::info("audit log head: entry {} hash {}", audit_->head_sequence(),
@@ -200,6 +229,11 @@ absl::Status Server::Shutdown(absl::Duration grace) {
   absl::Status closed = store_ ? store_->Close() : absl::OkStatus();
   if (!closed.ok()) spdlog::error("closing the store: {}", closed.ToString());
   return closed;
+}
+
+const std::string& Server::metrics_address() const {
+  static const std::string kNone;
+  return metrics_ ? metrics_->address() : kNone;
 }
 
 void Server::Wait() {

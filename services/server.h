@@ -31,6 +31,7 @@
 #include "services/call_guard.h"
 #include "services/device_services.h"
 #include "services/export_services.h"
+#include "services/metrics.h"
 #include "services/outcome_services.h"
 #include "services/owner_lookup.h"
 #include "services/record_services.h"
@@ -70,6 +71,8 @@ struct ServerConfig {
   // Requires TLS and a device port.
   std::string device_client_ca_file;
 
+  // HOST:PORT serving Prometheus /metrics (port 0 picks one); empty: off.
+  std::string metrics_listen;
   // Where CreateBackup puts backups (outside data_dir); empty: backups off.
   std::string backup_dir;
   // Where the bootstrap administrator's API key is written (mode 0600) on
@@ -94,6 +97,8 @@ class Server {
   const std::string& address() const { return address_; }
   // The device port's address; empty without a device port.
   const std::string& device_address() const { return device_address_; }
+  // The metrics endpoint's HOST:PORT; empty when off.
+  const std::string& metrics_address() const;
   // Where the bootstrap administrator key was (or would have been) written.
   const std::string& bootstrap_key_file() const { return bootstrap_key_file_; }
 
@@ -129,6 +134,7 @@ class Server {
   std::unique_ptr<security::RateLimiter> failed_auth_limiter_;
   std::unique_ptr<device_gateway::StreamSlots> user_streams_;
   std::unique_ptr<RecordOwners> owners_;
+  std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<CallGuard> guard_;
 
   std::unique_ptr<ClinicServiceImpl> clinics_;

@@ -54,6 +54,8 @@ ABSL_FLAG(std::string, device_client_ca_file, "",
 ABSL_FLAG(std::string, bootstrap_key_file, "",
           "where the first start writes the bootstrap administrator key (0600); default "
           "DATA_DIR/bootstrap-admin.key");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "HOST:PORT serving Prometheus /metrics (plaintext; keep it on a private network)");
 ABSL_FLAG(std::string, backup_dir, "",
           "where `tractus admin backup` puts online backups (outside --data_dir); empty: off");
 ABSL_FLAG(double, rate_limit_qps, 200, "calls per second per principal; 0: unlimited");
@@ -95,6 +97,7 @@ int main(int argc, char** argv) {
   config.device_client_ca_file = absl::GetFlag(FLAGS_device_client_ca_file);
   config.bootstrap_key_file = absl::GetFlag(FLAGS_bootstrap_key_file);
   config.backup_dir = absl::GetFlag(FLAGS_backup_dir);
+  config.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   config.rate_limit = {absl::GetFlag(FLAGS_rate_limit_qps), absl::GetFlag(FLAGS_rate_limit_burst)};
   config.max_streams_per_principal = absl::GetFlag(FLAGS_max_streams_per_principal);
 
@@ -109,6 +112,9 @@ int main(int argc, char** argv) {
                config.device_listen.empty()
                    ? std::string("none")
                    : (config.device_client_ca_file.empty() ? "TLS" : "mutual TLS"));
+  if (!(*server)->metrics_address().empty()) {
+    std::cout << "tractusd metrics on " << (*server)->metrics_address() << std::endl;
+  }
   if (!(*server)->device_address().empty()) {
     std::cout << "tractusd devices on " << (*server)->device_address() << std::endl;
   }

@@ -67,7 +67,7 @@ grpc::Status RunUnary(CallGuard& guard, grpc::ServerContext* context, const char
       result = ToGrpcStatus(audited, method);
     }
   }
-  LogCall(method, result.error_code(), std::chrono::steady_clock::now() - started);
+  guard.Record(method, result.error_code(), std::chrono::steady_clock::now() - started);
   return result;
 }
 
@@ -88,7 +88,7 @@ grpc::Status RunStreaming(CallGuard& guard, grpc::ServerContext* context, const 
         guard.Finish(*admission, static_cast<absl::StatusCode>(result.error_code()));
     if (!audited.ok()) result = ToGrpcStatus(audited, method);
   }
-  LogCall(method, result.error_code(), std::chrono::steady_clock::now() - started);
+  guard.Record(method, result.error_code(), std::chrono::steady_clock::now() - started);
   return result;
 }
 

@@ -189,6 +189,14 @@ absl::Status Store::CheckSchemaVersion(bool created) {
   return absl::OkStatus();
 }
 
+uint64_t Store::IntProperty(const std::string& property) const {
+  if (!db_) return 0;
+  uint64_t value = 0;
+  return db_->GetAggregatedIntProperty(property, &value) ? value : 0;
+}
+
+uint64_t Store::BlockCacheUsage() const { return cache_ ? cache_->GetUsage() : 0; }
+
 rocksdb::ColumnFamilyHandle* Store::Handle(Cf cf) const {
   return handles_[static_cast<size_t>(cf)];
 }

@@ -125,6 +125,12 @@ class Store {
   // maintenance; blocks until done).
   absl::Status CompactAll();
 
+  // A RocksDB integer property summed over every column family, e.g.
+  // "rocksdb.cur-size-all-mem-tables"; 0 if unknown. For metrics.
+  uint64_t IntProperty(const std::string& property) const;
+  // Bytes the block cache holds now.
+  uint64_t BlockCacheUsage() const;
+
   // Bytes of live SST and blob files of `cf` on disk.
   absl::StatusOr<uint64_t> LiveBytes(Cf cf) const;
 

@@ -40,6 +40,7 @@ class ServerFixture : public ::testing::Test {
     config.device_listen = device_listen_;
     config.device_max_receive_message_bytes = device_max_receive_message_bytes_;
     config.backup_dir = dir_.path() + "/backups";
+    config.metrics_listen = metrics_listen_;
     auto server = services::Server::Start(config, &clock_);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
@@ -81,6 +82,8 @@ class ServerFixture : public ::testing::Test {
   // A device port (e.g. "127.0.0.1:0"); empty: none.
   std::string device_listen_;
   int device_max_receive_message_bytes_ = 1 << 20;
+  // Prometheus endpoint (e.g. "127.0.0.1:0"); empty: off.
+  std::string metrics_listen_;
   // Where the server keeps its data; default: dir_/data.
   std::string data_dir_;
   TestDir dir_;
