@@ -9,7 +9,7 @@ packages=(
   libabsl-dev librocksdb-dev libspdlog-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-14 libclang-rt-14-dev xxd
-  python3-grpcio python3-protobuf tzdata prometheus-cpp-dev
+  python3-grpcio python3-protobuf python3-yaml tzdata prometheus-cpp-dev nginx-light
 )
 
 missing=()
