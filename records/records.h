@@ -67,6 +67,14 @@ class Records {
   absl::StatusOr<v1::SubmitHomeReportResponse> SubmitHomeReport(
       const v1::SubmitHomeReportRequest& req);
 
+  // The clinic a patient belongs to, without reading the identity record
+  // (for authorization). NOT_FOUND if the patient does not exist.
+  absl::StatusOr<std::string> ClinicOfPatient(const std::string& patient_id) const {
+    auto patient = LoadPatient(patient_id);
+    if (!patient.ok()) return patient.status();
+    return patient->clinic_id();
+  }
+
   // Calls `fn` for every episode in id order until it returns an error
   // (which is returned). For cohort statistics: one pass, nothing retained.
   absl::Status ForEachEpisode(

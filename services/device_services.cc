@@ -148,19 +148,10 @@ grpc::Status SessionServiceImpl::GetSession(grpc::ServerContext* ctx,
 grpc::Status SessionServiceImpl::ReadTelemetry(
     grpc::ServerContext* ctx, const v1::ReadTelemetryRequest* req,
     grpc::ServerWriter<v1::ReadTelemetryResponse>* writer) {
-  return RunStreaming(*guard_, ctx, kReadTelemetryMethod, *req,
-                      [&](CallGuard::Admission& call) -> absl::Status {
-    bool client_gone = false;
-    absl::Status refused;
-    RETURN_IF_ERROR(uploads_->ReadTelemetry(*req, [&](const v1::ReadTelemetryResponse& part) {
-      refused = guard_->Recheck(call, *req);  // no data before the session is known to be ours
-      if (!refused.ok()) return false;
-      client_gone = ctx->IsCancelled() || !writer->Write(part);
-      return !client_gone;
-    }));
-    RETURN_IF_ERROR(refused);
-    if (client_gone) return absl::CancelledError("the reader went away");
-    return absl::OkStatus();
+  return RunStreaming(*guard_, ctx, kReadTelemetryMethod, *req, [&](CallGuard::Admission& call) {
+    return WriteParts(*guard_, call, *req, ctx, writer, [&](const auto& emit) {
+      return uploads_->ReadTelemetry(*req, emit);
+    });
   });
 }
 

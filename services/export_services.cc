@@ -44,19 +44,9 @@ grpc::Status ExportServiceImpl::ReadExportFile(
     grpc::ServerContext* ctx, const v1::ReadExportFileRequest* req,
     grpc::ServerWriter<v1::ReadExportFileResponse>* writer) {
   return RunStreaming(*guard_, ctx, "tractus.v1.ExportService/ReadExportFile", *req,
-                      [&](CallGuard::Admission& call) -> absl::Status {
-                        bool client_gone = false;
-                        absl::Status refused;
-                        RETURN_IF_ERROR(jobs_->ReadFile(
-                            *req, [&](const v1::ReadExportFileResponse& part) {
-                              refused = guard_->Recheck(call, *req);
-                              if (!refused.ok()) return false;
-                              client_gone = ctx->IsCancelled() || !writer->Write(part);
-                              return !client_gone;
-                            }));
-                        RETURN_IF_ERROR(refused);
-                        if (client_gone) return absl::CancelledError("the reader went away");
-                        return absl::OkStatus();
+                      [&](CallGuard::Admission& call) {
+                        return WriteParts(*guard_, call, *req, ctx, writer,
+                                          [&](const auto& emit) { return jobs_->ReadFile(*req, emit); });
                       });
 }
 

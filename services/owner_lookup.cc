@@ -18,10 +18,8 @@ absl::StatusOr<Owner> RecordOwners::OfEpisode(const std::string& episode_id) con
 absl::StatusOr<Owner> RecordOwners::Find(TargetKind kind, const std::string& id) const {
   switch (kind) {
     case TargetKind::kPatient: {
-      v1::GetPatientRequest get;
-      get.set_patient_id(id);
-      ASSIGN_OR_RETURN(v1::GetPatientResponse found, records_->GetPatient(get));
-      return RecordOwner(found.patient().clinic_id(), id, "");
+      ASSIGN_OR_RETURN(std::string clinic_id, records_->ClinicOfPatient(id));
+      return RecordOwner(std::move(clinic_id), id, "");
     }
     case TargetKind::kEpisode:
       return OfEpisode(id);

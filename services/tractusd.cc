@@ -9,15 +9,19 @@
 // device port. On first start it writes the bootstrap administrator's API
 // key to --bootstrap_key_file (mode 0600). SIGTERM or SIGINT: stop accepting calls, let
 // in-flight calls finish (up to --shutdown_grace_ms), close RocksDB, exit 0.
+#include <malloc.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <cstdio>
 #include <iostream>
+#include <thread>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
 #include "services/server.h"
@@ -63,7 +67,25 @@ ABSL_FLAG(double, rate_limit_burst, 400, "calls a principal may make in a burst"
 ABSL_FLAG(int, max_streams_per_principal, 8,
           "long-lived streams (alerts, telemetry reads) one principal may hold open");
 
+namespace {
+
+// glibc malloc, tuned for a long-running server. Its default mmap threshold
+// rises after the first large free, so 100 KB–1 MB buffers (upload
+// messages, export chunks, RocksDB blocks) then come from the heap and
+// fragment it: the soak measured resident memory growing 55 % in four
+// minutes with a full, fixed-size block cache. A fixed threshold maps and
+// returns large buffers; fewer arenas and a periodic trim hand freed pages
+// back. (Soak: +13 % with the first two alone.)
+void TuneMalloc() {
+  mallopt(M_MMAP_THRESHOLD, 128 << 10);
+  mallopt(M_TRIM_THRESHOLD, 1 << 20);
+  mallopt(M_ARENA_MAX, 4);
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  TuneMalloc();
   absl::SetProgramUsageMessage(
       "Tractus outcome-tracking server for spinal decompression therapy.\n"
       "Usage: tractusd --listen=HOST:PORT --data_dir=PATH");
@@ -120,8 +142,19 @@ int main(int argc, char** argv) {
   }
   std::cout << "tractusd listening on " << (*server)->address() << std::endl;
 
+  // Returns freed heap pages to the system every 10 s (see TuneMalloc).
+  std::atomic<bool> stopping{false};
+  std::thread trimmer([&stopping] {
+    while (!stopping.load()) {
+      for (int i = 0; i < 100 && !stopping.load(); ++i) absl::SleepFor(absl::Milliseconds(100));
+      malloc_trim(0);
+    }
+  });
+
   int signal_number = 0;
   sigwait(&signals, &signal_number);
+  stopping = true;
+  trimmer.join();
   spdlog::info("received {}, shutting down", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
   absl::Status closed =
       (*server)->Shutdown(absl::Milliseconds(absl::GetFlag(FLAGS_shutdown_grace_ms)));

@@ -9,6 +9,7 @@
 #define TRACTUS_SERVICES_UNARY_HANDLER_H_
 
 #include <grpcpp/server_context.h>
+#include <grpcpp/support/sync_stream.h>
 
 #include <chrono>
 #include <type_traits>
@@ -90,6 +91,29 @@ grpc::Status RunStreaming(CallGuard& guard, grpc::ServerContext* context, const 
   }
   guard.Record(method, result.error_code(), std::chrono::steady_clock::now() - started);
   return result;
+}
+
+// The body of a server stream that sends what a domain function produces:
+// `produce(emit)` calls emit(part) per part (stopping when it returns
+// false). No part is written before the call is authorized again when its
+// target was missing at admission (CallGuard::Recheck); CANCELLED when the
+// client went away.
+template <typename Request, typename Response, typename Produce>
+absl::Status WriteParts(CallGuard& guard, CallGuard::Admission& call, const Request& request,
+                        grpc::ServerContext* context, grpc::ServerWriter<Response>* writer,
+                        Produce&& produce) {
+  bool client_gone = false;
+  absl::Status refused;
+  absl::Status produced = std::forward<Produce>(produce)([&](const Response& part) {
+    refused = guard.Recheck(call, request);
+    if (!refused.ok()) return false;
+    client_gone = context->IsCancelled() || !writer->Write(part);
+    return !client_gone;
+  });
+  if (!produced.ok()) return produced;
+  if (!refused.ok()) return refused;
+  if (client_gone) return absl::CancelledError("the reader went away");
+  return absl::OkStatus();
 }
 
 }  // namespace tractus::services

@@ -33,6 +33,13 @@ metrics=127.0.0.1:$(free_port)
 server_pid=$!
 for _ in $(seq 1 100); do grep -q '^tractusd listening' "$work/server.log" && break; sleep 0.1; done
 rss() { awk '/VmRSS/ {print $2}' "/proc/$server_pid/status"; }
+# Where the resident memory is: anonymous (heap, stacks) and file-backed
+# (libraries, mapped files) kB, and the thread count.
+breakdown() {
+  echo "anon $(awk '/RssAnon/ {print $2}' "/proc/$server_pid/status") kB," \
+       "file $(awk '/RssFile/ {print $2}' "/proc/$server_pid/status") kB," \
+       "threads $(awk '/Threads/ {print $2}' "/proc/$server_pid/status")"
+}
 # A gauge from the server's /metrics.
 gauge() {
   /usr/bin/python3 -c "import urllib.request,sys
@@ -111,10 +118,12 @@ while (( $(gauge tractus_rocksdb_block_cache_bytes) < cache_cap * 9 / 10 )) && (
 done
 cache_start=$(gauge tractus_rocksdb_block_cache_bytes)
 rss_start=$(rss)
+breakdown_start=$(breakdown)
 while (( $(date +%s) < end )); do sleep 5; done
 for p in "${pids[@]}"; do wait "$p"; done
 pids=()
 rss_end=$(rss)
+breakdown_end=$(breakdown)
 cache_end=$(gauge tractus_rocksdb_block_cache_bytes)
 "$bin/cli/tractus" --server="$address" --key_file="$admin_key" admin verify >"$work/verify.log" || echo "verify error" >>"$work/errors"
 [[ -f $work/errors ]] && errors=$((errors + $(wc -l <"$work/errors")))
@@ -127,6 +136,7 @@ growth=$(awk -v a="$rss_start" -v b="$rss_end" 'BEGIN {printf "%.1f", (b - a) * 
 exports=$(grep -c '^episodes exported' "$work/export.log")
 echo "soak ${minutes} min: sessions $sessions, samples $samples, exports $exports, errors $errors"
 echo "server RSS after warm-up ${rss_start} kB, at the end ${rss_end} kB (growth ${growth} %)"
+echo "after warm-up: $breakdown_start; at the end: $breakdown_end"
 echo "block cache (with memtables) after warm-up $((cache_start >> 10)) kB, at the end $((cache_end >> 10)) kB of $((cache_cap >> 10)) kB"
 [[ -f $work/errors ]] && sort "$work/errors" | uniq -c
 [[ $errors -eq 0 ]] && awk -v g="$growth" 'BEGIN {exit !(g < 5)}'
