@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
 
 namespace tractus::cli {
 namespace {
@@ -47,22 +48,34 @@ int VerifyLedger(const Client& client, const std::string& path) {
   }
 
   int64_t acknowledged = 0, verified = 0, lost = 0, duplicated = 0;
-  int finals = 0, finals_ok = 0, pain_expected = 0, pain_ok = 0;
+  int finals = 0, finals_ok = 0, pain_expected = 0, pain_ok = 0, read_errors = 0;
   std::map<std::string, std::map<std::string, int>> pain_ids;  // episode -> id -> count
   for (auto& [id, s] : sessions) {
     acknowledged += static_cast<int64_t>(s.chunks.size());
     // What is stored: samples by time, read back in seq order.
-    auto ctx = std::make_unique<grpc::ClientContext>();
-    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-    v1::ReadTelemetryRequest read;
-    read.set_session_id(id);
-    auto reader = client.sessions()->ReadTelemetry(ctx.get(), read);
+    // Reads the session's samples, waiting out rate limits as told.
     std::vector<int64_t> offsets;
-    v1::ReadTelemetryResponse part;
-    while (reader->Read(&part)) {
-      offsets.insert(offsets.end(), part.offset_ms().begin(), part.offset_ms().end());
+    grpc::Status st;
+    for (int attempt = 0; attempt < 20; ++attempt) {
+      auto ctx = std::make_unique<grpc::ClientContext>();
+      ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+      v1::ReadTelemetryRequest read;
+      read.set_session_id(id);
+      auto reader = client.sessions()->ReadTelemetry(ctx.get(), read);
+      offsets.clear();
+      v1::ReadTelemetryResponse part;
+      while (reader->Read(&part)) {
+        offsets.insert(offsets.end(), part.offset_ms().begin(), part.offset_ms().end());
+      }
+      st = reader->Finish();
+      const std::optional<absl::Duration> delay = RetryDelayOf(st);
+      if (!delay.has_value()) break;
+      absl::SleepFor(*delay);
     }
-    grpc::Status st = reader->Finish();
+    if (!st.ok()) {
+      ++read_errors;
+      std::cerr << "session " << id << ": " << FromGrpc(st) << "\n";
+    }
     int64_t expected_samples = 0;
     for (const auto& [seq, samples] : s.chunks) expected_samples += samples;
     bool increasing = true;
@@ -124,6 +137,9 @@ int VerifyLedger(const Client& client, const std::string& path) {
       "duplicated %d  console pain observations %d (present once %d)\n",
       sessions.size(), finals, finals_ok, acknowledged, verified, lost, duplicated,
       pain_expected, pain_ok);
+  if (read_errors > 0) {
+    std::cout << read_errors << " sessions could not be read (counted as lost above)\n";
+  }
   return lost == 0 && duplicated == 0 && finals == finals_ok && lost_pain == 0 ? 0 : 1;
 }
 
