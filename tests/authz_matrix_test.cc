@@ -94,23 +94,12 @@ class AuthzMatrixTest : public ServerFixture {
     GatewayClient gw_b(server_->address(), TestKeys{keys_.admin, Key(v1::ROLE_CLINICIAN, {clinic_b_}), ""});
     device_b_ = gw_b.Enroll(clinic_b_, "MATRIX-B");
     // A finished session of device A on episode A.
-    auto ctx = GatewayClient::Context(device_a_);
-    auto stream = gw.device()->UploadSession(ctx.get());
-    v1::UploadSessionRequest req;
-    *req.mutable_header() = GatewayClient::Header("s-matrix", episode_a_,
-                                                  FixedNow() - absl::Hours(2),
-                                                  FixedNow() - absl::Hours(1));
-    v1::UploadSessionResponse resp;
-    ASSERT_TRUE(stream->Write(req) && stream->Read(&resp));
-    req.Clear();
-    *req.mutable_chunk() = GatewayClient::Chunk(0);
-    ASSERT_TRUE(stream->Write(req) && stream->Read(&resp));
-    req.Clear();
-    req.mutable_end()->set_chunk_count(1);
-    req.mutable_end()->set_outcome(v1::SESSION_OUTCOME_COMPLETED);
-    ASSERT_TRUE(stream->Write(req) && stream->Read(&resp));
-    stream->WritesDone();
-    ASSERT_TRUE(stream->Finish().ok());
+    ASSERT_TRUE(gw.UploadWholeSession(device_a_,
+                                      GatewayClient::Header("s-matrix", episode_a_,
+                                                            FixedNow() - absl::Hours(2),
+                                                            FixedNow() - absl::Hours(1)),
+                                      1)
+                    .ok());
 
     const std::string spare_key = Key(v1::ROLE_ANALYST, {});
     spare_key_id_ = std::vector<std::string>(absl::StrSplit(spare_key, '.'))[1];

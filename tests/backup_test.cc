@@ -47,20 +47,11 @@ TEST_F(BackupTest, RestoredDataDirHoldsEveryRecord) {
   std::string clinic_id;
   const std::string episode_id = gw.MakeEpisode("backup", &clinic_id);
   const std::string credential = gw.Enroll(clinic_id, "BK-1");
-  auto ctx = GatewayClient::Context(credential);
-  auto stream = gw.device()->UploadSession(ctx.get());
-  v1::UploadSessionRequest req;
-  *req.mutable_header() = GatewayClient::Header("s-backup", episode_id,
-                                                FixedNow() - absl::Hours(2), FixedNow());
-  v1::UploadSessionResponse resp;
-  ASSERT_TRUE(stream->Write(req) && stream->Read(&resp));
-  for (uint32_t seq = 0; seq < 3; ++seq) {
-    req.Clear();
-    *req.mutable_chunk() = GatewayClient::Chunk(seq);
-    ASSERT_TRUE(stream->Write(req) && stream->Read(&resp));
-  }
-  stream->WritesDone();
-  ASSERT_TRUE(stream->Finish().ok());
+  ASSERT_TRUE(gw.UploadWholeSession(credential,
+                                    GatewayClient::Header("s-backup", episode_id,
+                                                          FixedNow() - absl::Hours(2), FixedNow()),
+                                    3, 100, /*finish=*/false)
+                  .ok());
 
   auto backup = Backup();
   ASSERT_TRUE(backup.ok()) << backup.status();

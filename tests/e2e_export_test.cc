@@ -52,22 +52,12 @@ class ExportE2eTest : public ServerFixture {
     // A table with a serial number uploads a session for the first patient.
     GatewayClient gw(server_->address(), keys_);
     const std::string credential = gw.Enroll(clinic_id_, kSerial);
-    auto ctx = GatewayClient::Context(credential);
-    auto stream = gw.device()->UploadSession(ctx.get());
-    v1::UploadSessionRequest req;
-    *req.mutable_header() = GatewayClient::Header("s-export", patients_[0].episode_id,
-                                                  Day(2, 9), Day(2, 10));
-    v1::UploadSessionResponse resp;
-    ASSERT_TRUE(stream->Write(req) && stream->Read(&resp));
-    req.Clear();
-    *req.mutable_chunk() = GatewayClient::Chunk(0);
-    ASSERT_TRUE(stream->Write(req) && stream->Read(&resp));
-    req.Clear();
-    req.mutable_end()->set_chunk_count(1);
-    req.mutable_end()->set_outcome(v1::SESSION_OUTCOME_COMPLETED);
-    ASSERT_TRUE(stream->Write(req) && stream->Read(&resp));
-    stream->WritesDone();
-    ASSERT_TRUE(stream->Finish().ok());
+    ASSERT_TRUE(gw.UploadWholeSession(
+                      credential,
+                      GatewayClient::Header("s-export", patients_[0].episode_id, Day(2, 9),
+                                            Day(2, 10)),
+                      1)
+                    .ok());
 
     analyst_key_ = *MakeUserKey(server_->address(), keys_, v1::ROLE_ANALYST, {clinic_id_});
     analyst_ = std::make_unique<cli::Client>(TestChannel(server_->address(), analyst_key_),

@@ -48,6 +48,35 @@ std::string GatewayClient::Enroll(const std::string& clinic_id, const std::strin
   return enrolled->credential();
 }
 
+grpc::Status GatewayClient::UploadWholeSession(const std::string& credential,
+                                               const v1::SessionHeader& header, int chunks,
+                                               int samples, bool finish) {
+  auto ctx = Context(credential);
+  auto stream = device()->UploadSession(ctx.get());
+  std::vector<v1::UploadSessionRequest> messages(1);
+  *messages[0].mutable_header() = header;
+  for (int seq = 0; seq < chunks; ++seq) {
+    *messages.emplace_back().mutable_chunk() = Chunk(static_cast<uint32_t>(seq), samples);
+  }
+  if (finish) {
+    v1::SessionEnd* end = messages.emplace_back().mutable_end();
+    end->set_chunk_count(static_cast<uint32_t>(chunks));
+    end->set_outcome(v1::SESSION_OUTCOME_COMPLETED);
+  }
+  v1::UploadSessionResponse resp;
+  bool answered = true;
+  for (const auto& m : messages) {
+    if (!stream->Write(m) || !stream->Read(&resp)) {
+      answered = false;
+      break;
+    }
+  }
+  stream->WritesDone();
+  grpc::Status status = stream->Finish();
+  if (status.ok() && !answered) return grpc::Status(grpc::StatusCode::UNKNOWN, "unanswered");
+  return status;
+}
+
 std::unique_ptr<grpc::ClientContext> GatewayClient::Context(const std::string& credential,
                                                             absl::Duration deadline) {
   auto ctx = std::make_unique<grpc::ClientContext>();

@@ -32,6 +32,13 @@ class GatewayClient {
   // Enrolls a table with `clinic_id`; returns its credential.
   std::string Enroll(const std::string& clinic_id, const std::string& serial);
 
+  // Uploads a session in lock-step as the device with `credential`: the
+  // header, chunks 0..chunks-1 of `samples` samples each, then an end
+  // (completed) if `finish`. The stream's final status (an error if a
+  // message went unanswered).
+  grpc::Status UploadWholeSession(const std::string& credential, const v1::SessionHeader& header,
+                                  int chunks, int samples = 100, bool finish = true);
+
   // A context carrying `credential` (none if empty) and a deadline.
   static std::unique_ptr<grpc::ClientContext> Context(const std::string& credential,
                                                       absl::Duration deadline = absl::Seconds(20));

@@ -69,20 +69,11 @@ TEST_F(MetricsTest, ScrapeShowsCallsIngestAndRocksDb) {
   std::string clinic_id;
   const std::string episode_id = gw.MakeEpisode("metrics", &clinic_id);
   const std::string credential = gw.Enroll(clinic_id, "MX-1");
-  auto ctx = GatewayClient::Context(credential);
-  auto stream = gw.device()->UploadSession(ctx.get());
-  v1::UploadSessionRequest req;
-  *req.mutable_header() = GatewayClient::Header("s-metrics", episode_id,
-                                                FixedNow() - absl::Hours(1), FixedNow());
-  v1::UploadSessionResponse resp;
-  ASSERT_TRUE(stream->Write(req) && stream->Read(&resp));
-  for (uint32_t seq = 0; seq < 2; ++seq) {
-    req.Clear();
-    *req.mutable_chunk() = GatewayClient::Chunk(seq, 150);
-    ASSERT_TRUE(stream->Write(req) && stream->Read(&resp));
-  }
-  stream->WritesDone();
-  ASSERT_TRUE(stream->Finish().ok());
+  ASSERT_TRUE(gw.UploadWholeSession(credential,
+                                    GatewayClient::Header("s-metrics", episode_id,
+                                                          FixedNow() - absl::Hours(1), FixedNow()),
+                                    2, 150, /*finish=*/false)
+                  .ok());
   // One refused call.
   EXPECT_TRUE(absl::IsPermissionDenied(
       client_->Call(&v1::ClinicService::Stub::CreateClinic, client_->clinics(),
