@@ -2,10 +2,12 @@
 
 #include <grpcpp/support/client_interceptor.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "common/secret_file.h"
 #include "common/status_macros.h"
 
 namespace tractus::cli {
@@ -49,6 +51,13 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
 }
 
 }  // namespace
+
+absl::StatusOr<std::string> BearerFrom(const std::string& key_file) {
+  if (!key_file.empty()) return ReadSecretFile(key_file);
+  if (const char* env = std::getenv("TRACTUS_API_KEY"); env != nullptr && *env) return env;
+  return absl::FailedPreconditionError(
+      "no credentials: give --key_file=FILE or set TRACTUS_API_KEY");
+}
 
 absl::StatusOr<std::shared_ptr<grpc::Channel>> Connect(const ConnectOptions& options) {
   std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();

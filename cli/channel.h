@@ -29,6 +29,10 @@ struct ConnectOptions {
 // FAILED_PRECONDITION naming an unreadable file.
 absl::StatusOr<std::shared_ptr<grpc::Channel>> Connect(const ConnectOptions& options);
 
+// The secret a CLI calls with: the first line of `key_file` when given,
+// else $TRACTUS_API_KEY; FAILED_PRECONDITION when neither is there.
+absl::StatusOr<std::string> BearerFrom(const std::string& key_file);
+
 }  // namespace tractus::cli
 
 #endif  // TRACTUS_CLI_CHANNEL_H_

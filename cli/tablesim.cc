@@ -231,14 +231,7 @@ absl::StatusOr<ConnectOptions> ConnectFromFlags() {
   ConnectOptions options;
   options.target = absl::GetFlag(FLAGS_server);
   options.tls_ca_file = absl::GetFlag(FLAGS_tls_ca_file);
-  if (!absl::GetFlag(FLAGS_key_file).empty()) {
-    ASSIGN_OR_RETURN(options.bearer, ReadSecretFile(absl::GetFlag(FLAGS_key_file)));
-  } else if (const char* env = std::getenv("TRACTUS_API_KEY"); env != nullptr && *env) {
-    options.bearer = env;
-  } else {
-    return absl::FailedPreconditionError(
-        "no credentials: give --key_file=FILE or set TRACTUS_API_KEY");
-  }
+  ASSIGN_OR_RETURN(options.bearer, BearerFrom(absl::GetFlag(FLAGS_key_file)));
   return options;
 }
 

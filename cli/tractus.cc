@@ -88,14 +88,7 @@ ConnectOptions ConnectFromFlags() {
 
 absl::StatusOr<ConnectOptions> ConnectWithKey() {
   ConnectOptions options = ConnectFromFlags();
-  if (!absl::GetFlag(FLAGS_key_file).empty()) {
-    ASSIGN_OR_RETURN(options.bearer, ReadSecretFile(absl::GetFlag(FLAGS_key_file)));
-  } else if (const char* env = std::getenv("TRACTUS_API_KEY"); env != nullptr && *env) {
-    options.bearer = env;
-  } else {
-    return absl::FailedPreconditionError(
-        "no credentials: give --key_file=FILE or set TRACTUS_API_KEY");
-  }
+  ASSIGN_OR_RETURN(options.bearer, BearerFrom(absl::GetFlag(FLAGS_key_file)));
   return options;
 }
 
