@@ -37,7 +37,10 @@ Interval WilsonInterval(int successes, int n) {
   return {p, std::max(0.0, centre - half), std::min(1.0, centre + half)};
 }
 
-Interval MeanInterval(const std::vector<double>& values) {
+Interval MeanInterval(std::vector<double> values) {
+  // Summed in sorted order: the result depends on the values, not on the
+  // order they came in (a cohort merged from shards matches one server's).
+  std::sort(values.begin(), values.end());
   const double n = static_cast<double>(values.size());
   const double mean = std::accumulate(values.begin(), values.end(), 0.0) / n;
   double ss = 0;
@@ -81,8 +84,17 @@ std::vector<KaplanMeierStep> KaplanMeier(std::vector<TimeToEvent> subjects) {
 
 std::optional<double> Spearman(const std::vector<double>& x, const std::vector<double>& y) {
   if (x.size() != y.size() || x.size() < 3) return std::nullopt;
-  const std::vector<double> rx = Ranks(x);
-  const std::vector<double> ry = Ranks(y);
+  // Pairs in a canonical order, so the sums do not depend on input order.
+  std::vector<std::pair<double, double>> pairs;
+  for (size_t i = 0; i < x.size(); ++i) pairs.emplace_back(x[i], y[i]);
+  std::sort(pairs.begin(), pairs.end());
+  std::vector<double> xs, ys;
+  for (const auto& [a, b] : pairs) {
+    xs.push_back(a);
+    ys.push_back(b);
+  }
+  const std::vector<double> rx = Ranks(xs);
+  const std::vector<double> ry = Ranks(ys);
   const double n = static_cast<double>(x.size());
   const double mx = std::accumulate(rx.begin(), rx.end(), 0.0) / n;
   const double my = std::accumulate(ry.begin(), ry.end(), 0.0) / n;

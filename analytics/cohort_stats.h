@@ -23,7 +23,9 @@ Interval WilsonInterval(int successes, int n);
 
 // Mean with a normal-approximation 95 % interval (1.96 standard errors).
 // REQUIRES: values.size() >= 2.
-Interval MeanInterval(const std::vector<double>& values);
+// Like every function here, depends only on the multiset of values, not on
+// their order.
+Interval MeanInterval(std::vector<double> values);
 
 // Median with a distribution-free 95 % interval from the order statistics
 // at ranks n/2 -+ 1.96 sqrt(n)/2. REQUIRES: !values.empty().

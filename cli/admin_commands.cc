@@ -40,10 +40,12 @@ void PrintUser(const v1::User& u, std::ostream& out) {
   out << "\n";
 }
 
-absl::Status CreateClinic(const Client& c, const Args& a, std::ostream& out) {
+absl::Status CreateClinic(const Client& c, const Args& a, const std::string& clinic_id,
+                          std::ostream& out) {
   if (a.size() != 3) return Usage("create-clinic NAME TIME_ZONE");
   v1::CreateClinicRequest req;
   req.set_request_id(absl::StrCat("cli-", absl::ToUnixNanos(absl::Now())));
+  req.mutable_clinic()->set_clinic_id(clinic_id);
   req.mutable_clinic()->set_display_name(a[1]);
   req.mutable_clinic()->set_time_zone(a[2]);
   ASSIGN_OR_RETURN(auto resp, c.Call(&v1::ClinicService::Stub::CreateClinic, c.clinics(), req));
@@ -274,7 +276,9 @@ const char kAdminUsage[] =
     "  admin audit-verify    recompute the audit hash chain (exit 1 if tampered)\n"
     "  admin verify          check every checksum and stored record (exit 1 on damage)\n"
     "  admin backup | backups | prune-backups KEEP | verify-backup ID   (server's --backup_dir)\n"
-    "  admin restore BACKUP_DIR DATA_DIR [ID]   offline: restore a backup into a new data dir\n";
+    "  admin restore BACKUP_DIR DATA_DIR [ID]   offline: restore a backup into a new data dir\n"
+    "  admin init-cluster DIR  offline: one bootstrap administrator key and one cluster key\n"
+    "                        for every shard of a deployment sharded by clinic\n";
 
 absl::StatusOr<int> RunAdmin(const Client& client, const Args& a, const AdminOptions& options,
                              std::ostream& out) {
@@ -282,7 +286,7 @@ absl::StatusOr<int> RunAdmin(const Client& client, const Args& a, const AdminOpt
   const std::string& cmd = a[0];
   absl::Status s;
   if (cmd == "create-clinic") {
-    s = CreateClinic(client, a, out);
+    s = CreateClinic(client, a, options.new_clinic_id, out);
   } else if (cmd == "create-user") {
     s = CreateUser(client, a, out);
   } else if (cmd == "users" && a.size() == 1) {
@@ -323,7 +327,7 @@ absl::Status WhoAmI(const Client& c, std::ostream& out) {
       << who.authenticated_by();
   if (who.clinic_ids_size() > 0) out << "  clinics " << absl::StrJoin(who.clinic_ids(), ",");
   if (!who.patient_id().empty()) out << "  patient " << who.patient_id();
-  out << "\n";
+  out << "  shard " << who.shard_id() << "\n";
   return absl::OkStatus();
 }
 

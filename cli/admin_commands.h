@@ -21,6 +21,9 @@ struct AdminOptions {
   std::string until;        // audit: RFC 3339 upper bound (exclusive)
   std::string principal;    // audit: filter
   std::string patient;      // audit: filter
+  // create-clinic: the id to give the clinic (the CLI routes the call by it
+  // in a deployment sharded by clinic); empty: the server picks one.
+  std::string new_clinic_id;
 };
 
 // Runs `tractus admin <args...>` (args[0] is the subcommand). Returns the

@@ -13,33 +13,37 @@
 namespace tractus::cli {
 namespace {
 
-class BearerInterceptor final : public grpc::experimental::Interceptor {
+// Adds fixed metadata to every call.
+class MetadataInterceptor final : public grpc::experimental::Interceptor {
  public:
-  explicit BearerInterceptor(const std::string* header) : header_(header) {}
+  using Headers = std::vector<std::pair<std::string, std::string>>;
+  explicit MetadataInterceptor(const Headers* headers) : headers_(headers) {}
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(
             grpc::experimental::InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
-      methods->GetSendInitialMetadata()->emplace("authorization", *header_);
+      for (const auto& [name, value] : *headers_) {
+        methods->GetSendInitialMetadata()->emplace(name, value);
+      }
     }
     methods->Proceed();
   }
 
  private:
-  const std::string* header_;
+  const Headers* headers_;
 };
 
-class BearerInterceptorFactory final
+class MetadataInterceptorFactory final
     : public grpc::experimental::ClientInterceptorFactoryInterface {
  public:
-  explicit BearerInterceptorFactory(std::string bearer)
-      : header_(absl::StrCat("Bearer ", bearer)) {}
+  explicit MetadataInterceptorFactory(MetadataInterceptor::Headers headers)
+      : headers_(std::move(headers)) {}
   grpc::experimental::Interceptor* CreateClientInterceptor(
       grpc::experimental::ClientRpcInfo*) override {
-    return new BearerInterceptor(&header_);
+    return new MetadataInterceptor(&headers_);
   }
 
  private:
-  const std::string header_;  // lives as long as the channel
+  const MetadataInterceptor::Headers headers_;  // lives as long as the channel
 };
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
@@ -75,8 +79,11 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> Connect(const ConnectOptions& opt
   }
   grpc::ChannelArguments args;
   std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> interceptors;
-  if (!options.bearer.empty()) {
-    interceptors.push_back(std::make_unique<BearerInterceptorFactory>(options.bearer));
+  MetadataInterceptor::Headers headers;
+  if (!options.bearer.empty()) headers.emplace_back("authorization", "Bearer " + options.bearer);
+  if (!options.clinic.empty()) headers.emplace_back(kClinicHeader, options.clinic);
+  if (!headers.empty()) {
+    interceptors.push_back(std::make_unique<MetadataInterceptorFactory>(std::move(headers)));
   }
   return grpc::experimental::CreateCustomChannelWithInterceptors(
       options.target, credentials, args, std::move(interceptors));

@@ -70,8 +70,8 @@ absl::StatusOr<int64_t> DownloadExportFile(const Client& client, const std::stri
   return written;
 }
 
-absl::Status RunExport(const Client& client, ExportOptions options, std::ostream& out,
-                       std::ostream& err) {
+absl::StatusOr<v1::ExportJob> RunExport(const Client& client, ExportOptions options,
+                                        std::ostream& out, std::ostream& err) {
   if (options.request.request_id().empty()) {
     options.request.set_request_id(NewOpaqueId("cli-export-"));
   }
@@ -117,7 +117,7 @@ absl::Status RunExport(const Client& client, ExportOptions options, std::ostream
       << ", largest re-identification risk " << absl::StrFormat("%.3f", m.max_reidentification_risk())
       << "; ZIP3 list " << m.zip3_list_version() << "\n";
   out << "files in " << options.out_dir << "\n";
-  return absl::OkStatus();
+  return job;
 }
 
 }  // namespace tractus::cli

@@ -1,6 +1,6 @@
 // `tractus export`: starts an anonymized export job, shows its progress,
 // downloads every file into a folder (checking each file's SHA-256 against
-// the manifest) and prints the manifest.
+// the manifest), prints the manifest and returns the finished job.
 #ifndef TRACTUS_CLI_EXPORT_COMMAND_H_
 #define TRACTUS_CLI_EXPORT_COMMAND_H_
 
@@ -19,8 +19,8 @@ struct ExportOptions {
   bool progress_bar = true;        // on `err`
 };
 
-absl::Status RunExport(const Client& client, ExportOptions options, std::ostream& out,
-                       std::ostream& err);
+absl::StatusOr<v1::ExportJob> RunExport(const Client& client, ExportOptions options,
+                                        std::ostream& out, std::ostream& err);
 
 // Downloads one file of a finished export to `path`; returns its bytes.
 absl::StatusOr<int64_t> DownloadExportFile(const Client& client, const std::string& export_id,

@@ -21,11 +21,16 @@
 #include "cli/demo.h"
 #include "cli/demo_data.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
+#include "cli/cohort_view.h"
 #include "cli/export_command.h"
 #include "cli/onboarding.h"
 #include "cli/progress_view.h"
 #include "cli/record_view.h"
+#include "cli/shards.h"
+#include "common/ids.h"
+#include "common/secrets.h"
 #include "common/secret_file.h"
 #include "common/status_macros.h"
 #include "storage/backup.h"
@@ -58,6 +63,13 @@ ABSL_FLAG(std::string, start_to, "", "export: episodes starting on or before YYY
 ABSL_FLAG(std::string, linkage_key, "",
           "export: name of a server-held key making subject ids linkable across exports");
 ABSL_FLAG(std::string, out, "export", "export: folder to download the files into");
+ABSL_FLAG(std::string, clinic, "",
+          "clinic the calls concern, sent as x-tractus-clinic for routing to its shard "
+          "(default: the first clinic id among the arguments)");
+ABSL_FLAG(std::vector<std::string>, shards, {},
+          "cohort, export: HOST:PORT of every shard; the work runs on each and is merged");
+ABSL_FLAG(std::vector<std::string>, shard_key_files, {},
+          "with --shards: the key file for each shard, in order (default: --key_file for all)");
 
 namespace tractus::cli {
 namespace {
@@ -74,9 +86,14 @@ const std::string kUsage = std::string(
     "  alerts CLINIC_ID      a clinic's patients ranked by alert urgency\n"
     "  whoami                the principal the server sees\n"
     "  token                 a short-lived token for the API key [--ttl_seconds=N]\n"
+    "  cohort CONDITION      outcomes of the episodes of a condition, e.g. sciatica\n"
+    "                        [--clinics=..] [--start_from=YYYY-MM-DD] [--start_to=..]\n"
     "  export                (analyst) anonymized dataset into --out [--format=csv|fhir]\n"
     "                        [--k=5] [--clinics=..] [--conditions=..] [--start_from=YYYY-MM-DD]\n"
-    "                        [--start_to=..] [--linkage_key=NAME]\n") +
+    "                        [--start_to=..] [--linkage_key=NAME]\n"
+    "Sharded by clinic (behind nginx): calls carry --clinic (or the first clinic id among\n"
+    "the arguments) as x-tractus-clinic; cohort and export take --shards=HOST:PORT,... and\n"
+    "[--shard_key_files=..] and merge what every shard answers.\n") +
     kAdminUsage;
 
 ConnectOptions ConnectFromFlags() {
@@ -123,6 +140,58 @@ absl::Status SetDate(const std::string& text, v1::Date* date) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<v1::Condition> ParseCondition(const std::string& name) {
+  v1::Condition condition;
+  if (!v1::Condition_Parse("CONDITION_" + absl::AsciiStrToUpper(name), &condition)) {
+    return absl::InvalidArgumentError(absl::StrCat("unknown condition ", name));
+  }
+  return condition;
+}
+
+// Every shard of --shards with its key; empty when --shards is not given.
+absl::StatusOr<std::vector<Shard>> ShardsFromFlags() {
+  const std::vector<std::string> addresses = absl::GetFlag(FLAGS_shards);
+  const std::vector<std::string> keys = absl::GetFlag(FLAGS_shard_key_files);
+  if (addresses.empty()) return std::vector<Shard>();
+  if (!keys.empty() && keys.size() != addresses.size()) {
+    return absl::InvalidArgumentError("--shard_key_files needs one file per --shards entry");
+  }
+  std::vector<ConnectOptions> connects;
+  for (size_t i = 0; i < addresses.size(); ++i) {
+    ConnectOptions c = ConnectFromFlags();
+    c.target = addresses[i];
+    ASSIGN_OR_RETURN(c.bearer, BearerFrom(keys.empty() ? absl::GetFlag(FLAGS_key_file) : keys[i]));
+    connects.push_back(std::move(c));
+  }
+  return ConnectShards(connects, Deadline());
+}
+
+absl::Status Cohort(const Client& client, const std::string& condition_name) {
+  v1::GetCohortOutcomesRequest req;
+  ASSIGN_OR_RETURN(v1::Condition condition, ParseCondition(condition_name));
+  req.set_condition(condition);
+  for (const std::string& c : absl::GetFlag(FLAGS_clinics)) req.add_clinic_ids(c);
+  if (!absl::GetFlag(FLAGS_start_from).empty()) {
+    RETURN_IF_ERROR(SetDate(absl::GetFlag(FLAGS_start_from), req.mutable_start_from()));
+  }
+  if (!absl::GetFlag(FLAGS_start_to).empty()) {
+    RETURN_IF_ERROR(SetDate(absl::GetFlag(FLAGS_start_to), req.mutable_start_to()));
+  }
+  ASSIGN_OR_RETURN(std::vector<Shard> shards, ShardsFromFlags());
+  if (shards.empty()) {
+    ASSIGN_OR_RETURN(auto resp, client.Call(&v1::OutcomeService::Stub::GetCohortOutcomes,
+                                            client.outcomes(), req));
+    PrintCohort(resp.outcomes(), std::cout);
+    return absl::OkStatus();
+  }
+  ASSIGN_OR_RETURN(auto merged, ShardedCohort(shards, req));
+  PrintCohort(merged.outcomes(), std::cout);
+  std::cout << "shards answered (" << merged.shard_ids_size() << "):";
+  for (const Shard& shard : shards) std::cout << " " << shard.shard_id << "@" << shard.address;
+  std::cout << "\n";
+  return absl::OkStatus();
+}
+
 absl::Status Export(const Client& client) {
   ExportOptions options;
   options.out_dir = absl::GetFlag(FLAGS_out);
@@ -139,10 +208,7 @@ absl::Status Export(const Client& client) {
   r.set_linkage_key(absl::GetFlag(FLAGS_linkage_key));
   for (const std::string& c : absl::GetFlag(FLAGS_clinics)) r.mutable_filter()->add_clinic_ids(c);
   for (const std::string& name : absl::GetFlag(FLAGS_conditions)) {
-    v1::Condition condition;
-    if (!v1::Condition_Parse("CONDITION_" + absl::AsciiStrToUpper(name), &condition)) {
-      return absl::InvalidArgumentError(absl::StrCat("unknown condition ", name));
-    }
+    ASSIGN_OR_RETURN(v1::Condition condition, ParseCondition(name));
     r.mutable_filter()->add_conditions(condition);
   }
   if (!absl::GetFlag(FLAGS_start_from).empty()) {
@@ -151,13 +217,26 @@ absl::Status Export(const Client& client) {
   if (!absl::GetFlag(FLAGS_start_to).empty()) {
     RETURN_IF_ERROR(SetDate(absl::GetFlag(FLAGS_start_to), r.mutable_filter()->mutable_start_to()));
   }
-  return RunExport(client, options, std::cout, std::cerr);
+  ASSIGN_OR_RETURN(std::vector<Shard> shards, ShardsFromFlags());
+  if (!shards.empty()) return ShardedExport(shards, options, std::cout, std::cerr);
+  return RunExport(client, options, std::cout, std::cerr).status();
 }
 
-absl::Status Demo(const ConnectOptions& connect, const Client& admin) {
-  RETURN_IF_ERROR(admin.WaitForServer(absl::Seconds(10)));
+// The demo clinic's id follows from its request id, so a rerun replays the
+// create on the same shard instead of proposing a new clinic.
+std::string DemoClinicId(const DemoClinic& demo) {
+  return absl::StrCat(kClinicIdPrefix,
+                      absl::BytesToHexString(Sha256(demo.clinic.request_id()).substr(0, 16)));
+}
+
+absl::Status Demo(ConnectOptions connect) {
   DemoClinic demo = MakeDemoClinic(absl::GetFlag(FLAGS_seed), absl::GetFlag(FLAGS_patients),
                                    absl::Now());
+  if (connect.clinic.empty()) connect.clinic = DemoClinicId(demo);
+  demo.clinic.mutable_clinic()->set_clinic_id(connect.clinic);  // the id calls are routed by
+  ASSIGN_OR_RETURN(auto channel, Connect(connect));
+  Client admin(channel, Deadline());
+  RETURN_IF_ERROR(admin.WaitForServer(absl::Seconds(10)));
   ASSIGN_OR_RETURN(std::string clinic_id, CreateDemoClinic(admin, demo, std::cout));
   ASSIGN_OR_RETURN(auto clinician, DemoClinician(connect, clinic_id));
   ASSIGN_OR_RETURN(LoadedDemo loaded, LoadDemo(*clinician, demo, clinic_id, std::cout));
@@ -223,6 +302,47 @@ int RunRestore(const std::vector<std::string>& args) {
   return 0;
 }
 
+// `tractus admin init-cluster DIR`: offline. Writes DIR/bootstrap-admin.key
+// (give it to every shard as --bootstrap_key_file before its first start)
+// and DIR/cluster.key (--cluster_key_file on every shard), both 0600.
+int RunInitCluster(const std::vector<std::string>& args) {
+  if (args.size() != 4) {
+    std::cerr << "usage: tractus admin init-cluster DIR\n";
+    return 2;
+  }
+  const std::string dir = args[3];
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  const std::string admin_key = absl::StrCat("tak1.", NewOpaqueId(kApiKeyIdPrefix), ".", NewSecret());
+  for (const auto& [name, secret] :
+       {std::pair<std::string, std::string>{"bootstrap-admin.key", admin_key},
+        std::pair<std::string, std::string>{"cluster.key", NewSecret()}}) {
+    const std::string path = dir + "/" + name;
+    if (std::filesystem::exists(path)) {
+      std::cerr << "tractus admin init-cluster: " << path << " exists; not overwritten\n";
+      return 1;
+    }
+    if (absl::Status written = WriteSecretFile(path, secret); !written.ok()) {
+      std::cerr << "tractus admin init-cluster: " << written.message() << "\n";
+      return 1;
+    }
+  }
+  std::cout << "wrote " << dir << "/bootstrap-admin.key and " << dir << "/cluster.key (0600).\n"
+            << "Start every shard with --bootstrap_key_file=" << dir << "/bootstrap-admin.key "
+            << "--cluster_key_file=" << dir << "/cluster.key\n";
+  return 0;
+}
+
+// The clinic calls are routed by: --clinic, else the first clinic id among
+// the arguments.
+std::string RoutingClinic(const std::vector<std::string>& args) {
+  if (!absl::GetFlag(FLAGS_clinic).empty()) return absl::GetFlag(FLAGS_clinic);
+  for (size_t i = 2; i < args.size(); ++i) {
+    if (IsOpaqueId(args[i], kClinicIdPrefix)) return args[i];
+  }
+  return "";
+}
+
 int Run(const std::vector<char*>& argv) {
   const std::vector<std::string> args(argv.begin(), argv.end());
   if (args.size() < 2) {
@@ -233,7 +353,19 @@ int Run(const std::vector<char*>& argv) {
   if (command == "admin" && args.size() >= 3 && args[2] == "restore") {
     return RunRestore(args);
   }
+  if (command == "admin" && args.size() >= 3 && args[2] == "init-cluster") {
+    return RunInitCluster(args);
+  }
   auto connect = ConnectWithKey();
+  // With --shards every shard has its key; the default server needs none.
+  if (!connect.ok() && !absl::GetFlag(FLAGS_shards).empty()) connect = ConnectFromFlags();
+  // A new clinic gets its id here, so the create goes to that id's shard.
+  const bool creates_clinic = command == "admin" && args.size() >= 3 && args[2] == "create-clinic";
+  if (connect.ok()) {
+    connect->clinic = creates_clinic && absl::GetFlag(FLAGS_clinic).empty()
+                          ? NewOpaqueId(kClinicIdPrefix)
+                          : RoutingClinic(args);
+  }
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
       connect.ok() ? Connect(*connect) : absl::StatusOr<std::shared_ptr<grpc::Channel>>(
                                              connect.status());
@@ -245,7 +377,7 @@ int Run(const std::vector<char*>& argv) {
   absl::Status status;
   int exit_code = 0;
   if (command == "demo" && args.size() == 2) {
-    status = Demo(*connect, client);
+    status = Demo(*connect);
   } else if (command == "clinics" && args.size() == 2) {
     status = Clinics(client);
   } else if (command == "patients" && args.size() == 3) {
@@ -258,6 +390,8 @@ int Run(const std::vector<char*>& argv) {
     status = PrintPatientRecord(client, args[2], absl::Now(), std::cout);
   } else if (command == "whoami" && args.size() == 2) {
     status = WhoAmI(client, std::cout);
+  } else if (command == "cohort" && args.size() == 3) {
+    status = Cohort(client, args[2]);
   } else if (command == "export" && args.size() == 2) {
     status = Export(client);
   } else if (command == "token" && args.size() == 2) {
@@ -265,7 +399,8 @@ int Run(const std::vector<char*>& argv) {
   } else if (command == "admin") {
     AdminOptions options{absl::GetFlag(FLAGS_key_out), absl::GetFlag(FLAGS_key_days),
                          absl::GetFlag(FLAGS_since),   absl::GetFlag(FLAGS_until),
-                         absl::GetFlag(FLAGS_principal), absl::GetFlag(FLAGS_patient)};
+                         absl::GetFlag(FLAGS_principal), absl::GetFlag(FLAGS_patient),
+                         creates_clinic ? connect->clinic : ""};
     auto code = RunAdmin(client, {args.begin() + 2, args.end()}, options, std::cout);
     if (code.ok()) exit_code = *code;
     status = code.status();

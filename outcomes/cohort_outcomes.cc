@@ -28,7 +28,7 @@ v1::Estimate ToEstimate(const analytics::Interval& i) {
 
 }  // namespace
 
-absl::StatusOr<v1::GetCohortOutcomesResponse> Outcomes::GetCohortOutcomes(
+absl::StatusOr<std::vector<analytics::EpisodeSummary>> Outcomes::CollectCohort(
     const v1::GetCohortOutcomesRequest& req) {
   Violations v;
   if (req.condition() == v1::CONDITION_UNSPECIFIED || !v1::Condition_IsValid(req.condition())) {
@@ -60,10 +60,11 @@ absl::StatusOr<v1::GetCohortOutcomesResponse> Outcomes::GetCohortOutcomes(
     summaries.push_back(SummarizeForCohort(data));
     return absl::OkStatus();
   }));
+  return summaries;
+}
 
-  const analytics::CohortResult r = analytics::ComputeCohort(summaries);
-  v1::GetCohortOutcomesResponse resp;
-  v1::CohortOutcomes& out = *resp.mutable_outcomes();
+v1::CohortOutcomes CohortToProto(const analytics::CohortResult& r) {
+  v1::CohortOutcomes out;
   out.set_episodes(r.episodes);
   out.set_analysed(r.analysed);
   out.set_suppressed_cells(r.suppressed_cells);
@@ -86,6 +87,40 @@ absl::StatusOr<v1::GetCohortOutcomesResponse> Outcomes::GetCohortOutcomes(
   }
   if (r.dose_response) out.set_dose_response_spearman(*r.dose_response);
   out.set_dose_response_patients(r.dose_response_patients);
+  return out;
+}
+
+absl::StatusOr<v1::GetCohortOutcomesResponse> Outcomes::GetCohortOutcomes(
+    const v1::GetCohortOutcomesRequest& req) {
+  ASSIGN_OR_RETURN(auto summaries, CollectCohort(req));
+  v1::GetCohortOutcomesResponse resp;
+  *resp.mutable_outcomes() = CohortToProto(analytics::ComputeCohort(summaries));
+  return resp;
+}
+
+void Outcomes::EnableCohortShares(CohortShares shares) { shares_.emplace(std::move(shares)); }
+
+absl::Status Outcomes::NeedShares() const {
+  if (shares_.has_value()) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      "this server is not part of a sharded cluster: start tractusd with --cluster_key_file");
+}
+
+absl::StatusOr<v1::GetCohortPartialResponse> Outcomes::GetCohortPartial(
+    const v1::GetCohortPartialRequest& req, const v1::GetCohortOutcomesRequest& scoped) {
+  RETURN_IF_ERROR(NeedShares());
+  RETURN_IF_ERROR(CheckMergeId(req.merge_id()));
+  ASSIGN_OR_RETURN(auto summaries, CollectCohort(scoped));
+  return shares_->Seal(req.cohort(), req.merge_id(), summaries);
+}
+
+absl::StatusOr<v1::MergeCohortPartialsResponse> Outcomes::MergeCohortPartials(
+    const v1::MergeCohortPartialsRequest& req) {
+  RETURN_IF_ERROR(NeedShares());
+  ASSIGN_OR_RETURN(OpenedShares opened, shares_->Open(req));
+  v1::MergeCohortPartialsResponse resp;
+  *resp.mutable_outcomes() = CohortToProto(analytics::ComputeCohort(opened.episodes));
+  for (std::string& id : opened.shard_ids) resp.add_shard_ids(std::move(id));
   return resp;
 }
 

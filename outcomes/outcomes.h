@@ -20,6 +20,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -28,6 +29,7 @@
 #include "analytics/cohort.h"
 #include "device_gateway/uploads.h"
 #include "outcomes/alert_hub.h"
+#include "outcomes/cohort_shares.h"
 #include "records/episode_listener.h"
 #include "records/records.h"
 #include "tractus/v1/outcomes.pb.h"
@@ -47,6 +49,19 @@ class Outcomes final : public records::EpisodeListener {
       const v1::ListClinicAlertsRequest& req);
   absl::StatusOr<v1::GetCohortOutcomesResponse> GetCohortOutcomes(
       const v1::GetCohortOutcomesRequest& req);
+  // The summaries of the cohort's episodes (validates `req`; clinic ids
+  // already scoped to the caller).
+  absl::StatusOr<std::vector<analytics::EpisodeSummary>> CollectCohort(
+      const v1::GetCohortOutcomesRequest& req);
+
+  // Cohorts across shards (cohort_shares.h). Call EnableCohortShares before
+  // serving; without it both are FAILED_PRECONDITION. `scoped` is
+  // req.cohort() with the caller's clinics filled in.
+  void EnableCohortShares(CohortShares shares);
+  absl::StatusOr<v1::GetCohortPartialResponse> GetCohortPartial(
+      const v1::GetCohortPartialRequest& req, const v1::GetCohortOutcomesRequest& scoped);
+  absl::StatusOr<v1::MergeCohortPartialsResponse> MergeCohortPartials(
+      const v1::MergeCohortPartialsRequest& req);
 
   // Sends each new alert of the clinic to `emit` until `emit` returns false,
   // `cancelled()` turns true, or the hub closes (OK). RESOURCE_EXHAUSTED if
@@ -83,6 +98,7 @@ class Outcomes final : public records::EpisodeListener {
   };
   absl::StatusOr<Reference> ReferenceFor(v1::Condition condition, std::string_view band);
   absl::StatusOr<AlertHub::Evaluation> EvaluateAlerts(const std::string& episode_id);
+  absl::Status NeedShares() const;
 
   records::Records* const records_;
   device_gateway::Uploads* const uploads_;
@@ -92,11 +108,15 @@ class Outcomes final : public records::EpisodeListener {
   absl::Mutex reference_mu_;
   std::map<std::pair<int, std::string>, Reference> references_ ABSL_GUARDED_BY(reference_mu_);
   AlertHub hub_;
+  std::optional<CohortShares> shares_;
 };
 
 // The views of one episode at `now` (pure; exposed for tests). Leaves
 // similar_patients unset.
 v1::EpisodeProgress ComputeProgress(const Outcomes::EpisodeData& data, absl::Time now);
+
+// The wire form of a cohort's statistics (pure).
+v1::CohortOutcomes CohortToProto(const analytics::CohortResult& r);
 
 // What a cohort needs of one episode (pure).
 analytics::EpisodeSummary SummarizeForCohort(const Outcomes::EpisodeData& data);

@@ -35,11 +35,15 @@ absl::StatusOr<v1::CreateClinicResponse> Records::CreateClinic(
     v.Add("clinic", "required");
   } else {
     CheckClinic("clinic", req.clinic(), v);
+    if (!req.clinic().clinic_id().empty()) {
+      CheckOpaqueId("clinic.clinic_id", req.clinic().clinic_id(), kClinicIdPrefix, v);
+    }
   }
   RETURN_IF_ERROR(v.ToStatus());
 
   // Only client-supplied fields make up the request's identity.
   v1::Clinic input;
+  input.set_clinic_id(req.clinic().clinic_id());
   input.set_display_name(req.clinic().display_name());
   input.set_time_zone(req.clinic().time_zone());
   CreateOnce once(*store_, locks_, storage::RequestKind::kCreateClinic, req.request_id(), input);
@@ -50,7 +54,17 @@ absl::StatusOr<v1::CreateClinicResponse> Records::CreateClinic(
     return resp;
   }
   v1::Clinic clinic = input;
-  clinic.set_clinic_id(NewOpaqueId(kClinicIdPrefix));
+  if (clinic.clinic_id().empty()) {
+    clinic.set_clinic_id(NewOpaqueId(kClinicIdPrefix));
+  } else {
+    // A proposed id (sharded deployments route by it before it exists).
+    auto taken = LoadClinic(clinic.clinic_id());
+    if (taken.ok()) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("clinic.clinic_id: ", clinic.clinic_id(), " is taken"));
+    }
+    if (!absl::IsNotFound(taken.status())) return taken.status();
+  }
   *clinic.mutable_create_time() = ToProto(clock_->Now());
 
   storage::WriteBatch batch;

@@ -5,6 +5,7 @@
 
 #include "absl/time/civil_time.h"
 #include "common/errors.h"
+#include "common/ids.h"
 #include "common/status_matchers.h"
 #include "gtest/gtest.h"
 #include "records/time_proto.h"
@@ -37,12 +38,16 @@ class RecordsTest : public ::testing::Test {
     records_ = std::make_unique<Records>(store_.get(), &clock_);
   }
 
-  std::string MakeClinic(const std::string& request_id = "clinic-1") {
+  static v1::CreateClinicRequest ClinicRequest(const std::string& request_id) {
     v1::CreateClinicRequest req;
     req.set_request_id(request_id);
     req.mutable_clinic()->set_display_name("Lakeview Spine");
     req.mutable_clinic()->set_time_zone("America/Chicago");
-    return records_->CreateClinic(req)->clinic().clinic_id();
+    return req;
+  }
+
+  std::string MakeClinic(const std::string& request_id = "clinic-1") {
+    return records_->CreateClinic(ClinicRequest(request_id))->clinic().clinic_id();
   }
 
   v1::CreatePatientRequest PatientRequest(const std::string& clinic_id,
@@ -121,6 +126,26 @@ TEST_F(RecordsTest, CreateClinicIsIdempotentPerRequestId) {
               StatusIs(absl::StatusCode::kAlreadyExists));
   v1::ListClinicsRequest list;
   EXPECT_EQ(records_->ListClinics(list)->clinics_size(), 2);
+}
+
+// Sharded deployments route by clinic id, so the client may propose one.
+TEST_F(RecordsTest, CreateClinicTakesAProposedId) {
+  const std::string proposed = NewOpaqueId(kClinicIdPrefix);
+  v1::CreateClinicRequest req = ClinicRequest("proposed");
+  req.mutable_clinic()->set_clinic_id(proposed);
+  auto created = records_->CreateClinic(req);
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(created->clinic().clinic_id(), proposed);
+  EXPECT_EQ(records_->CreateClinic(req)->clinic().clinic_id(), proposed);  // replay
+
+  v1::CreateClinicRequest taken = ClinicRequest("another");
+  taken.mutable_clinic()->set_clinic_id(proposed);
+  EXPECT_THAT(records_->CreateClinic(taken), StatusIs(absl::StatusCode::kAlreadyExists));
+  v1::CreateClinicRequest malformed = ClinicRequest("malformed");
+  malformed.mutable_clinic()->set_clinic_id("cl_not-hex");
+  auto refused = records_->CreateClinic(malformed);
+  EXPECT_THAT(refused, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("clinic.clinic_id"));
 }
 
 TEST_F(RecordsTest, GetUnknownIdsIsNotFoundAndMalformedIsInvalid) {

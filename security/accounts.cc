@@ -75,7 +75,17 @@ absl::Status Accounts::Load() {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::optional<std::string>> Accounts::BootstrapAdministrator() {
+absl::StatusOr<std::optional<std::string>> Accounts::BootstrapAdministrator(
+    const std::optional<std::string>& provisioned) {
+  std::optional<std::pair<std::string, std::string>> preset;
+  if (provisioned.has_value()) {
+    std::string id, secret;
+    if (!SplitTaggedSecret(*provisioned, kApiKeyTag, kApiKeyIdPrefix, &id, &secret)) {
+      return absl::InvalidArgumentError(
+          "the provisioned bootstrap key is not an API key (tak1.ak_<32 hex>.<secret>)");
+    }
+    preset.emplace(std::move(id), std::move(secret));
+  }
   absl::MutexLock lock(&mu_);
   if (!users_.empty()) return std::optional<std::string>();
   v1::User admin;
@@ -87,7 +97,7 @@ absl::StatusOr<std::optional<std::string>> Accounts::BootstrapAdministrator() {
   v1::CreateApiKeyRequest key;
   key.set_user_id(admin.user_id());
   key.set_description("bootstrap");
-  ASSIGN_OR_RETURN(v1::CreateApiKeyResponse created, CreateKeyLocked(key));
+  ASSIGN_OR_RETURN(v1::CreateApiKeyResponse created, CreateKeyLocked(key, preset));
   return std::optional<std::string>(created.secret());
 }
 
@@ -204,15 +214,16 @@ absl::StatusOr<v1::CreateApiKeyResponse> Accounts::CreateApiKey(
 }
 
 absl::StatusOr<v1::CreateApiKeyResponse> Accounts::CreateKeyLocked(
-    const v1::CreateApiKeyRequest& req) {
+    const v1::CreateApiKeyRequest& req,
+    const std::optional<std::pair<std::string, std::string>>& preset) {
   ApiKeyRecord record;
   v1::ApiKey* key = record.mutable_key();
-  key->set_key_id(NewOpaqueId(kApiKeyIdPrefix));
+  key->set_key_id(preset ? preset->first : NewOpaqueId(kApiKeyIdPrefix));
   key->set_user_id(req.user_id());
   key->set_description(req.description());
   *key->mutable_create_time() = ToProto(clock_->Now());
   if (req.has_expire_time()) *key->mutable_expire_time() = req.expire_time();
-  const std::string secret = NewSecret();
+  const std::string secret = preset ? preset->second : NewSecret();
   record.set_secret_hash(Sha256(secret));
   storage::WriteBatch batch;
   storage::PutRecord(batch, Cf::kAuth, storage::ApiKeyKey(key->key_id()), record);

@@ -42,8 +42,12 @@ class Accounts {
 
   // On first start (no user at all) creates an administrator and an API key
   // for it and returns the key's secret, to be handed to the operator once;
-  // afterwards returns nullopt.
-  absl::StatusOr<std::optional<std::string>> BootstrapAdministrator();
+  // afterwards returns nullopt. `provisioned`: a key the operator made
+  // beforehand ("tak1.<key id>.<secret>", e.g. one key for every shard of a
+  // deployment) to install instead of a new one; INVALID_ARGUMENT if it has
+  // another shape.
+  absl::StatusOr<std::optional<std::string>> BootstrapAdministrator(
+      const std::optional<std::string>& provisioned = std::nullopt);
 
   // Administration. Validation: user_validation.h; NOT_FOUND for unknown
   // users, keys, clinics or patients.
@@ -72,7 +76,10 @@ class Accounts {
   // NOT_FOUND naming the first clinic or patient of `user` that does not exist.
   absl::Status CheckReferences(const v1::User& user) const;
   absl::Status PutUser(const v1::User& user) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  absl::StatusOr<v1::CreateApiKeyResponse> CreateKeyLocked(const v1::CreateApiKeyRequest& req)
+  // `preset`: {key id, secret} to install instead of fresh ones.
+  absl::StatusOr<v1::CreateApiKeyResponse> CreateKeyLocked(
+      const v1::CreateApiKeyRequest& req,
+      const std::optional<std::pair<std::string, std::string>>& preset = std::nullopt)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The principal for a live key; UNAUTHENTICATED otherwise.
   absl::StatusOr<Principal> PrincipalForKey(const std::string& key_id, AuthenticatedBy by) const

@@ -48,6 +48,13 @@ Target CohortClinics(const google::protobuf::Message& m) {
                 {request->clinic_ids().begin(), request->clinic_ids().end()}};
 }
 
+Target CohortPartialClinics(const google::protobuf::Message& m) {
+  const auto* request = dynamic_cast<const v1::GetCohortPartialRequest*>(&m);
+  if (request == nullptr) return Target{TargetKind::kNone, "", {}};
+  return Target{TargetKind::kClinics, "cohort.clinic_ids",
+                {request->cohort().clinic_ids().begin(), request->cohort().clinic_ids().end()}};
+}
+
 Target PatientOfCreate(const google::protobuf::Message& m) {
   const auto* request = dynamic_cast<const v1::CreatePatientRequest*>(&m);
   if (request == nullptr) return Target{TargetKind::kNone, "", {}};
@@ -116,6 +123,10 @@ const Rule kRules[] = {
   {"tractus.v1.OutcomeService/ListClinicAlerts",       kClinician,         false, TRACTUS_TARGET(v1::ListClinicAlertsRequest, kClinic, "clinic_id", clinic_id),  true,  true,  false},
   {"tractus.v1.OutcomeService/StreamClinicAlerts",     kClinician,         false, TRACTUS_TARGET(v1::StreamClinicAlertsRequest, kClinic, "clinic_id", clinic_id), true, false, true},
   {"tractus.v1.OutcomeService/GetCohortOutcomes",      RolesOf({ROLE_CLINICIAN, ROLE_ANALYST}), false, CohortClinics,                                                 true,  true,  false},
+  // Shares are sealed: the caller learns nothing from one; scope is checked
+  // when a share is made, suppression when shares are merged.
+  {"tractus.v1.OutcomeService/GetCohortPartial",       RolesOf({ROLE_CLINICIAN, ROLE_ANALYST}), false, CohortPartialClinics,                                          true,  true,  false},
+  {"tractus.v1.OutcomeService/MergeCohortPartials",    RolesOf({ROLE_CLINICIAN, ROLE_ANALYST}), false, nullptr,                                                       true,  true,  false},
   {"tractus.v1.ExportService/StartExport",             kAnalyst,           false, ExportClinics,                                                                      true,  false, false},
   {"tractus.v1.ExportService/GetExport",               kAnalystOrAdmin,    false, TRACTUS_TARGET(v1::GetExportRequest, kExport, "export_id", export_id),          false, false, false},
   {"tractus.v1.ExportService/ListExports",             kAnalystOrAdmin,    false, nullptr,                                                                            false, false, false},

@@ -191,6 +191,7 @@ grpc::Status AuthServiceImpl::WhoAmI(grpc::ServerContext* ctx, const v1::WhoAmIR
                     out.set_patient_id(who.patient_id);
                     out.set_authenticated_by(
                         std::string(security::AuthenticatedByName(who.authenticated_by)));
+                    out.set_shard_id(shard_id_);
                     return out;
                   });
 }

@@ -58,8 +58,9 @@ class AdminServiceImpl final : public v1::AdminService::Service {
 
 class AuthServiceImpl final : public v1::AuthService::Service {
  public:
-  AuthServiceImpl(CallGuard* guard, security::Accounts* accounts)
-      : guard_(guard), accounts_(accounts) {}
+  // `shard_id`: this data directory's (storage/shard_id.h), told by WhoAmI.
+  AuthServiceImpl(CallGuard* guard, security::Accounts* accounts, std::string shard_id)
+      : guard_(guard), accounts_(accounts), shard_id_(std::move(shard_id)) {}
   grpc::Status IssueToken(grpc::ServerContext* ctx, const v1::IssueTokenRequest* req,
                           v1::IssueTokenResponse* resp) override;
   grpc::Status WhoAmI(grpc::ServerContext* ctx, const v1::WhoAmIRequest* req,
@@ -68,6 +69,7 @@ class AuthServiceImpl final : public v1::AuthService::Service {
  private:
   CallGuard* const guard_;
   security::Accounts* const accounts_;
+  const std::string shard_id_;
 };
 
 }  // namespace tractus::services

@@ -1,8 +1,26 @@
 #include "services/outcome_services.h"
 
+#include "common/status_macros.h"
 #include "services/unary_handler.h"
 
 namespace tractus::services {
+namespace {
+
+// Clinic-bound callers asking for "all clinics" get theirs (an unbound
+// analyst's empty list means every clinic).
+absl::StatusOr<v1::GetCohortOutcomesRequest> ScopedCohort(const v1::GetCohortOutcomesRequest& req,
+                                                          const security::Principal& who) {
+  v1::GetCohortOutcomesRequest scoped = req;
+  if (scoped.clinic_ids().empty() && who.role == v1::ROLE_CLINICIAN && who.clinic_ids.empty()) {
+    return absl::PermissionDeniedError("no clinic is assigned to this user");
+  }
+  if (scoped.clinic_ids().empty()) {
+    for (const std::string& id : who.clinic_ids) scoped.add_clinic_ids(id);
+  }
+  return scoped;
+}
+
+}  // namespace
 
 grpc::Status OutcomeServiceImpl::GetEpisodeProgress(grpc::ServerContext* ctx,
                                                     const v1::GetEpisodeProgressRequest* req,
@@ -40,20 +58,27 @@ grpc::Status OutcomeServiceImpl::GetCohortOutcomes(grpc::ServerContext* ctx,
   return RunUnary(*guard_, ctx, "tractus.v1.OutcomeService/GetCohortOutcomes", *req, resp,
                   [&](const CallGuard::Admission& call)
                       -> absl::StatusOr<v1::GetCohortOutcomesResponse> {
-                    // Clinic-bound callers asking for "all clinics" get theirs
-                    // (an unbound analyst's empty list means every clinic).
-                    const security::Principal& who = call.principal;
-                    v1::GetCohortOutcomesRequest scoped = *req;
-                    if (scoped.clinic_ids().empty() && who.role == v1::ROLE_CLINICIAN) {
-                      if (who.clinic_ids.empty()) {
-                        return absl::PermissionDeniedError("no clinic is assigned to this user");
-                      }
-                    }
-                    if (scoped.clinic_ids().empty()) {
-                      for (const std::string& id : who.clinic_ids) scoped.add_clinic_ids(id);
-                    }
+                    ASSIGN_OR_RETURN(auto scoped, ScopedCohort(*req, call.principal));
                     return outcomes_->GetCohortOutcomes(scoped);
                   });
+}
+
+grpc::Status OutcomeServiceImpl::GetCohortPartial(grpc::ServerContext* ctx,
+                                                  const v1::GetCohortPartialRequest* req,
+                                                  v1::GetCohortPartialResponse* resp) {
+  return RunUnary(*guard_, ctx, "tractus.v1.OutcomeService/GetCohortPartial", *req, resp,
+                  [&](const CallGuard::Admission& call)
+                      -> absl::StatusOr<v1::GetCohortPartialResponse> {
+                    ASSIGN_OR_RETURN(auto scoped, ScopedCohort(req->cohort(), call.principal));
+                    return outcomes_->GetCohortPartial(*req, scoped);
+                  });
+}
+
+grpc::Status OutcomeServiceImpl::MergeCohortPartials(grpc::ServerContext* ctx,
+                                                     const v1::MergeCohortPartialsRequest* req,
+                                                     v1::MergeCohortPartialsResponse* resp) {
+  return RunUnary(*guard_, ctx, "tractus.v1.OutcomeService/MergeCohortPartials", *req, resp,
+                  [&] { return outcomes_->MergeCohortPartials(*req); });
 }
 
 }  // namespace tractus::services

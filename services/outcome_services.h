@@ -22,6 +22,11 @@ class OutcomeServiceImpl final : public v1::OutcomeService::Service {
       override;
   grpc::Status GetCohortOutcomes(grpc::ServerContext* ctx, const v1::GetCohortOutcomesRequest* req,
                                  v1::GetCohortOutcomesResponse* resp) override;
+  grpc::Status GetCohortPartial(grpc::ServerContext* ctx, const v1::GetCohortPartialRequest* req,
+                                v1::GetCohortPartialResponse* resp) override;
+  grpc::Status MergeCohortPartials(grpc::ServerContext* ctx,
+                                   const v1::MergeCohortPartialsRequest* req,
+                                   v1::MergeCohortPartialsResponse* resp) override;
 
  private:
   CallGuard* const guard_;

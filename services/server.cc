@@ -5,6 +5,8 @@
 #include <grpcpp/server_builder.h>
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
+
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/escaping.h"
@@ -13,6 +15,7 @@
 #include "google/protobuf/descriptor.h"
 #include "security/policy.h"
 #include "services/transport.h"
+#include "storage/shard_id.h"
 
 namespace tractus::services {
 namespace {
@@ -62,6 +65,12 @@ absl::Status Server::StartDomain(const ServerConfig& config, const Clock* clock)
   outcomes_ = std::make_unique<outcomes::Outcomes>(store_.get(), records_.get(), uploads_.get(),
                                                    clock);
   records_->SetListener(outcomes_.get());
+  ASSIGN_OR_RETURN(shard_id_, storage::LoadOrCreateShardId(*store_));
+  if (!config.cluster_key_file.empty()) {
+    ASSIGN_OR_RETURN(std::string cluster_secret, ReadSecretFile(config.cluster_key_file));
+    ASSIGN_OR_RETURN(auto shares, outcomes::CohortShares::Create(cluster_secret, shard_id_, clock));
+    outcomes_->EnableCohortShares(std::move(shares));
+  }
 
   exporter_ = std::make_unique<exports::Exporter>(records_.get(), outcomes_.get(), clock);
   ASSIGN_OR_RETURN(export_jobs_, exports::ExportJobs::Open(store_.get(), clock, exporter_.get(),
@@ -71,8 +80,18 @@ absl::Status Server::StartDomain(const ServerConfig& config, const Clock* clock)
   bootstrap_key_file_ = config.bootstrap_key_file.empty()
                             ? config.data_dir + "/bootstrap-admin.key"
                             : config.bootstrap_key_file;
-  ASSIGN_OR_RETURN(std::optional<std::string> bootstrap, accounts_->BootstrapAdministrator());
-  if (bootstrap.has_value()) {
+  // A key file already there is the operator's (e.g. one key for every
+  // shard, from `tractus admin init-cluster`): installed on first start.
+  std::optional<std::string> provisioned;
+  if (std::filesystem::exists(bootstrap_key_file_)) {
+    ASSIGN_OR_RETURN(provisioned, ReadSecretFile(bootstrap_key_file_));
+  }
+  ASSIGN_OR_RETURN(std::optional<std::string> bootstrap,
+                   accounts_->BootstrapAdministrator(provisioned));
+  if (bootstrap.has_value() && provisioned.has_value()) {
+    spdlog::warn("first start: installed the bootstrap administrator API key of {}",
+                 bootstrap_key_file_);
+  } else if (bootstrap.has_value()) {
     RETURN_IF_ERROR(WriteSecretFile(bootstrap_key_file_, *bootstrap));
     spdlog::warn("first start: bootstrap administrator API key written to {} (mode 0600); "
                  "create named administrators and revoke it",
@@ -129,7 +148,7 @@ absl::Status Server::StartDomain(const ServerConfig& config, const Clock* clock)
   outcome_service_ = std::make_unique<OutcomeServiceImpl>(guard, outcomes_.get());
   admin_ = std::make_unique<AdminServiceImpl>(guard, store_.get(), accounts_.get(), audit_.get(),
                                               config.backup_dir);
-  auth_ = std::make_unique<AuthServiceImpl>(guard, accounts_.get());
+  auth_ = std::make_unique<AuthServiceImpl>(guard, accounts_.get(), shard_id_);
   export_service_ = std::make_unique<ExportServiceImpl>(guard, export_jobs_.get());
   return absl::OkStatus();
 }

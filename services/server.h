@@ -76,8 +76,13 @@ struct ServerConfig {
   // Where CreateBackup puts backups (outside data_dir); empty: backups off.
   std::string backup_dir;
   // Where the bootstrap administrator's API key is written (mode 0600) on
-  // first start; empty: <data_dir>/bootstrap-admin.key.
+  // first start; empty: <data_dir>/bootstrap-admin.key. If the file is
+  // already there on first start, its key is installed instead (one
+  // administrator key for every shard).
   std::string bootstrap_key_file;
+  // The secret every shard of a deployment sharded by clinic shares
+  // (`tractus admin init-cluster`); enables cross-shard cohorts. Empty: off.
+  std::string cluster_key_file;
   // Calls per principal.
   security::RateLimit rate_limit;
   // Failed authentications per peer address.
@@ -126,6 +131,7 @@ class Server {
   std::unique_ptr<device_gateway::Uploads> uploads_;
   std::unique_ptr<device_gateway::StreamSlots> stream_slots_;
   std::unique_ptr<outcomes::Outcomes> outcomes_;
+  std::string shard_id_;
   std::unique_ptr<exports::Exporter> exporter_;
   std::unique_ptr<exports::ExportJobs> export_jobs_;
   std::unique_ptr<security::Accounts> accounts_;

@@ -57,7 +57,10 @@ ABSL_FLAG(std::string, device_client_ca_file, "",
           "= certificate common name) and device credentials alone are refused");
 ABSL_FLAG(std::string, bootstrap_key_file, "",
           "where the first start writes the bootstrap administrator key (0600); default "
-          "DATA_DIR/bootstrap-admin.key");
+          "DATA_DIR/bootstrap-admin.key; a key already there is installed instead");
+ABSL_FLAG(std::string, cluster_key_file, "",
+          "secret shared by every shard of a deployment sharded by clinic (tractus admin "
+          "init-cluster); enables cross-shard cohorts");
 ABSL_FLAG(std::string, metrics_listen, "",
           "HOST:PORT serving Prometheus /metrics (plaintext; keep it on a private network)");
 ABSL_FLAG(std::string, backup_dir, "",
@@ -118,6 +121,7 @@ int main(int argc, char** argv) {
   config.device_max_receive_message_bytes = absl::GetFlag(FLAGS_device_max_receive_message_bytes);
   config.device_client_ca_file = absl::GetFlag(FLAGS_device_client_ca_file);
   config.bootstrap_key_file = absl::GetFlag(FLAGS_bootstrap_key_file);
+  config.cluster_key_file = absl::GetFlag(FLAGS_cluster_key_file);
   config.backup_dir = absl::GetFlag(FLAGS_backup_dir);
   config.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   config.rate_limit = {absl::GetFlag(FLAGS_rate_limit_qps), absl::GetFlag(FLAGS_rate_limit_burst)};

@@ -297,6 +297,7 @@ std::string SchemaVersionKey() { return KeyWriter().U8(0).Str("schema_version").
 std::string TokenSigningKeyKey() {
   return KeyWriter().U8(0).Str("token_signing_key").Release();
 }
+std::string ShardIdKey() { return KeyWriter().U8(0).Str("shard_id").Release(); }
 std::string AuditHeadKey() { return KeyWriter().U8(0).Str("audit_head").Release(); }
 
 std::string UserKey(absl::string_view user_id) {

@@ -184,6 +184,8 @@ std::string AlertStateKey(absl::string_view episode_id);
 std::string SchemaVersionKey();
 // default CF: the key that signs access tokens (32 random bytes).
 std::string TokenSigningKeyKey();
+// default CF: this data directory's shard id ("sh_" + 16 hex digits).
+std::string ShardIdKey();
 // default CF: the audit chain's head (AuditHead), written with each entry.
 std::string AuditHeadKey();
 

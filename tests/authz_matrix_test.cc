@@ -20,6 +20,8 @@
 
 #include "absl/strings/str_split.h"
 #include "google/protobuf/descriptor.h"
+#include "common/secret_file.h"
+#include "common/secrets.h"
 #include "records/test_requests.h"
 #include "records/time_proto.h"
 #include "security/policy.h"
@@ -49,6 +51,8 @@ struct RequestCase {
 class AuthzMatrixTest : public ServerFixture {
  protected:
   void SetUp() override {
+    cluster_key_file_ = dir_.path() + "/cluster.key";
+    ASSERT_TRUE(WriteSecretFile(cluster_key_file_, NewSecret()).ok());
     ServerFixture::SetUp();
     BuildWorld();
   }
@@ -236,6 +240,19 @@ class AuthzMatrixTest : public ServerFixture {
         Make<v1::StreamClinicAlertsRequest>(true, [&](auto& m) { m.set_clinic_id(clinic_a_); });
     r["tractus.v1.OutcomeService/GetCohortOutcomes"] =
         Make<v1::GetCohortOutcomesRequest>(true, [&](auto& m) { m.add_clinic_ids(clinic_a_); });
+    r["tractus.v1.OutcomeService/GetCohortPartial"] =
+        Make<v1::GetCohortPartialRequest>(true, [&](auto& m) {
+          m.mutable_cohort()->set_condition(v1::CONDITION_SCIATICA);
+          m.mutable_cohort()->add_clinic_ids(clinic_a_);
+          m.set_merge_id("matrix-merge-0000000");
+        });
+    // Not scoped: shares are sealed, their scope was checked when made.
+    r["tractus.v1.OutcomeService/MergeCohortPartials"] =
+        Make<v1::MergeCohortPartialsRequest>(false, [&](auto& m) {
+          m.mutable_cohort()->set_condition(v1::CONDITION_SCIATICA);
+          m.set_merge_id("matrix-merge-0000000");
+          m.add_partials("not a share");
+        });
     r["tractus.v1.ExportService/StartExport"] = Make<v1::StartExportRequest>(true, [&](auto& m) {
       m.set_request_id("matrix-export");
       m.set_format(v1::EXPORT_FORMAT_FHIR_NDJSON);
@@ -382,6 +399,7 @@ TEST(AuthzPolicyTest, TheTableKeepsTheProductsPromises) {
       "tractus.v1.AuthService/WhoAmI"};
   const std::set<std::string> analyst_may = {
       "tractus.v1.ClinicService/ListClinics", "tractus.v1.OutcomeService/GetCohortOutcomes",
+      "tractus.v1.OutcomeService/GetCohortPartial", "tractus.v1.OutcomeService/MergeCohortPartials",
       "tractus.v1.AuthService/IssueToken", "tractus.v1.AuthService/WhoAmI",
       "tractus.v1.ExportService/StartExport", "tractus.v1.ExportService/GetExport",
       "tractus.v1.ExportService/ListExports", "tractus.v1.ExportService/CancelExport",

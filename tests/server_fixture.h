@@ -41,6 +41,7 @@ class ServerFixture : public ::testing::Test {
     config.device_max_receive_message_bytes = device_max_receive_message_bytes_;
     config.backup_dir = dir_.path() + "/backups";
     config.metrics_listen = metrics_listen_;
+    config.cluster_key_file = cluster_key_file_;
     auto server = services::Server::Start(config, &clock_);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
@@ -84,6 +85,8 @@ class ServerFixture : public ::testing::Test {
   int device_max_receive_message_bytes_ = 1 << 20;
   // Prometheus endpoint (e.g. "127.0.0.1:0"); empty: off.
   std::string metrics_listen_;
+  // --cluster_key_file (cross-shard cohorts); empty: off.
+  std::string cluster_key_file_;
   // Where the server keeps its data; default: dir_/data.
   std::string data_dir_;
   TestDir dir_;
