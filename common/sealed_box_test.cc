@@ -15,7 +15,9 @@ TEST(SealedBoxTest, OpensWhatItSealed) {
     const std::string sealed = box->Seal(plain);
     EXPECT_EQ(sealed.size(), plain.size() + 29);  // version, nonce, tag
     // A readable plaintext of some length never shows through.
-    if (plain.size() > 8) EXPECT_EQ(sealed.find(plain.substr(0, 8)), std::string::npos);
+    if (plain.size() > 8) {
+      EXPECT_EQ(sealed.find(plain.substr(0, 8)), std::string::npos);
+    }
     auto opened = box->Open(sealed);
     ASSERT_TRUE(opened.ok()) << opened.status();
     EXPECT_EQ(*opened, plain);
