@@ -30,6 +30,7 @@
 #include "absl/time/clock.h"
 #include "common/clock.h"
 #include "device_gateway/test_chunks.h"
+#include "services/process_tuning.h"
 #include "services/server.h"
 #include "storage/test_dir.h"
 #include "tests/gateway_client.h"
@@ -41,6 +42,7 @@ ABSL_FLAG(int, runs, 3, "runs per figure (the median is printed)");
 ABSL_FLAG(int, streams, 16, "concurrent tables");
 ABSL_FLAG(int, chunk_samples, 1000, "samples per chunk");
 ABSL_FLAG(int, window, 8, "chunks in flight per stream");
+ABSL_FLAG(std::string, only, "", "run one configuration only (G, R, R8, TU, TS), e.g. to profile it");
 
 namespace tractus::bench {
 namespace {
@@ -304,7 +306,9 @@ int Main() {
       streams, chunk_samples, static_cast<double>(session.bytes) / session.chunks.size() / 1024,
       window, seconds, runs);
 
-  const auto median_of = [&](const std::function<Rate()>& run) {
+  const std::string only = absl::GetFlag(FLAGS_only);
+  const auto median_of = [&](const std::string& name, const std::function<Rate()>& run) {
+    if (!only.empty() && only != name) return Rate{1, 1};
     std::vector<double> s, b;
     for (int i = 0; i < runs; ++i) {
       Rate r = run();
@@ -325,22 +329,22 @@ int Main() {
     auto server = builder.BuildAndStart();
     auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
                                        grpc::InsecureChannelCredentials());
-    g = median_of([&] {
+    g = median_of("G", [&] {
       return Upload(channel, {}, "ep_none", session, streams, window, seconds, chunk_samples);
     });
     server->Shutdown();
   }
   // R: raw RocksDB.
-  const Rate r_unsynced = median_of([&] {
+  const Rate r_unsynced = median_of("R", [&] {
     return RawRocksDb(dir.path() + "/raw", session, 1, false, seconds, chunk_samples);
   });
-  const Rate r_synced8 = median_of([&] {
+  const Rate r_synced8 = median_of("R8", [&] {
     return RawRocksDb(dir.path() + "/raw", session, 8, true, seconds, chunk_samples);
   });
   // Tractus.
   Rate tractus[2];
   for (const bool sync : {false, true}) {
-    tractus[sync] = median_of([&] {
+    tractus[sync] = median_of(sync ? "TS" : "TU", [&] {
       TractusUnderTest t = StartTractus(absl::StrCat(dir.path(), "/tractus-", sync, "-",
                                                      absl::ToUnixNanos(absl::Now())),
                                         sync, streams, &clock);
@@ -376,6 +380,7 @@ int Main() {
 }  // namespace tractus::bench
 
 int main(int argc, char** argv) {
+  tractus::services::TuneProcessForServing();  // as tractusd does
   absl::ParseCommandLine(argc, argv);
   return tractus::bench::Main();
 }

@@ -33,6 +33,7 @@ class GatewayTest : public ::testing::Test {
     devices_ = std::make_unique<Devices>(store_.get(), &clock_);
     UploadConfig config;
     config.max_samples_per_chunk = 1000;
+    config.max_chunks_above_gap = 3;
     uploads_ = std::make_unique<Uploads>(store_.get(), &clock_, records_.get(), config);
     clinic_id_ = MakeClinic("clinic-a");
     episode_id_ = MakeEpisode(clinic_id_, "a");

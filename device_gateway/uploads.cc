@@ -25,6 +25,7 @@ using storage::Cf;
 // 1-sample chunks stays far below it).
 constexpr uint32_t kMaxSeq = 10'000'000;
 
+
 google::protobuf::Duration ToDuration(absl::Duration d) {
   google::protobuf::Duration out;
   const int64_t nanos = absl::ToInt64Nanoseconds(d);
@@ -76,28 +77,52 @@ absl::StatusOr<v1::Session> Uploads::LoadSession(const std::string& session_id) 
   return session;
 }
 
-absl::StatusOr<Uploads::StoredChunks> Uploads::ScanStoredChunks(
-    const std::string& session_id) const {
-  StoredChunks out;
+absl::StatusOr<ChunkTimeline> Uploads::ScanStoredChunks(const std::string& session_id) const {
+  ChunkTimeline out;
   const std::string prefix = storage::TelemetryPrefix(session_id);
   absl::Status decode;
   RETURN_IF_ERROR(store_->Scan(
       Cf::kTelemetry, prefix, storage::PrefixSuccessor(prefix),
-      [&](absl::string_view key, absl::string_view) {
+      [&](absl::string_view key, absl::string_view value) {
         absl::StatusOr<uint32_t> seq = storage::DecodeTelemetryKeySeq(key);
-        if (!seq.ok()) {
-          decode = seq.status();
+        absl::StatusOr<storage::ChunkValue> chunk = storage::DecodeChunkValue(value);
+        if (!seq.ok() || !chunk.ok()) {
+          decode = seq.ok() ? chunk.status() : seq.status();
           return false;
         }
-        if (*seq == out.next_seq && out.stored_above.empty()) {
-          ++out.next_seq;
-        } else {
-          out.stored_above.push_back(*seq);
-        }
+        out.Add(*seq, {chunk->first_offset_ms, chunk->last_offset_ms});
         return true;
       }));
   RETURN_IF_ERROR(decode);
   return out;
+}
+
+absl::Status Uploads::Load(const std::string& session_id, OpenSessionState& state) const {
+  if (state.pending > 0) {
+    // After a failed write, chunks accepted earlier are still in flight:
+    // reading the store now could miss them.
+    return absl::UnavailableError("the session's last write failed; retry shortly");
+  }
+  state.summary.reset();
+  absl::StatusOr<v1::Session> session = LoadSession(session_id);
+  if (absl::IsNotFound(session.status())) {
+    state.exists = false;
+    state.session.Clear();
+    state.timeline = ChunkTimeline();
+  } else {
+    RETURN_IF_ERROR(session.status());
+    ASSIGN_OR_RETURN(state.timeline, ScanStoredChunks(session_id));
+    state.session = std::move(*session);
+    state.exists = true;
+  }
+  state.loaded = true;
+  return absl::OkStatus();
+}
+
+absl::Status Uploads::WriteFor(OpenSessionState& state, const storage::WriteBatch& batch) {
+  absl::Status s = store_->Write(batch);
+  if (!s.ok()) state.loaded = false;  // the write may or may not have landed
+  return s;
 }
 
 absl::StatusOr<Uploads::Opened> Uploads::OpenSession(const v1::Device& device,
@@ -114,28 +139,28 @@ absl::StatusOr<Uploads::Opened> Uploads::OpenSession(const v1::Device& device,
         "header.episode_id: the episode belongs to another clinic than this device");
   }
 
-  records::StripedLock::Hold hold(locks_, {header.session_id()});
+  Opened opened;
+  opened.state = open_.Acquire(header.session_id());
+  OpenSessionState& state = *opened.state;
+  absl::MutexLock lock(&state.mu);
   const absl::Time now = clock_->Now();
   const absl::Duration offset = now - FromProto(header.device_send_time());
-  Opened opened;
-  absl::StatusOr<v1::Session> existing = LoadSession(header.session_id());
-  if (existing.ok()) {
-    if (existing->device_id() != device.device_id()) {
+  if (!state.loaded) RETURN_IF_ERROR(Load(header.session_id(), state));
+  if (state.exists) {
+    const v1::Session& existing = state.session;
+    if (existing.device_id() != device.device_id()) {
       return absl::PermissionDeniedError(
           "header.session_id is already used by another device");
     }
-    if (existing->finalized()) {
+    if (existing.finalized()) {
       return absl::FailedPreconditionError(absl::StrCat(
           "session ", header.session_id(), " is finalized; nothing more can be uploaded"));
     }
-    if (!SameSession(*existing, header)) {
+    if (!SameSession(existing, header)) {
       return absl::AlreadyExistsError(absl::StrCat(
           "session ", header.session_id(),
           " was started with another episode, protocol or start time"));
     }
-    opened.session = std::move(*existing);
-  } else if (!absl::IsNotFound(existing.status())) {
-    return existing.status();
   } else {
     if (episode.episode().state() != v1::EPISODE_STATE_OPEN) {
       return absl::FailedPreconditionError(
@@ -143,7 +168,7 @@ absl::StatusOr<Uploads::Opened> Uploads::OpenSession(const v1::Device& device,
     }
     CheckProtocolAgainstPlan(header.protocol(), episode.episode().plan(), v);
     RETURN_IF_ERROR(v.ToStatus());
-    v1::Session& s = opened.session;
+    v1::Session s;
     s.set_session_id(header.session_id());
     s.set_device_id(device.device_id());
     s.set_clinic_id(device.clinic_id());
@@ -162,26 +187,35 @@ absl::StatusOr<Uploads::Opened> Uploads::OpenSession(const v1::Device& device,
               storage::SessionsByEpisodeKey(s.episode_id(), absl::ToUnixMicros(start),
                                             s.session_id()),
               "");
-    RETURN_IF_ERROR(store_->Write(batch));
+    RETURN_IF_ERROR(WriteFor(state, batch));
+    state.session = std::move(s);
+    state.exists = true;
   }
 
-  ASSIGN_OR_RETURN(StoredChunks stored, ScanStoredChunks(header.session_id()));
+  if (!state.summary && state.timeline.stored_count() == 0) {
+    // Chunks stored from now on in order are summarized as they come.
+    state.summary.emplace(state.session.protocol(),
+                          episode.episode().plan().target_max_force_newtons());
+  }
+  opened.session = state.session;
   v1::HeaderAck& ack = opened.ack;
   ack.set_session_id(header.session_id());
   *ack.mutable_clock_offset() = ToDuration(offset);
   ack.set_late(opened.session.late());
-  ack.set_next_seq(stored.next_seq);
-  for (uint32_t seq : stored.stored_above) ack.add_stored_above(seq);
+  ack.set_next_seq(state.timeline.next_seq());
+  for (uint32_t seq : state.timeline.StoredAbove()) ack.add_stored_above(seq);
   *ack.mutable_limits() = Limits();
   return opened;
 }
 
-absl::StatusOr<v1::UploadSessionResponse> Uploads::StoreChunk(const v1::Session& session,
-                                                              const v1::TelemetryChunk& chunk) {
+absl::StatusOr<Uploads::ChunkDecision> Uploads::AcceptChunk(const Opened& opened,
+                                                             const v1::TelemetryChunk& chunk) {
   const uint32_t seq = chunk.seq();
-  if (static_cast<int64_t>(chunk.ByteSizeLong()) > config_.max_message_bytes) {
+  // Also caches the sizes the serialization below uses.
+  const size_t chunk_bytes = chunk.ByteSizeLong();
+  if (static_cast<int64_t>(chunk_bytes) > config_.max_message_bytes) {
     return Nack(seq, absl::StatusCode::kResourceExhausted, -1,
-                absl::StrCat("chunk is ", chunk.ByteSizeLong(), " bytes; at most ",
+                absl::StrCat("chunk is ", chunk_bytes, " bytes; at most ",
                              config_.max_message_bytes));
   }
   if (seq >= kMaxSeq) {
@@ -191,6 +225,7 @@ absl::StatusOr<v1::UploadSessionResponse> Uploads::StoreChunk(const v1::Session&
   if (auto problem = DecodeChunk(chunk, &samples)) {
     return Nack(seq, problem->code, problem->sample_index, problem->reason);
   }
+  const v1::Session& session = opened.session;
   ChunkRules rules;
   rules.max_samples_per_chunk = config_.max_samples_per_chunk;
   rules.max_force_dn = static_cast<int32_t>(std::lround(config_.max_force_newtons * 10));
@@ -200,19 +235,26 @@ absl::StatusOr<v1::UploadSessionResponse> Uploads::StoreChunk(const v1::Session&
   if (auto problem = CheckChunk(samples, chunk, rules)) {
     return Nack(seq, problem->code, problem->sample_index, problem->reason);
   }
-  const std::string bytes = chunk.SerializeAsString();
-  const std::string key = storage::TelemetryKey(session.session_id(), seq);
+  const ChunkSpan span{samples.offset_ms.front(), samples.offset_ms.back()};
 
-  records::StripedLock::Hold hold(locks_, {session.session_id()});
-  ASSIGN_OR_RETURN(v1::Session current, LoadSession(session.session_id()));
-  if (current.finalized()) {
+  OpenSessionState& state = *opened.state;
+  absl::MutexLock lock(&state.mu);
+  if (!state.loaded) RETURN_IF_ERROR(Load(session.session_id(), state));
+  if (state.session.finalized()) {
     return Nack(seq, absl::StatusCode::kFailedPrecondition, -1,
                 "the session is finalized; it takes no more chunks");
   }
-  absl::StatusOr<std::string> existing = store_->Get(Cf::kTelemetry, key);
-  if (existing.ok()) {
+  std::string key = storage::TelemetryKey(session.session_id(), seq);
+  if (state.timeline.Stored(seq)) {
+    absl::StatusOr<std::string> existing = store_->Get(Cf::kTelemetry, key);
+    if (absl::IsNotFound(existing.status())) {
+      return Nack(seq, absl::StatusCode::kUnavailable, -1,
+                  absl::StrCat("seq ", seq, " is still being written; send it again after ",
+                               "its acknowledgement if it is not acknowledged"));
+    }
+    RETURN_IF_ERROR(existing.status());
     ASSIGN_OR_RETURN(storage::ChunkValue stored, storage::DecodeChunkValue(*existing));
-    if (stored.chunk_bytes != bytes) {
+    if (stored.chunk_bytes != chunk.SerializeAsString()) {
       return Nack(seq, absl::StatusCode::kAlreadyExists, -1,
                   absl::StrCat("seq ", seq, " is already stored with different content; "
                                "nothing was changed"));
@@ -222,87 +264,93 @@ absl::StatusOr<v1::UploadSessionResponse> Uploads::StoreChunk(const v1::Session&
     resp.mutable_chunk_ack()->set_replayed(true);
     return resp;
   }
-  if (!absl::IsNotFound(existing.status())) return existing.status();
 
   // Time must run on across chunks: check the stored neighbours.
   if (seq > 0) {
-    auto prev = store_->Get(Cf::kTelemetry, storage::TelemetryKey(session.session_id(), seq - 1));
-    if (prev.ok()) {
-      ASSIGN_OR_RETURN(storage::ChunkValue p, storage::DecodeChunkValue(*prev));
-      if (samples.offset_ms.front() <= p.last_offset_ms) {
-        return Nack(seq, absl::StatusCode::kInvalidArgument, 0,
-                    absl::StrCat("starts at ", samples.offset_ms.front(),
-                                 " ms, not after chunk ", seq - 1, " which ends at ",
-                                 p.last_offset_ms, " ms"));
-      }
-    } else if (!absl::IsNotFound(prev.status())) {
-      return prev.status();
+    if (std::optional<ChunkSpan> prev = state.timeline.SpanOf(seq - 1);
+        prev && span.first_ms <= prev->last_ms) {
+      return Nack(seq, absl::StatusCode::kInvalidArgument, 0,
+                  absl::StrCat("starts at ", span.first_ms, " ms, not after chunk ", seq - 1,
+                               " which ends at ", prev->last_ms, " ms"));
     }
   }
-  auto next = store_->Get(Cf::kTelemetry, storage::TelemetryKey(session.session_id(), seq + 1));
-  if (next.ok()) {
-    ASSIGN_OR_RETURN(storage::ChunkValue n, storage::DecodeChunkValue(*next));
-    if (samples.offset_ms.back() >= n.first_offset_ms) {
-      return Nack(seq, absl::StatusCode::kInvalidArgument,
-                  static_cast<int>(samples.size()) - 1,
-                  absl::StrCat("ends at ", samples.offset_ms.back(), " ms, not before chunk ",
-                               seq + 1, " which starts at ", n.first_offset_ms, " ms"));
-    }
-  } else if (!absl::IsNotFound(next.status())) {
-    return next.status();
+  if (std::optional<ChunkSpan> next = state.timeline.SpanOf(seq + 1);
+      next && span.last_ms >= next->first_ms) {
+    return Nack(seq, absl::StatusCode::kInvalidArgument, static_cast<int>(samples.size()) - 1,
+                absl::StrCat("ends at ", span.last_ms, " ms, not before chunk ", seq + 1,
+                             " which starts at ", next->first_ms, " ms"));
+  }
+  const uint32_t missing = state.timeline.next_seq();
+  if (seq != missing &&
+      state.timeline.stored_above_count() >= static_cast<size_t>(config_.max_chunks_above_gap)) {
+    return Nack(seq, absl::StatusCode::kFailedPrecondition, -1,
+                absl::StrCat(config_.max_chunks_above_gap, " chunks are stored above missing ",
+                             "chunk ", missing, "; send chunk ", missing, " first"));
   }
 
+  AcceptedChunk accepted;
+  accepted.seq = seq;
+  accepted.samples = static_cast<uint32_t>(samples.size());
+  accepted.key = std::move(key);
+  // The stored header, then the chunk serialized straight after it.
+  accepted.value = storage::EncodeChunkValue(span.first_ms, span.last_ms, accepted.samples, "");
+  const size_t header = accepted.value.size();
+  accepted.value.resize(header + chunk_bytes);
+  chunk.SerializeWithCachedSizesToArray(
+      reinterpret_cast<uint8_t*>(accepted.value.data() + header));
+  state.timeline.Add(seq, span);
+  ++state.pending;
+  if (state.summary) {
+    if (seq == missing) {
+      state.summary->Add(samples, chunk);
+    } else {
+      state.summary.reset();  // out of order: finishing reads the chunks back
+    }
+  }
+  return accepted;
+}
+
+absl::Status Uploads::CommitChunks(const Opened& opened,
+                                   const std::vector<AcceptedChunk>& chunks) {
+  if (chunks.empty()) return absl::OkStatus();
   storage::WriteBatch batch;
-  batch.Put(Cf::kTelemetry, key,
-            storage::EncodeChunkValue(samples.offset_ms.front(), samples.offset_ms.back(),
-                                      static_cast<uint32_t>(samples.size()), bytes));
-  RETURN_IF_ERROR(store_->Write(batch));
-  chunks_stored_.fetch_add(1, std::memory_order_relaxed);
-  samples_stored_.fetch_add(static_cast<int64_t>(samples.size()), std::memory_order_relaxed);
+  int64_t samples = 0;
+  for (const AcceptedChunk& c : chunks) {
+    batch.Put(Cf::kTelemetry, c.key, c.value);
+    samples += c.samples;
+  }
+  // Written outside the session's lock, so the stream goes on accepting
+  // chunks during the fsync; the lock is taken to settle the outcome.
+  const absl::Status written = store_->Write(batch);
+  OpenSessionState& state = *opened.state;
+  absl::MutexLock lock(&state.mu);
+  state.pending -= static_cast<int>(chunks.size());
+  if (!written.ok()) {
+    state.loaded = false;  // the write may or may not have landed
+    return written;
+  }
+  chunks_stored_.fetch_add(static_cast<int64_t>(chunks.size()), std::memory_order_relaxed);
+  samples_stored_.fetch_add(samples, std::memory_order_relaxed);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::UploadSessionResponse> Uploads::StoreChunk(const Opened& opened,
+                                                              const v1::TelemetryChunk& chunk) {
+  ASSIGN_OR_RETURN(ChunkDecision decision, AcceptChunk(opened, chunk));
+  if (auto* response = std::get_if<v1::UploadSessionResponse>(&decision)) return *response;
+  const AcceptedChunk& accepted = std::get<AcceptedChunk>(decision);
+  RETURN_IF_ERROR(CommitChunks(opened, {accepted}));
   v1::UploadSessionResponse resp;
-  resp.mutable_chunk_ack()->set_seq(seq);
+  resp.mutable_chunk_ack()->set_seq(accepted.seq);
   return resp;
 }
 
-absl::StatusOr<v1::Session> Uploads::FinishSession(const v1::Session& session,
-                                                   const v1::SessionEnd& end) {
-  Violations v;
-  CheckEnd(end, v);
-  RETURN_IF_ERROR(v.ToStatus());
-
-  records::StripedLock::Hold hold(locks_, {session.session_id()});
-  ASSIGN_OR_RETURN(v1::Session current, LoadSession(session.session_id()));
-  if (current.finalized()) {
-    if (current.outcome() == end.outcome() && current.chunk_count() == end.chunk_count()) {
-      return current;  // a replayed end
-    }
-    return absl::FailedPreconditionError("the session is already finalized differently");
-  }
-  ASSIGN_OR_RETURN(StoredChunks stored, ScanStoredChunks(session.session_id()));
-  if (stored.next_seq < end.chunk_count()) {
-    std::vector<uint32_t> missing;
-    size_t above = 0;
-    for (uint32_t seq = stored.next_seq; seq < end.chunk_count() && missing.size() < 20; ++seq) {
-      while (above < stored.stored_above.size() && stored.stored_above[above] < seq) ++above;
-      if (above < stored.stored_above.size() && stored.stored_above[above] == seq) continue;
-      missing.push_back(seq);
-    }
-    return absl::FailedPreconditionError(absl::StrCat(
-        "chunks missing: ", absl::StrJoin(missing, ", "),
-        "; upload them (see GetUploadState) before ending the session"));
-  }
-  if (stored.next_seq > end.chunk_count() || !stored.stored_above.empty()) {
-    return InvalidField("end.chunk_count",
-                        absl::StrCat("is ", end.chunk_count(), " but ",
-                                     stored.next_seq + stored.stored_above.size(),
-                                     " chunks are stored"));
-  }
-
-  // Summarize chunk by chunk: memory bounded by one chunk.
+absl::StatusOr<v1::SessionSummary> Uploads::SummarizeStored(const v1::Session& session) const {
+  // Chunk by chunk: memory bounded by one chunk.
   v1::GetEpisodeRequest get_episode;
-  get_episode.set_episode_id(current.episode_id());
+  get_episode.set_episode_id(session.episode_id());
   ASSIGN_OR_RETURN(v1::GetEpisodeResponse episode, records_->GetEpisode(get_episode));
-  SummaryAccumulator summary(current.protocol(),
+  SummaryAccumulator summary(session.protocol(),
                              episode.episode().plan().target_max_force_newtons());
   int64_t previous_last = -1;
   absl::Status scan_status;
@@ -328,19 +376,64 @@ absl::StatusOr<v1::Session> Uploads::FinishSession(const v1::Session& session,
         return true;
       }));
   RETURN_IF_ERROR(scan_status);
+  return summary.Finish();
+}
+
+absl::StatusOr<v1::Session> Uploads::FinishSession(const Opened& opened,
+                                                   const v1::SessionEnd& end) {
+  Violations v;
+  CheckEnd(end, v);
+  RETURN_IF_ERROR(v.ToStatus());
+
+  OpenSessionState& state = *opened.state;
+  absl::MutexLock lock(&state.mu);
+  if (!state.loaded) RETURN_IF_ERROR(Load(opened.session.session_id(), state));
+  if (state.pending > 0) {
+    return absl::UnavailableError(
+        "chunks of this session are still being written on another stream; retry shortly");
+  }
+  v1::Session current = state.session;
+  if (current.finalized()) {
+    if (current.outcome() == end.outcome() && current.chunk_count() == end.chunk_count()) {
+      return current;  // a replayed end
+    }
+    return absl::FailedPreconditionError("the session is already finalized differently");
+  }
+  const ChunkTimeline& stored = state.timeline;
+  if (stored.next_seq() < end.chunk_count()) {
+    std::vector<uint32_t> missing;
+    for (uint32_t seq = stored.next_seq(); seq < end.chunk_count() && missing.size() < 20;
+         ++seq) {
+      if (!stored.Stored(seq)) missing.push_back(seq);
+    }
+    return absl::FailedPreconditionError(absl::StrCat(
+        "chunks missing: ", absl::StrJoin(missing, ", "),
+        "; upload them (see GetUploadState) before ending the session"));
+  }
+  if (stored.next_seq() > end.chunk_count() || stored.stored_above_count() > 0) {
+    return InvalidField("end.chunk_count", absl::StrCat("is ", end.chunk_count(), " but ",
+                                                        stored.stored_count(),
+                                                        " chunks are stored"));
+  }
+  if (state.summary) {
+    *current.mutable_summary() = state.summary->Finish();
+  } else {
+    ASSIGN_OR_RETURN(*current.mutable_summary(), SummarizeStored(current));
+  }
 
   current.set_finalized(true);
   current.set_outcome(end.outcome());
   current.set_abort_reason(end.abort_reason());
   current.set_chunk_count(end.chunk_count());
-  *current.mutable_summary() = summary.Finish();
   if (end.has_pre_session_pain()) current.set_pre_session_pain(end.pre_session_pain());
   if (end.has_post_session_pain()) current.set_post_session_pain(end.post_session_pain());
   RETURN_IF_ERROR(RecordConsolePain(current, end));
 
   storage::WriteBatch batch;
   storage::PutRecord(batch, Cf::kSessions, storage::SessionKey(current.session_id()), current);
-  RETURN_IF_ERROR(store_->Write(batch));
+  RETURN_IF_ERROR(WriteFor(state, batch));
+  state.session = current;
+  state.summary.reset();
   records_->NotifyEpisodeChanged(current.episode_id(), /*closed=*/false);
   return current;
 }
@@ -383,10 +476,10 @@ absl::StatusOr<v1::GetUploadStateResponse> Uploads::UploadState(
   if (session->device_id() != device.device_id()) {
     return absl::PermissionDeniedError("the session belongs to another device");
   }
-  ASSIGN_OR_RETURN(StoredChunks stored, ScanStoredChunks(req.session_id()));
+  ASSIGN_OR_RETURN(ChunkTimeline stored, ScanStoredChunks(req.session_id()));
   resp.set_known(true);
-  resp.set_next_seq(stored.next_seq);
-  for (uint32_t seq : stored.stored_above) resp.add_stored_above(seq);
+  resp.set_next_seq(stored.next_seq());
+  for (uint32_t seq : stored.StoredAbove()) resp.add_stored_above(seq);
   resp.set_finalized(session->finalized());
   return resp;
 }

@@ -11,17 +11,23 @@
 //   FinishSession requires chunks 0..n-1, computes the summary, records
 //                 pre/post pain as observations, makes the session immutable
 //
-// Thread-safe. Work on one session is serialized by a striped lock.
+// Thread-safe. Work on one session is serialized by its open state
+// (open_sessions.h), which also keeps what is stored so that storing a chunk
+// reads nothing and finishing a session uploaded in order reads nothing back.
 #ifndef TRACTUS_DEVICE_GATEWAY_UPLOADS_H_
 #define TRACTUS_DEVICE_GATEWAY_UPLOADS_H_
 
 #include <atomic>
 #include <functional>
+#include <string>
+#include <variant>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/clock.h"
+#include "device_gateway/chunk_timeline.h"
+#include "device_gateway/open_sessions.h"
 #include "records/records.h"
-#include "records/striped_lock.h"
 #include "storage/store.h"
 #include "tractus/v1/device.pb.h"
 #include "tractus/v1/session.pb.h"
@@ -35,6 +41,10 @@ struct UploadConfig {
   int max_streams_per_device = 2;
   int max_streams_total = 256;
   double max_force_newtons = 1400;
+  // Chunks a session may have stored above a missing one. A table sends in
+  // order with a few chunks in flight, so only a lost window leaves gaps;
+  // the bound keeps what an open session holds in memory small.
+  int max_chunks_above_gap = 4096;
 };
 
 // A session started more than this long before it reached the server is a
@@ -49,9 +59,11 @@ class Uploads {
 
   v1::UploadLimits Limits() const;
 
+  // An open upload of one session: pass it to StoreChunk and FinishSession.
   struct Opened {
-    v1::Session session;
+    v1::Session session;  // as stored when opened
     v1::HeaderAck ack;
+    std::shared_ptr<OpenSessionState> state;
   };
   // INVALID_ARGUMENT for a bad header (fields under "header."), NOT_FOUND
   // for an unknown episode, PERMISSION_DENIED for an episode of another
@@ -60,16 +72,38 @@ class Uploads {
   // session whose header differs.
   absl::StatusOr<Opened> OpenSession(const v1::Device& device, const v1::SessionHeader& header);
 
-  // An UploadSessionResponse holding a ChunkAck or a ChunkNack. A non-OK
-  // status means storage failed (the caller ends the stream).
-  absl::StatusOr<v1::UploadSessionResponse> StoreChunk(const v1::Session& session,
+  // A chunk checked against its session and reserved in the session's
+  // state (later chunks are checked against it), to be written by
+  // CommitChunks.
+  struct AcceptedChunk {
+    uint32_t seq = 0;
+    uint32_t samples = 0;
+    std::string key;
+    std::string value;
+  };
+  // Either the response to send now — a ChunkNack, the ChunkAck of a replay
+  // — or a chunk to commit and then acknowledge. A non-OK status means
+  // storage failed (the caller ends the stream).
+  using ChunkDecision = std::variant<v1::UploadSessionResponse, AcceptedChunk>;
+  absl::StatusOr<ChunkDecision> AcceptChunk(const Opened& opened,
+                                            const v1::TelemetryChunk& chunk);
+
+  // Writes chunks accepted for `opened` in one batch, durable per the
+  // store's options (so the chunks in flight on a stream share one fsync).
+  // On failure none is acknowledged and the session's state is rebuilt from
+  // the store before its next use.
+  absl::Status CommitChunks(const Opened& opened, const std::vector<AcceptedChunk>& chunks);
+
+  // AcceptChunk then CommitChunks: the UploadSessionResponse holding a
+  // ChunkAck or a ChunkNack.
+  absl::StatusOr<v1::UploadSessionResponse> StoreChunk(const Opened& opened,
                                                        const v1::TelemetryChunk& chunk);
 
   // INVALID_ARGUMENT for a bad end message, FAILED_PRECONDITION naming the
-  // missing chunks. Finishing a finalized session with the same outcome
+  // missing chunks, UNAVAILABLE while chunks accepted on another stream are
+  // still being written. Finishing a finalized session with the same outcome
   // returns it unchanged.
-  absl::StatusOr<v1::Session> FinishSession(const v1::Session& session,
-                                            const v1::SessionEnd& end);
+  absl::StatusOr<v1::Session> FinishSession(const Opened& opened, const v1::SessionEnd& end);
 
   absl::StatusOr<v1::GetUploadStateResponse> UploadState(const v1::Device& device,
                                                          const v1::GetUploadStateRequest& req);
@@ -87,19 +121,23 @@ class Uploads {
  private:
   std::atomic<int64_t> chunks_stored_{0};
   std::atomic<int64_t> samples_stored_{0};
-  struct StoredChunks {
-    uint32_t next_seq = 0;              // 0..next_seq-1 all stored
-    std::vector<uint32_t> stored_above;  // stored seqs >= next_seq
-  };
-  absl::StatusOr<StoredChunks> ScanStoredChunks(const std::string& session_id) const;
+  absl::StatusOr<ChunkTimeline> ScanStoredChunks(const std::string& session_id) const;
   absl::StatusOr<v1::Session> LoadSession(const std::string& session_id) const;
+  // Reads the session record and its chunks into `state` (summary empty).
+  absl::Status Load(const std::string& session_id, OpenSessionState& state) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu);
+  // Writes `batch`; after a failure `state` is reloaded before its next use.
+  absl::Status WriteFor(OpenSessionState& state, const storage::WriteBatch& batch)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu);
+  // The summary of the stored chunks, read back in seq order.
+  absl::StatusOr<v1::SessionSummary> SummarizeStored(const v1::Session& session) const;
   absl::Status RecordConsolePain(const v1::Session& session, const v1::SessionEnd& end);
 
   storage::Store* const store_;
   const Clock* const clock_;
   records::Records* const records_;
   const UploadConfig config_;
-  records::StripedLock locks_;
+  OpenSessions open_;
 };
 
 }  // namespace tractus::device_gateway

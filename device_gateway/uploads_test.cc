@@ -20,13 +20,13 @@ class UploadsTest : public GatewayTest {
     device_ = EnrollDevice(clinic_id_);
   }
 
-  v1::Session Open(const std::string& id, absl::Time start = Now0() - absl::Minutes(40)) {
+  Uploads::Opened Open(const std::string& id, absl::Time start = Now0() - absl::Minutes(40)) {
     auto opened = uploads_->OpenSession(device_, Header(id, start));
     EXPECT_THAT(opened, IsOk());
-    return opened->session;
+    return *opened;
   }
 
-  v1::UploadSessionResponse Store(const v1::Session& s, const v1::TelemetryChunk& c) {
+  v1::UploadSessionResponse Store(const Uploads::Opened& s, const v1::TelemetryChunk& c) {
     auto resp = uploads_->StoreChunk(s, c);
     EXPECT_THAT(resp, IsOk());
     return *resp;
@@ -53,14 +53,14 @@ class UploadsTest : public GatewayTest {
 };
 
 TEST_F(UploadsTest, ReplayIsAcknowledgedAndStoredOnce) {
-  v1::Session s = Open("s-1");
+  Uploads::Opened s = Open("s-1");
   EXPECT_FALSE(Store(s, Chunk(0)).chunk_ack().replayed());
   EXPECT_TRUE(Store(s, Chunk(0)).chunk_ack().replayed());
   EXPECT_EQ(StoredChunkCount(), 1);
 }
 
 TEST_F(UploadsTest, ConflictingReplayIsRefusedAndChangesNothing) {
-  v1::Session s = Open("s-1");
+  Uploads::Opened s = Open("s-1");
   Store(s, Chunk(0, 100, 390));
   v1::UploadSessionResponse r = Store(s, Chunk(0, 100, 391));
   ASSERT_TRUE(r.has_chunk_nack());
@@ -76,7 +76,7 @@ TEST_F(UploadsTest, ConflictingReplayIsRefusedAndChangesNothing) {
 }
 
 TEST_F(UploadsTest, ResumeReportsStoredChunksAndGaps) {
-  v1::Session s = Open("s-1");
+  Uploads::Opened s = Open("s-1");
   Store(s, Chunk(0));
   Store(s, Chunk(1));
   Store(s, Chunk(3));  // out of order: 2 is missing
@@ -102,8 +102,72 @@ TEST_F(UploadsTest, ResumeReportsStoredChunksAndGaps) {
   EXPECT_NEAR(done->summary().traction_dose_newton_seconds(), 390 * 39.9, 1e-6);
 }
 
+TEST_F(UploadsTest, SummaryKeptWhileUploadingEqualsTheOneReadBack) {
+  // In order on one stream: summarized as the chunks come.
+  Uploads::Opened a = Open("in-order");
+  // Dropped after two chunks and reopened: the state is rebuilt from the
+  // store, and finishing reads the chunks back.
+  std::optional<Uploads::Opened> b = Open("resumed");
+  for (uint32_t seq = 0; seq < 4; ++seq) {
+    v1::TelemetryChunk c = Chunk(seq, 100, 300 + 20 * static_cast<int>(seq));
+    Store(a, c);
+    if (seq == 2) b = Open("resumed");
+    Store(*b, c);
+    if (seq == 1) b.reset();  // the last holder went away
+  }
+  auto done_a = uploads_->FinishSession(a, End(4));
+  auto done_b = uploads_->FinishSession(*b, End(4));
+  ASSERT_THAT(done_a, IsOk());
+  ASSERT_THAT(done_b, IsOk());
+  EXPECT_EQ(done_a->summary().SerializeAsString(), done_b->summary().SerializeAsString());
+  EXPECT_EQ(done_a->summary().sample_count(), 400);
+}
+
+TEST_F(UploadsTest, AcceptedChunksAreCheckedAgainstAndWrittenTogether) {
+  Uploads::Opened s = Open("s-1");
+  auto first = uploads_->AcceptChunk(s, Chunk(0));
+  auto second = uploads_->AcceptChunk(s, Chunk(1));
+  ASSERT_THAT(first, IsOk());
+  ASSERT_THAT(second, IsOk());
+  ASSERT_TRUE(std::holds_alternative<Uploads::AcceptedChunk>(*first));
+  // Chunk 1 is not written yet, but later chunks are checked against it.
+  v1::TelemetryChunk overlapping_chunk = Chunk(1);
+  overlapping_chunk.set_seq(2);
+  auto overlapping = uploads_->AcceptChunk(s, overlapping_chunk);
+  ASSERT_THAT(overlapping, IsOk());
+  ASSERT_TRUE(std::holds_alternative<v1::UploadSessionResponse>(*overlapping));
+  EXPECT_EQ(std::get<v1::UploadSessionResponse>(*overlapping).chunk_nack().code(),
+            static_cast<int>(absl::StatusCode::kInvalidArgument));
+  // A copy of a chunk still being written is told to wait for its ack.
+  auto early_replay = uploads_->AcceptChunk(s, Chunk(0));
+  ASSERT_THAT(early_replay, IsOk());
+  EXPECT_EQ(std::get<v1::UploadSessionResponse>(*early_replay).chunk_nack().code(),
+            static_cast<int>(absl::StatusCode::kUnavailable));
+  // Another stream cannot finish the session while chunks are in flight.
+  EXPECT_THAT(uploads_->FinishSession(Open("s-1"), End(2)),
+              StatusIs(absl::StatusCode::kUnavailable));
+  EXPECT_EQ(StoredChunkCount(), 0);
+  ASSERT_THAT(uploads_->CommitChunks(s, {std::get<Uploads::AcceptedChunk>(*first),
+                                         std::get<Uploads::AcceptedChunk>(*second)}),
+              IsOk());
+  EXPECT_EQ(StoredChunkCount(), 2);
+  EXPECT_TRUE(Store(s, Chunk(0)).chunk_ack().replayed());
+  EXPECT_THAT(uploads_->FinishSession(s, End(2)), IsOk());
+}
+
+TEST_F(UploadsTest, ChunksAboveAGapAreBounded) {
+  Uploads::Opened s = Open("s-1");
+  for (uint32_t seq : {2u, 3u, 4u}) EXPECT_TRUE(Store(s, Chunk(seq)).has_chunk_ack());
+  v1::UploadSessionResponse r = Store(s, Chunk(5));  // the test bound is 3
+  EXPECT_EQ(r.chunk_nack().code(), static_cast<int>(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(r.chunk_nack().reason(), HasSubstr("send chunk 0 first"));
+  EXPECT_TRUE(Store(s, Chunk(0)).has_chunk_ack());  // the gap's own chunks are taken
+  EXPECT_TRUE(Store(s, Chunk(1)).has_chunk_ack());
+  EXPECT_TRUE(Store(s, Chunk(5)).has_chunk_ack());
+}
+
 TEST_F(UploadsTest, FinalizedSessionIsImmutable) {
-  v1::Session s = Open("s-1");
+  Uploads::Opened s = Open("s-1");
   Store(s, Chunk(0));
   ASSERT_THAT(uploads_->FinishSession(s, End(1)), IsOk());
   EXPECT_THAT(uploads_->FinishSession(s, End(1)), IsOk());  // replayed end
@@ -119,7 +183,7 @@ TEST_F(UploadsTest, FinalizedSessionIsImmutable) {
 }
 
 TEST_F(UploadsTest, ConsolePainBecomesDeviceObservations) {
-  v1::Session s = Open("s-1");
+  Uploads::Opened s = Open("s-1");
   Store(s, Chunk(0));
   ASSERT_THAT(uploads_->FinishSession(s, End(1)), IsOk());
   v1::ListObservationsRequest list;
@@ -132,7 +196,7 @@ TEST_F(UploadsTest, ConsolePainBecomesDeviceObservations) {
 }
 
 TEST_F(UploadsTest, TimeMustRunOnAcrossChunks) {
-  v1::Session s = Open("s-1");
+  Uploads::Opened s = Open("s-1");
   Store(s, Chunk(1));
   v1::TelemetryChunk overlapping = Chunk(0, 150);  // reaches into chunk 1's time
   v1::UploadSessionResponse r = Store(s, overlapping);
@@ -142,7 +206,7 @@ TEST_F(UploadsTest, TimeMustRunOnAcrossChunks) {
 }
 
 TEST_F(UploadsTest, BadSamplesNameTheSample) {
-  v1::Session s = Open("s-1");
+  Uploads::Opened s = Open("s-1");
   v1::TelemetryChunk c = Chunk(0);
   c.set_measured_force_dn(17, 200000);  // a huge jump at sample 17
   v1::UploadSessionResponse r = Store(s, c);
@@ -159,7 +223,7 @@ TEST_F(UploadsTest, LateBacklogIsAcceptedAndMarked) {
   auto opened = uploads_->OpenSession(device_, backlog);
   ASSERT_THAT(opened, IsOk());
   EXPECT_TRUE(opened->ack.late());
-  EXPECT_FALSE(Open("fresh").late());
+  EXPECT_FALSE(Open("fresh").session.late());
 }
 
 TEST_F(UploadsTest, ClockOffsetCorrectsTheStartTime) {
@@ -208,7 +272,7 @@ TEST_F(UploadsTest, SessionsAreListedForTheEpisode) {
 }
 
 TEST_F(UploadsTest, ReadTelemetryDownsamples) {
-  v1::Session s = Open("s-1");
+  Uploads::Opened s = Open("s-1");
   Store(s, Chunk(0));
   Store(s, Chunk(1));
   v1::ReadTelemetryRequest read;

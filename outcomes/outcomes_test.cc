@@ -52,12 +52,12 @@ class OutcomesTest : public device_gateway::GatewayTest {
       e->set_kind(v1::SESSION_EVENT_KIND_PATIENT_STOP);
       e->set_offset_ms(10000);
     }
-    ASSERT_TRUE(uploads_->StoreChunk(opened->session, chunk)->has_chunk_ack());
+    ASSERT_TRUE(uploads_->StoreChunk(*opened, chunk)->has_chunk_ack());
     v1::SessionEnd end;
     end.set_chunk_count(1);
     end.set_outcome(stop ? v1::SESSION_OUTCOME_ABORTED : v1::SESSION_OUTCOME_COMPLETED);
     if (stop) end.set_abort_reason("patient stop");
-    ASSERT_THAT(uploads_->FinishSession(opened->session, end), IsOk());
+    ASSERT_THAT(uploads_->FinishSession(*opened, end), IsOk());
   }
 
   v1::EpisodeProgress Progress() {

@@ -7,6 +7,7 @@
 #include "services/call_log.h"
 #include "services/status_mapping.h"
 #include "services/unary_handler.h"
+#include "services/upload_pipeline.h"
 
 namespace tractus::services {
 namespace {
@@ -104,17 +105,23 @@ absl::Status DeviceServiceImpl::RunUpload(
   *resp.mutable_header_ack() = opened.ack;
   if (!stream->Write(resp)) return client_gone();
 
+  // Chunks are checked here and written, in batches, by the pipeline's
+  // thread, which acknowledges them once durable.
+  UploadPipeline pipeline(uploads_, &opened, ctx, stream,
+                          uploads_->Limits().max_chunks_in_flight());
   while (stream->Read(&req)) {
     if (ctx->IsCancelled()) return client_gone();
     switch (req.message_case()) {
       case v1::UploadSessionRequest::kChunk: {
-        ASSIGN_OR_RETURN(resp, uploads_->StoreChunk(opened.session, req.chunk()));
-        if (!stream->Write(resp)) return client_gone();
+        ASSIGN_OR_RETURN(device_gateway::Uploads::ChunkDecision decision,
+                         uploads_->AcceptChunk(opened, req.chunk()));
+        RETURN_IF_ERROR(pipeline.Submit(std::move(decision)));
         break;
       }
       case v1::UploadSessionRequest::kEnd: {
+        RETURN_IF_ERROR(pipeline.Drain());
         ASSIGN_OR_RETURN(v1::Session session,
-                         uploads_->FinishSession(opened.session, req.end()));
+                         uploads_->FinishSession(opened, req.end()));
         resp.Clear();
         *resp.mutable_end_ack()->mutable_session() = std::move(session);
         if (!stream->Write(resp)) return client_gone();
@@ -128,7 +135,7 @@ absl::Status DeviceServiceImpl::RunUpload(
     }
   }
   // Closed without an end: the session stays open and can be resumed.
-  return absl::OkStatus();
+  return pipeline.Drain();
 }
 
 grpc::Status SessionServiceImpl::ListSessions(grpc::ServerContext* ctx,

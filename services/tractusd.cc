@@ -24,6 +24,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
+#include "services/process_tuning.h"
 #include "services/server.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
@@ -70,25 +71,9 @@ ABSL_FLAG(double, rate_limit_burst, 400, "calls a principal may make in a burst"
 ABSL_FLAG(int, max_streams_per_principal, 8,
           "long-lived streams (alerts, telemetry reads) one principal may hold open");
 
-namespace {
-
-// glibc malloc, tuned for a long-running server. Its default mmap threshold
-// rises after the first large free, so 100 KB–1 MB buffers (upload
-// messages, export chunks, RocksDB blocks) then come from the heap and
-// fragment it: the soak measured resident memory growing 55 % in four
-// minutes with a full, fixed-size block cache. A fixed threshold maps and
-// returns large buffers; fewer arenas and a periodic trim hand freed pages
-// back. (Soak: +13 % with the first two alone.)
-void TuneMalloc() {
-  mallopt(M_MMAP_THRESHOLD, 128 << 10);
-  mallopt(M_TRIM_THRESHOLD, 1 << 20);
-  mallopt(M_ARENA_MAX, 4);
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
-  TuneMalloc();
+  tractus::services::TuneProcessForServing();
   absl::SetProgramUsageMessage(
       "Tractus outcome-tracking server for spinal decompression therapy.\n"
       "Usage: tractusd --listen=HOST:PORT --data_dir=PATH");

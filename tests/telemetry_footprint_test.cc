@@ -90,7 +90,7 @@ TEST(TelemetryFootprintTest, BytesPerSampleAfterCompaction) {
     cli::TableModel model(*proto, cli::TableModelOptions{}, 1000 + i);
     v1::TelemetryChunk chunk;
     while (model.NextChunk(1000, &chunk)) {
-      auto stored = uploads.StoreChunk(opened->session, chunk);
+      auto stored = uploads.StoreChunk(*opened, chunk);
       ASSERT_TRUE(stored.ok() && stored->has_chunk_ack());
       samples += chunk.offset_ms_size();
       wire_bytes += static_cast<int64_t>(chunk.ByteSizeLong());
