@@ -21,7 +21,7 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "device_gateway/uploads.h"
-#include "tractus/v1/device.pb.h"
+#include "tractus/v1/session.pb.h"
 
 namespace tractus::services {
 

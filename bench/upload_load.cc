@@ -1,0 +1,145 @@
+#include "bench/upload_load.h"
+
+#include <algorithm>
+#include <iostream>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "device_gateway/test_chunks.h"
+#include "tests/gateway_client.h"
+
+namespace tractus::bench {
+
+double Median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+SessionChunks MakeChunks(int chunk_samples) {
+  SessionChunks s;
+  const int count = 90 * 60 * 10 * 3 / chunk_samples - 1;  // within 3 x planned minutes
+  for (int i = 0; i < count; ++i) {
+    s.chunks.push_back(device_gateway::TestChunk(i, chunk_samples, 390));
+    s.requests.emplace_back();
+    *s.requests.back().mutable_chunk() = s.chunks.back();
+    s.sizes.push_back(static_cast<int64_t>(s.chunks.back().ByteSizeLong()));
+    s.bytes += s.sizes.back();
+  }
+  return s;
+}
+
+grpc::Status NullSink::UploadSession(
+    grpc::ServerContext*,
+    grpc::ServerReaderWriter<v1::UploadSessionResponse, v1::UploadSessionRequest>* stream) {
+  v1::UploadSessionRequest req;
+  v1::UploadSessionResponse resp;
+  while (stream->Read(&req)) {
+    resp.Clear();
+    if (req.has_header()) {
+      resp.mutable_header_ack();
+    } else if (req.has_chunk()) {
+      resp.mutable_chunk_ack()->set_seq(req.chunk().seq());
+    } else {
+      resp.mutable_end_ack();
+    }
+    if (!stream->Write(resp)) break;
+  }
+  return grpc::Status::OK;
+}
+
+Rate Upload(const std::shared_ptr<grpc::Channel>& channel, const SessionChunks& session,
+            const UploadOptions& options) {
+  const std::vector<std::string>& credentials = options.credentials;
+  const std::string& episode_id = options.episode_id;
+  const int streams = options.streams;
+  const int window = options.window;
+  std::atomic<int64_t> samples{0}, bytes{0};
+  std::atomic<bool> stop{false};
+  std::atomic<int64_t> session_counter{0};
+  auto stub = v1::DeviceService::NewStub(channel);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < streams; ++t) {
+    threads.emplace_back([&, t] {
+      while (!stop.load() && !(options.stop && options.stop->load())) {
+        auto ctx = testing::GatewayClient::Context(
+            credentials.empty() ? "" : credentials[t % credentials.size()], absl::Minutes(10));
+        std::unique_ptr<grpc::ClientReaderWriter<v1::UploadSessionRequest, v1::UploadSessionResponse>>
+            stream = stub->UploadSession(ctx.get());
+        v1::UploadSessionRequest req;
+        *req.mutable_header() = testing::GatewayClient::Header(
+            absl::StrCat("bench-", t, "-", session_counter.fetch_add(1), "-", absl::ToUnixNanos(absl::Now())),
+            episode_id, absl::Now() - absl::Hours(2), absl::Now());
+        req.mutable_header()->mutable_protocol()->set_planned_minutes(90);
+        v1::UploadSessionResponse resp;
+        if (!stream->Write(req) || !stream->Read(&resp) || !resp.has_header_ack()) {
+          std::cerr << "header refused: " << stream->Finish().error_message() << "\n";
+          stop = true;
+          return;
+        }
+        absl::Mutex mu;
+        struct Window {
+          int in_flight = 0;
+          int limit = 0;
+          bool reader_done = false;
+          bool Ready() const { return in_flight < limit || reader_done; }
+        } w;
+        w.limit = window;
+        const int n = static_cast<int>(session.chunks.size());
+        std::thread reader([&] {
+          v1::UploadSessionResponse ack;
+          for (int acked = 0; acked < n && stream->Read(&ack); ++acked) {
+            if (!ack.has_chunk_ack()) {
+              std::cerr << "chunk not acknowledged: " << ack.DebugString() << "\n";
+              break;
+            }
+            samples += session.chunks[ack.chunk_ack().seq()].offset_ms_size();
+            bytes += session.sizes[ack.chunk_ack().seq()];
+            absl::MutexLock lock(&mu);
+            --w.in_flight;
+          }
+          absl::MutexLock lock(&mu);
+          w.reader_done = true;
+        });
+        int sent = 0;
+        for (; sent < n && !stop.load(); ++sent) {
+          {
+            absl::MutexLock lock(&mu);
+            mu.Await(absl::Condition(&w, &Window::Ready));
+            if (w.reader_done) break;
+            ++w.in_flight;
+          }
+          if (!stream->Write(session.requests[sent])) break;
+        }
+        if (sent == n) {
+          reader.join();
+          v1::UploadSessionRequest end;
+          end.mutable_end()->set_chunk_count(n);
+          end.mutable_end()->set_outcome(v1::SESSION_OUTCOME_COMPLETED);
+          stream->Write(end);
+          stream->WritesDone();
+          while (stream->Read(&resp)) {
+          }
+          stream->Finish();
+        } else {
+          ctx->TryCancel();
+          reader.join();
+          stream->Finish();
+        }
+      }
+    });
+  }
+  const absl::Time start = absl::Now();
+  const int64_t samples0 = samples.load(), bytes0 = bytes.load();
+  absl::SleepFor(absl::Seconds(options.seconds));
+  const double elapsed = absl::ToDoubleSeconds(absl::Now() - start);
+  Rate r{(samples.load() - samples0) / elapsed, (bytes.load() - bytes0) / elapsed};
+  stop = true;
+  for (auto& t : threads) t.join();
+  return r;
+}
+
+
+}  // namespace tractus::bench

@@ -1,0 +1,59 @@
+// Upload load for the benchmarks: table-like upload streams (header, chunks
+// with a window in flight, end) against any DeviceService, and the null
+// sink that measures what gRPC alone carries.
+#ifndef TRACTUS_BENCH_UPLOAD_LOAD_H_
+#define TRACTUS_BENCH_UPLOAD_LOAD_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+#include "tractus/v1/session.grpc.pb.h"
+
+namespace tractus::bench {
+
+struct Rate {
+  double samples_per_s = 0;
+  double bytes_per_s = 0;
+};
+
+double Median(std::vector<double> v);
+
+// The chunks of one session (10 Hz, within 3 x a 90-minute protocol),
+// serialized once.
+struct SessionChunks {
+  std::vector<v1::TelemetryChunk> chunks;
+  std::vector<v1::UploadSessionRequest> requests;  // the chunks, ready to send
+  std::vector<int64_t> sizes;                      // serialized bytes of each chunk
+  int64_t bytes = 0;
+};
+SessionChunks MakeChunks(int chunk_samples);
+
+// Acknowledges every message, stores nothing.
+class NullSink final : public v1::DeviceService::Service {
+  grpc::Status UploadSession(
+      grpc::ServerContext*,
+      grpc::ServerReaderWriter<v1::UploadSessionResponse, v1::UploadSessionRequest>* stream)
+      override;
+};
+
+struct UploadOptions {
+  std::vector<std::string> credentials;  // one per stream (cycled); empty: none
+  std::string episode_id;
+  int streams = 16;
+  int window = 8;
+  double seconds = 10;
+  // Set to stop early (e.g. by another phase); may be null.
+  const std::atomic<bool>* stop = nullptr;
+};
+
+// `options.streams` threads upload sessions of `session` to `channel` until
+// `options.seconds` pass; returns the rate of acknowledged samples.
+Rate Upload(const std::shared_ptr<grpc::Channel>& channel, const SessionChunks& session,
+            const UploadOptions& options);
+
+}  // namespace tractus::bench
+
+#endif  // TRACTUS_BENCH_UPLOAD_LOAD_H_
