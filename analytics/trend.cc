@@ -60,7 +60,12 @@ std::optional<Trend> FitTrend(const std::vector<DayValue>& input) {
     }
   }
   if (slopes.empty()) return std::nullopt;
-  std::sort(slopes.begin(), slopes.end());
+  // Only three order statistics are needed: select them (linear time)
+  // rather than sort the n(n-1)/2 slopes.
+  const auto kth = [&slopes](size_t k) {  // 0-based
+    std::nth_element(slopes.begin(), slopes.begin() + k, slopes.end());
+    return slopes[k];
+  };
   const double slope = Median(slopes);
 
   // Sen's interval: ranks (N -/+ C) / 2 of the ordered slopes, where
@@ -72,7 +77,7 @@ std::optional<Trend> FitTrend(const std::vector<DayValue>& input) {
   const auto at_rank = [&](double rank) {  // 1-based, clamped
     long r = std::lround(rank);
     r = std::clamp(r, 1L, static_cast<long>(slopes.size()));
-    return slopes[static_cast<size_t>(r - 1)];
+    return kth(static_cast<size_t>(r - 1));
   };
   const double lower = at_rank((total - c) / 2);
   const double upper = at_rank((total + c) / 2 + 1);

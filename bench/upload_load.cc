@@ -64,13 +64,15 @@ Rate Upload(const std::shared_ptr<grpc::Channel>& channel, const SessionChunks& 
   for (int t = 0; t < streams; ++t) {
     threads.emplace_back([&, t] {
       while (!stop.load() && !(options.stop && options.stop->load())) {
+        const int64_t number = session_counter.fetch_add(1);
+        if (options.max_sessions > 0 && number >= options.max_sessions) return;
         auto ctx = testing::GatewayClient::Context(
             credentials.empty() ? "" : credentials[t % credentials.size()], absl::Minutes(10));
         std::unique_ptr<grpc::ClientReaderWriter<v1::UploadSessionRequest, v1::UploadSessionResponse>>
             stream = stub->UploadSession(ctx.get());
         v1::UploadSessionRequest req;
         *req.mutable_header() = testing::GatewayClient::Header(
-            absl::StrCat("bench-", t, "-", session_counter.fetch_add(1), "-", absl::ToUnixNanos(absl::Now())),
+            absl::StrCat("bench-", t, "-", number, "-", absl::ToUnixNanos(absl::Now())),
             episode_id, absl::Now() - absl::Hours(2), absl::Now());
         req.mutable_header()->mutable_protocol()->set_planned_minutes(90);
         v1::UploadSessionResponse resp;
@@ -133,7 +135,15 @@ Rate Upload(const std::shared_ptr<grpc::Channel>& channel, const SessionChunks& 
   }
   const absl::Time start = absl::Now();
   const int64_t samples0 = samples.load(), bytes0 = bytes.load();
-  absl::SleepFor(absl::Seconds(options.seconds));
+  if (options.max_sessions > 0) {
+    for (auto& t : threads) t.join();
+    const double elapsed = absl::ToDoubleSeconds(absl::Now() - start);
+    return Rate{samples.load() / elapsed, bytes.load() / elapsed};
+  }
+  const absl::Time end = start + absl::Seconds(options.seconds);
+  while (absl::Now() < end && !(options.stop && options.stop->load())) {
+    absl::SleepFor(std::min(absl::Milliseconds(50), end - absl::Now()));
+  }
   const double elapsed = absl::ToDoubleSeconds(absl::Now() - start);
   Rate r{(samples.load() - samples0) / elapsed, (bytes.load() - bytes0) / elapsed};
   stop = true;

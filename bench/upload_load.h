@@ -45,6 +45,9 @@ struct UploadOptions {
   int streams = 16;
   int window = 8;
   double seconds = 10;
+  // When > 0: upload this many sessions in all, then return (the rate is
+  // over the time they took); `seconds` is ignored.
+  int64_t max_sessions = 0;
   // Set to stop early (e.g. by another phase); may be null.
   const std::atomic<bool>* stop = nullptr;
 };

@@ -20,6 +20,8 @@ class Subprocess {
   // rest of that line) or `timeout` passes or the output ends (returns "").
   std::string WaitForLine(const std::string& prefix, absl::Duration timeout);
 
+  int pid() const { return pid_; }
+
   // Sends `signal` to the child.
   void Signal(int signal);
 

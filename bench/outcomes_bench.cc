@@ -1,0 +1,427 @@
+// Outcome benchmarks against a real tractusd process (release build, WAL
+// synced, rate limits off) on a synthetic clinic network (dataset.h):
+//   query      GetEpisodeProgress of random episodes from 32 concurrent
+//              clients with 10,000 patients loaded and 4 tables uploading
+//              beside them: p50 / p99 / p99.9 latency and queries/s;
+//   export     an anonymized CSV export of ~1 M and ~10 M observations
+//              (downloaded and checksummed like `tractus export`): rows/s
+//              and tractusd's peak RSS during each;
+//   cohort     GetCohortOutcomes over 100,000 episodes: seconds; tractusd's
+//              RSS with them loaded;
+//   telemetry  realistic 90-minute sessions (the table model) uploaded by
+//              16 tables: samples/s acknowledged (WAL synced), then bytes
+//              per sample on disk after a full compaction.
+// Each timed figure is the median of --runs runs. --results writes the
+// figures as "name value" lines and --emit_dir the same data as CSV for
+// bench/postgres_side_by_side.sh.
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "bench/dataset.h"
+#include "bench/upload_load.h"
+#include "cli/client.h"
+#include "cli/export_command.h"
+#include "cli/table_model.h"
+#include "device_gateway/telemetry.h"
+#include "services/process_tuning.h"
+#include "storage/store.h"
+#include "storage/test_dir.h"
+#include "tests/gateway_client.h"
+#include "tests/subprocess.h"
+#include "tests/test_accounts.h"
+#include "tractus/v1/outcomes.grpc.pb.h"
+
+ABSL_FLAG(std::string, tractusd, "", "tractusd binary; default: next to this one");
+ABSL_FLAG(int, patients, 10000, "patients for the query and 1 M export figures");
+ABSL_FLAG(int, cohort_patients, 100000, "patients (episodes) for the cohort and 10 M export");
+ABSL_FLAG(int, sessions, 24, "sessions per episode");
+ABSL_FLAG(int, clients, 32, "concurrent progress clients");
+ABSL_FLAG(int, ingest_tables, 4, "tables uploading during the query figure");
+ABSL_FLAG(double, seconds, 10, "length of each query run");
+ABSL_FLAG(int, runs, 3, "runs per figure (the median is printed)");
+ABSL_FLAG(int, telemetry_sessions, 64, "90-minute sessions for the telemetry figure");
+ABSL_FLAG(std::string, results, "", "file for the figures as \"name value\" lines");
+ABSL_FLAG(std::string, emit_dir, "", "directory for observations.csv and telemetry.csv");
+
+namespace tractus::bench {
+namespace {
+
+std::ofstream results_file;
+
+void Result(const std::string& name, double value) {
+  if (results_file.is_open()) results_file << name << " " << value << "\n" << std::flush;
+}
+
+[[noreturn]] void Die(const std::string& what, const absl::Status& s) {
+  std::cerr << what << ": " << s << "\n";
+  std::exit(1);
+}
+
+// Kilobytes of a /proc/PID/status field (VmRSS, VmHWM).
+int64_t ProcKb(int pid, const std::string& field) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(field + ":", 0) == 0) return std::stoll(line.substr(field.size() + 1));
+  }
+  return -1;
+}
+
+// Resets the peak RSS (VmHWM) of `pid` to its current RSS.
+void ResetPeakRss(int pid) { std::ofstream(absl::StrCat("/proc/", pid, "/clear_refs")) << "5"; }
+
+// A running tractusd on `data_dir` with the benchmark's accounts.
+struct Tractusd {
+  std::unique_ptr<testing::Subprocess> process;
+  std::string address;
+  testing::TestKeys keys;
+  std::string clinician;  // bound to every clinic of the dataset
+  std::string analyst;
+
+  static Tractusd Start(const std::string& data_dir, const std::vector<std::string>& clinics) {
+    std::string binary = absl::GetFlag(FLAGS_tractusd);
+    if (binary.empty()) {
+      binary = (std::filesystem::read_symlink("/proc/self/exe").parent_path().parent_path() /
+                "services" / "tractusd")
+                   .string();
+    }
+    Tractusd t;
+    t.process = std::make_unique<testing::Subprocess>(std::vector<std::string>{
+        binary, "--listen=127.0.0.1:0", "--data_dir=" + data_dir, "--rate_limit_qps=0",
+        "--log_level=warn", "--max_streams_per_principal=64"});
+    t.address = t.process->WaitForLine("tractusd listening on ", absl::Seconds(120));
+    if (t.address.empty()) {
+      Die("tractusd did not start", absl::UnavailableError(t.process->output()));
+    }
+    auto keys = testing::MakeTestKeys(t.address, data_dir + "/bootstrap-admin.key");
+    if (!keys.ok()) Die("accounts", keys.status());
+    t.keys = *keys;
+    auto clinician = testing::MakeUserKey(t.address, t.keys, v1::ROLE_CLINICIAN, clinics);
+    auto analyst = testing::MakeUserKey(t.address, t.keys, v1::ROLE_ANALYST, {});
+    if (!clinician.ok() || !analyst.ok()) Die("keys", clinician.status());
+    t.clinician = *clinician;
+    t.analyst = *analyst;
+    return t;
+  }
+
+  void Stop() {
+    process->Signal(SIGTERM);
+    process->Wait(absl::Seconds(60));
+  }
+};
+
+struct Latency {
+  double p50_ms = 0, p99_ms = 0, p999_ms = 0, qps = 0;
+};
+
+// `clients` threads ask for the progress of random episodes for `seconds`.
+Latency QueryRun(const std::string& address, const std::string& key,
+                 const std::vector<std::string>& episodes, int clients, double seconds) {
+  std::vector<std::shared_ptr<grpc::Channel>> channels;
+  for (int c = 0; c < 4; ++c) {
+    grpc::ChannelArguments args;
+    args.SetInt("bench.channel", c);  // distinct channels, not one shared connection
+    channels.push_back(grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(),
+                                                 args));
+  }
+  std::atomic<bool> measuring{false}, stop{false};
+  std::vector<std::vector<double>> per_thread(clients);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < clients; ++t) {
+    threads.emplace_back([&, t] {
+      auto stub = v1::OutcomeService::NewStub(channels[t % channels.size()]);
+      std::mt19937_64 rng(t);
+      v1::GetEpisodeProgressRequest req;
+      v1::GetEpisodeProgressResponse resp;
+      while (!stop.load()) {
+        req.set_episode_id(episodes[rng() % episodes.size()]);
+        grpc::ClientContext ctx;
+        ctx.AddMetadata("authorization", "Bearer " + key);
+        ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+        const absl::Time start = absl::Now();
+        grpc::Status s = stub->GetEpisodeProgress(&ctx, req, &resp);
+        const double ms = absl::ToDoubleMilliseconds(absl::Now() - start);
+        if (!s.ok()) {
+          std::cerr << "progress: " << s.error_message() << "\n";
+          stop = true;
+          return;
+        }
+        if (measuring.load()) per_thread[t].push_back(ms);
+      }
+    });
+  }
+  absl::SleepFor(absl::Seconds(1));  // warm-up
+  measuring = true;
+  const absl::Time start = absl::Now();
+  absl::SleepFor(absl::Seconds(seconds));
+  measuring = false;
+  const double elapsed = absl::ToDoubleSeconds(absl::Now() - start);
+  stop = true;
+  for (auto& t : threads) t.join();
+  std::vector<double> all;
+  for (auto& v : per_thread) all.insert(all.end(), v.begin(), v.end());
+  std::sort(all.begin(), all.end());
+  Latency l;
+  if (all.empty()) return l;
+  const auto at = [&](double q) { return all[std::min(all.size() - 1, size_t(q * all.size()))]; };
+  l.p50_ms = at(0.50);
+  l.p99_ms = at(0.99);
+  l.p999_ms = at(0.999);
+  l.qps = all.size() / elapsed;
+  return l;
+}
+
+struct ExportFigure {
+  int64_t rows = 0;
+  double rows_per_s = 0;
+  double peak_rss_mb = 0;
+};
+
+ExportFigure RunExportOnce(const Tractusd& t, const std::string& out_dir) {
+  ResetPeakRss(t.process->pid());
+  cli::Client client(testing::TestChannel(t.address, t.analyst), absl::Minutes(30));
+  cli::ExportOptions options;
+  options.request.set_format(v1::EXPORT_FORMAT_CSV);
+  options.out_dir = out_dir;
+  options.progress_bar = false;
+  std::ostringstream out, err;
+  const absl::Time start = absl::Now();
+  auto job = cli::RunExport(client, options, out, err);
+  const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  if (!job.ok()) Die("export", job.status());
+  ExportFigure f;
+  for (const v1::ExportFile& file : job->manifest().files()) {
+    if (file.name() == "observations.csv") f.rows = file.records();
+  }
+  f.rows_per_s = f.rows / seconds;
+  f.peak_rss_mb = ProcKb(t.process->pid(), "VmHWM") / 1024.0;
+  std::filesystem::remove_all(out_dir);
+  return f;
+}
+
+ExportFigure MedianExport(const Tractusd& t, const std::string& out_dir, int runs) {
+  std::vector<ExportFigure> figures;
+  for (int i = 0; i < runs; ++i) figures.push_back(RunExportOnce(t, out_dir));
+  std::sort(figures.begin(), figures.end(),
+            [](const auto& a, const auto& b) { return a.rows_per_s < b.rows_per_s; });
+  ExportFigure f = figures[figures.size() / 2];
+  for (const auto& g : figures) f.peak_rss_mb = std::max(f.peak_rss_mb, g.peak_rss_mb);
+  return f;
+}
+
+void PrintExport(const std::string& name, const ExportFigure& f) {
+  std::cout << absl::StrFormat("  %-44s %10d rows %8.2f M rows/s   peak RSS %6.0f MB\n", name,
+                               f.rows, f.rows_per_s / 1e6, f.peak_rss_mb);
+}
+
+// Realistic chunks of one 90-minute session from the table model.
+SessionChunks RealisticSession() {
+  v1::SessionHeader h = testing::GatewayClient::Header("model", "ep", absl::Now(), absl::Now());
+  h.mutable_protocol()->set_planned_minutes(90);
+  cli::TableModel model(h.protocol(), cli::TableModelOptions{}, 42);
+  SessionChunks s;
+  v1::TelemetryChunk chunk;
+  while (model.NextChunk(1000, &chunk)) {
+    s.chunks.push_back(chunk);
+    s.requests.emplace_back();
+    *s.requests.back().mutable_chunk() = chunk;
+    s.sizes.push_back(static_cast<int64_t>(chunk.ByteSizeLong()));
+    s.bytes += s.sizes.back();
+  }
+  return s;
+}
+
+int Main() {
+  spdlog::set_level(spdlog::level::err);
+  const int runs = absl::GetFlag(FLAGS_runs);
+  const std::string results = absl::GetFlag(FLAGS_results);
+  if (!results.empty()) results_file.open(results);
+  const std::string emit_dir = absl::GetFlag(FLAGS_emit_dir);
+  if (!emit_dir.empty()) std::filesystem::create_directories(emit_dir);
+  TestDir dir;
+
+  // --- Query and 1 M export on the small network.
+  DatasetSpec small{.patients = absl::GetFlag(FLAGS_patients),
+                    .sessions = absl::GetFlag(FLAGS_sessions)};
+  auto a = LoadDataset(dir.path() + "/a", small);
+  if (!a.ok()) Die("loading", a.status());
+  std::cout << absl::StrFormat("  loaded %d patients, %d observations, %d sessions in %.0f s\n",
+                               small.patients, a->observations, a->sessions, a->load_seconds);
+  {
+    Tractusd t = Tractusd::Start(dir.path() + "/a", a->clinic_ids);
+    // Tables uploading beside the queries.
+    testing::GatewayClient gateway(t.address, t.keys);
+    std::string ingest_clinic;
+    UploadOptions ingest;
+    ingest.episode_id = gateway.MakeEpisode("ingest", &ingest_clinic);
+    ingest.streams = absl::GetFlag(FLAGS_ingest_tables);
+    for (int i = 0; i < ingest.streams; ++i) {
+      ingest.credentials.push_back(gateway.Enroll(ingest_clinic, absl::StrCat("ING-", i)));
+    }
+    ingest.seconds = 1e9;
+    std::atomic<bool> stop_ingest{false};
+    ingest.stop = &stop_ingest;
+    const SessionChunks ingest_session = MakeChunks(1000);
+    Rate ingest_rate;
+    std::thread uploader([&] {
+      ingest_rate = Upload(testing::TestChannel(t.address, ""), ingest_session, ingest);
+    });
+    std::vector<double> p50, p99, p999, qps;
+    for (int i = 0; i < runs; ++i) {
+      Latency l = QueryRun(t.address, t.clinician, a->episode_ids, absl::GetFlag(FLAGS_clients),
+                           absl::GetFlag(FLAGS_seconds));
+      p50.push_back(l.p50_ms);
+      p99.push_back(l.p99_ms);
+      p999.push_back(l.p999_ms);
+      qps.push_back(l.qps);
+    }
+    stop_ingest = true;
+    uploader.join();
+    std::cout << absl::StrFormat(
+        "  %-44s p50 %.2f ms  p99 %.2f ms  p99.9 %.2f ms  %.0f queries/s\n"
+        "  %-44s (%d tables uploading beside: %.2f M samples/s)\n",
+        absl::StrCat("progress, ", absl::GetFlag(FLAGS_clients), " clients, ", small.patients,
+                     " patients"),
+        Median(p50), Median(p99), Median(p999), Median(qps), "", ingest.streams,
+        ingest_rate.samples_per_s / 1e6);
+    Result("progress_p50_ms", Median(p50));
+    Result("progress_p99_ms", Median(p99));
+    Result("progress_p999_ms", Median(p999));
+    Result("progress_qps", Median(qps));
+
+    const ExportFigure e1 = MedianExport(t, dir.path() + "/export", runs);
+    PrintExport("export CSV, small network", e1);
+    Result("export_small_rows", e1.rows);
+    Result("export_small_rows_per_s", e1.rows_per_s);
+    Result("export_small_peak_rss_mb", e1.peak_rss_mb);
+    t.Stop();
+  }
+  std::filesystem::remove_all(dir.path() + "/a");
+
+  // --- Cohort and 10 M export on the large network.
+  DatasetSpec large{.patients = absl::GetFlag(FLAGS_cohort_patients),
+                    .sessions = absl::GetFlag(FLAGS_sessions)};
+  auto b = LoadDataset(dir.path() + "/b", large);
+  if (!b.ok()) Die("loading", b.status());
+  std::cout << absl::StrFormat("  loaded %d patients, %d observations, %d sessions in %.0f s\n",
+                               large.patients, b->observations, b->sessions, b->load_seconds);
+  if (!emit_dir.empty()) {
+    if (absl::Status s = WriteObservationsCsv(*b, emit_dir + "/observations.csv"); !s.ok()) {
+      Die("csv", s);
+    }
+  }
+  {
+    Tractusd t = Tractusd::Start(dir.path() + "/b", b->clinic_ids);
+    auto stub = v1::OutcomeService::NewStub(testing::TestChannel(t.address, t.analyst));
+    std::vector<double> seconds;
+    v1::GetCohortOutcomesResponse cohort;
+    for (int i = 0; i < runs; ++i) {
+      v1::GetCohortOutcomesRequest req;
+      req.set_condition(v1::CONDITION_HERNIATED_DISC);
+      grpc::ClientContext ctx;
+      ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(10));
+      const absl::Time start = absl::Now();
+      grpc::Status s = stub->GetCohortOutcomes(&ctx, req, &cohort);
+      seconds.push_back(absl::ToDoubleSeconds(absl::Now() - start));
+      if (!s.ok()) Die("cohort", absl::UnknownError(s.error_message()));
+    }
+    const double rss_mb = ProcKb(t.process->pid(), "VmRSS") / 1024.0;
+    const double rate = cohort.outcomes().has_responder_rate()
+                            ? cohort.outcomes().responder_rate().estimate()
+                            : -1;
+    std::cout << absl::StrFormat(
+        "  %-44s %.2f s (%d episodes, responder rate %.4f)\n"
+        "  %-44s %.0f MB\n",
+        "cohort outcomes, large network", Median(seconds), cohort.outcomes().episodes(), rate,
+        "tractusd RSS with the large network loaded", rss_mb);
+    Result("cohort_seconds", Median(seconds));
+    Result("cohort_episodes", cohort.outcomes().episodes());
+    Result("cohort_responder_rate", rate);
+    Result("rss_large_mb", rss_mb);
+
+    const ExportFigure e2 = MedianExport(t, dir.path() + "/export", std::min(runs, 1));
+    PrintExport("export CSV, large network", e2);
+    Result("export_large_rows", e2.rows);
+    Result("export_large_rows_per_s", e2.rows_per_s);
+    Result("export_large_peak_rss_mb", e2.peak_rss_mb);
+    t.Stop();
+  }
+  std::filesystem::remove_all(dir.path() + "/b");
+
+  // --- Realistic telemetry: ingest rate and footprint.
+  {
+    const std::string c_dir = dir.path() + "/c";
+    const SessionChunks session = RealisticSession();
+    const int total = absl::GetFlag(FLAGS_telemetry_sessions);
+    int64_t samples_per_session = 0;
+    for (const auto& c : session.chunks) samples_per_session += c.offset_ms_size();
+    Tractusd t = Tractusd::Start(c_dir, {});
+    testing::GatewayClient gateway(t.address, t.keys);
+    std::string clinic;
+    UploadOptions opts;
+    opts.episode_id = gateway.MakeEpisode("telemetry", &clinic);
+    opts.streams = 16;
+    for (int i = 0; i < opts.streams; ++i) {
+      opts.credentials.push_back(gateway.Enroll(clinic, absl::StrCat("TEL-", i)));
+    }
+    opts.max_sessions = total;
+    opts.seconds = 1e9;
+    const absl::Time start = absl::Now();
+    Rate rate = Upload(testing::TestChannel(t.address, ""), session, opts);
+    const double elapsed = absl::ToDoubleSeconds(absl::Now() - start);
+    t.Stop();
+    auto store = storage::Store::Open(c_dir, storage::StoreOptions{});
+    if (!store.ok()) Die("store", store.status());
+    if (absl::Status s = (*store)->CompactAll(); !s.ok()) Die("compact", s);
+    const uint64_t bytes = *(*store)->LiveBytes(storage::Cf::kTelemetry);
+    const int64_t samples = samples_per_session * total;
+    std::cout << absl::StrFormat(
+        "  %-44s %.2f M samples/s (%d sessions of %d samples in %.1f s)\n"
+        "  %-44s %.2f bytes/sample (%.2f on the wire)\n",
+        "telemetry ingest, 16 tables, WAL synced", samples / elapsed / 1e6, total,
+        samples_per_session, elapsed, "telemetry on disk after compaction",
+        static_cast<double>(bytes) / samples,
+        static_cast<double>(session.bytes) / samples_per_session);
+    (void)rate;
+    Result("telemetry_samples", samples);
+    Result("telemetry_seconds", elapsed);
+    Result("telemetry_bytes_per_sample", static_cast<double>(bytes) / samples);
+    if (!emit_dir.empty()) {
+      std::ofstream csv(emit_dir + "/telemetry.csv");
+      for (int s = 0; s < total; ++s) {
+        for (const v1::TelemetryChunk& c : session.chunks) {
+          device_gateway::Samples decoded;
+          (void)device_gateway::DecodeChunk(c, &decoded);
+          for (size_t i = 0; i < decoded.size(); ++i) {
+            csv << s << "," << decoded.offset_ms[i] << "," << decoded.measured_dn[i] << ","
+                << decoded.target_dn[i] << "," << decoded.angle_decideg[i] << ","
+                << decoded.flags[i] << "\n";
+          }
+        }
+      }
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace tractus::bench
+
+int main(int argc, char** argv) {
+  tractus::services::TuneProcessForServing();
+  absl::ParseCommandLine(argc, argv);
+  return tractus::bench::Main();
+}
