@@ -24,6 +24,8 @@ using storage::Cf;
 // A sanity bound on sequence numbers (a 90-minute session at 1 kHz in
 // 1-sample chunks stays far below it).
 constexpr uint32_t kMaxSeq = 10'000'000;
+// How long a replay of a chunk still being written waits for the write.
+constexpr absl::Duration kSettleTimeout = absl::Seconds(10);
 
 
 google::protobuf::Duration ToDuration(absl::Duration d) {
@@ -245,13 +247,28 @@ absl::StatusOr<Uploads::ChunkDecision> Uploads::AcceptChunk(const Opened& opened
                 "the session is finalized; it takes no more chunks");
   }
   std::string key = storage::TelemetryKey(session.session_id(), seq);
+  absl::StatusOr<std::string> existing = absl::NotFoundError("");
   if (state.timeline.Stored(seq)) {
-    absl::StatusOr<std::string> existing = store_->Get(Cf::kTelemetry, key);
+    existing = store_->Get(Cf::kTelemetry, key);
     if (absl::IsNotFound(existing.status())) {
-      return Nack(seq, absl::StatusCode::kUnavailable, -1,
-                  absl::StrCat("seq ", seq, " is still being written; send it again after ",
-                               "its acknowledgement if it is not acknowledged"));
+      // Accepted but not yet written (e.g. by the stream a table lost just
+      // before resuming): wait for the session's writes to settle.
+      const auto settled = [&state]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
+        return state.pending == 0;
+      };
+      if (!state.mu.AwaitWithTimeout(absl::Condition(&settled), kSettleTimeout)) {
+        return Nack(seq, absl::StatusCode::kUnavailable, -1,
+                    absl::StrCat("seq ", seq, " is still being written; send it again"));
+      }
+      if (!state.loaded) RETURN_IF_ERROR(Load(session.session_id(), state));
+      if (state.session.finalized()) {
+        return Nack(seq, absl::StatusCode::kFailedPrecondition, -1,
+                    "the session is finalized; it takes no more chunks");
+      }
+      if (state.timeline.Stored(seq)) existing = store_->Get(Cf::kTelemetry, key);
     }
+  }
+  if (existing.ok() || !absl::IsNotFound(existing.status())) {
     RETURN_IF_ERROR(existing.status());
     ASSIGN_OR_RETURN(storage::ChunkValue stored, storage::DecodeChunkValue(*existing));
     if (stored.chunk_bytes != chunk.SerializeAsString()) {
