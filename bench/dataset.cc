@@ -16,6 +16,7 @@
 #include "records/records.h"
 #include "records/time_proto.h"
 #include "storage/store.h"
+#include "tests/gateway_client.h"
 
 namespace tractus::bench {
 namespace {
@@ -87,24 +88,10 @@ v1::RecordObservationsRequest ObservationsOf(int index, const std::string& episo
 }
 
 v1::SessionHeader SessionHeaderOf(const std::string& episode_id, int index, int n) {
-  const int day = (n / 2) * 7 + (n % 2 == 0 ? 1 : 4);
-  v1::SessionHeader h;
-  h.set_session_id(absl::StrCat("b", index, "-", n));
-  h.set_episode_id(episode_id);
-  v1::TractionProtocol* p = h.mutable_protocol();
-  p->set_mode(v1::TRACTION_MODE_INTERMITTENT);
-  p->set_max_force_newtons(400);
-  p->set_min_force_newtons(200);
-  p->set_hold_seconds(60);
-  p->set_relax_seconds(30);
-  p->set_progressive_steps(3);
-  p->set_regressive_steps(3);
-  p->set_angle_degrees(10);
-  p->set_planned_minutes(30);
+  const int day = (n / 2) * 7 + (n % 2 == 0 ? 1 : 4);  // twice a week
   const absl::Time start = Day0() + absl::Hours(24 * day + 10);
-  *h.mutable_device_start_time() = records::ToProto(start);
-  *h.mutable_device_send_time() = records::ToProto(start + absl::Seconds(1));
-  return h;
+  return testing::GatewayClient::Header(absl::StrCat("b", index, "-", n), episode_id, start,
+                                        start + absl::Seconds(1));
 }
 
 }  // namespace

@@ -234,13 +234,7 @@ SessionChunks RealisticSession() {
   cli::TableModel model(h.protocol(), cli::TableModelOptions{}, 42);
   SessionChunks s;
   v1::TelemetryChunk chunk;
-  while (model.NextChunk(1000, &chunk)) {
-    s.chunks.push_back(chunk);
-    s.requests.emplace_back();
-    *s.requests.back().mutable_chunk() = chunk;
-    s.sizes.push_back(static_cast<int64_t>(chunk.ByteSizeLong()));
-    s.bytes += s.sizes.back();
-  }
+  while (model.NextChunk(1000, &chunk)) s.Add(chunk);
   return s;
 }
 

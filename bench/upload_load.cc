@@ -18,16 +18,18 @@ double Median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
+void SessionChunks::Add(v1::TelemetryChunk chunk) {
+  sizes.push_back(static_cast<int64_t>(chunk.ByteSizeLong()));
+  bytes += sizes.back();
+  requests.emplace_back();
+  *requests.back().mutable_chunk() = chunk;
+  chunks.push_back(std::move(chunk));
+}
+
 SessionChunks MakeChunks(int chunk_samples) {
   SessionChunks s;
   const int count = 90 * 60 * 10 * 3 / chunk_samples - 1;  // within 3 x planned minutes
-  for (int i = 0; i < count; ++i) {
-    s.chunks.push_back(device_gateway::TestChunk(i, chunk_samples, 390));
-    s.requests.emplace_back();
-    *s.requests.back().mutable_chunk() = s.chunks.back();
-    s.sizes.push_back(static_cast<int64_t>(s.chunks.back().ByteSizeLong()));
-    s.bytes += s.sizes.back();
-  }
+  for (int i = 0; i < count; ++i) s.Add(device_gateway::TestChunk(i, chunk_samples, 390));
   return s;
 }
 

@@ -24,6 +24,8 @@ double Median(std::vector<double> v);
 // The chunks of one session (10 Hz, within 3 x a 90-minute protocol),
 // serialized once.
 struct SessionChunks {
+  void Add(v1::TelemetryChunk chunk);
+
   std::vector<v1::TelemetryChunk> chunks;
   std::vector<v1::UploadSessionRequest> requests;  // the chunks, ready to send
   std::vector<int64_t> sizes;                      // serialized bytes of each chunk

@@ -241,36 +241,26 @@ absl::StatusOr<Uploads::ChunkDecision> Uploads::AcceptChunk(const Opened& opened
 
   OpenSessionState& state = *opened.state;
   absl::MutexLock lock(&state.mu);
+  if (state.pending > 0 && state.timeline.Stored(seq)) {
+    // Possibly a copy of a chunk accepted but not yet written (a table
+    // resuming right after losing its stream): wait for the writes to land.
+    const auto settled = [&state]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
+      return state.pending == 0;
+    };
+    if (!state.mu.AwaitWithTimeout(absl::Condition(&settled), kSettleTimeout)) {
+      return Nack(seq, absl::StatusCode::kUnavailable, -1,
+                  absl::StrCat("seq ", seq, " is still being written; send it again"));
+    }
+  }
   if (!state.loaded) RETURN_IF_ERROR(Load(session.session_id(), state));
   if (state.session.finalized()) {
     return Nack(seq, absl::StatusCode::kFailedPrecondition, -1,
                 "the session is finalized; it takes no more chunks");
   }
   std::string key = storage::TelemetryKey(session.session_id(), seq);
-  absl::StatusOr<std::string> existing = absl::NotFoundError("");
-  if (state.timeline.Stored(seq)) {
-    existing = store_->Get(Cf::kTelemetry, key);
-    if (absl::IsNotFound(existing.status())) {
-      // Accepted but not yet written (e.g. by the stream a table lost just
-      // before resuming): wait for the session's writes to settle.
-      const auto settled = [&state]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
-        return state.pending == 0;
-      };
-      if (!state.mu.AwaitWithTimeout(absl::Condition(&settled), kSettleTimeout)) {
-        return Nack(seq, absl::StatusCode::kUnavailable, -1,
-                    absl::StrCat("seq ", seq, " is still being written; send it again"));
-      }
-      if (!state.loaded) RETURN_IF_ERROR(Load(session.session_id(), state));
-      if (state.session.finalized()) {
-        return Nack(seq, absl::StatusCode::kFailedPrecondition, -1,
-                    "the session is finalized; it takes no more chunks");
-      }
-      if (state.timeline.Stored(seq)) existing = store_->Get(Cf::kTelemetry, key);
-    }
-  }
-  if (existing.ok() || !absl::IsNotFound(existing.status())) {
-    RETURN_IF_ERROR(existing.status());
-    ASSIGN_OR_RETURN(storage::ChunkValue stored, storage::DecodeChunkValue(*existing));
+  if (state.timeline.Stored(seq)) {  // written: nothing of it is pending now
+    ASSIGN_OR_RETURN(std::string existing, store_->Get(Cf::kTelemetry, key));
+    ASSIGN_OR_RETURN(storage::ChunkValue stored, storage::DecodeChunkValue(existing));
     if (stored.chunk_bytes != chunk.SerializeAsString()) {
       return Nack(seq, absl::StatusCode::kAlreadyExists, -1,
                   absl::StrCat("seq ", seq, " is already stored with different content; "
