@@ -320,17 +320,21 @@ int Main() {
   {
     Tractusd t = Tractusd::Start(dir.path() + "/b", b->clinic_ids);
     auto stub = v1::OutcomeService::NewStub(testing::TestChannel(t.address, t.analyst));
+    // The first cohort after a start computes every episode's summary; the
+    // next ones read the cached summaries.
     std::vector<double> seconds;
+    double first_seconds = 0;
     v1::GetCohortOutcomesResponse cohort;
-    for (int i = 0; i < runs; ++i) {
+    for (int i = 0; i <= runs; ++i) {
       v1::GetCohortOutcomesRequest req;
       req.set_condition(v1::CONDITION_HERNIATED_DISC);
       grpc::ClientContext ctx;
       ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(10));
       const absl::Time start = absl::Now();
       grpc::Status s = stub->GetCohortOutcomes(&ctx, req, &cohort);
-      seconds.push_back(absl::ToDoubleSeconds(absl::Now() - start));
       if (!s.ok()) Die("cohort", absl::UnknownError(s.error_message()));
+      (i == 0 ? first_seconds : seconds.emplace_back()) =
+          absl::ToDoubleSeconds(absl::Now() - start);
     }
     const double rss_mb = ProcKb(t.process->pid(), "VmRSS") / 1024.0;
     const double rate = cohort.outcomes().has_responder_rate()
@@ -338,9 +342,12 @@ int Main() {
                             : -1;
     std::cout << absl::StrFormat(
         "  %-44s %.2f s (%d episodes, responder rate %.4f)\n"
+        "  %-44s %.2f s\n"
         "  %-44s %.0f MB\n",
         "cohort outcomes, large network", Median(seconds), cohort.outcomes().episodes(), rate,
+        "  the first after a start (summaries computed)", first_seconds,
         "tractusd RSS with the large network loaded", rss_mb);
+    Result("cohort_first_seconds", first_seconds);
     Result("cohort_seconds", Median(seconds));
     Result("cohort_episodes", cohort.outcomes().episodes());
     Result("cohort_responder_rate", rate);

@@ -9,6 +9,7 @@
 namespace tractus::outcomes {
 
 void Outcomes::OnEpisodeChanged(const std::string& episode_id, bool closed) {
+  summaries_.Invalidate(episode_id);
   if (closed) generation_.fetch_add(1);
   hub_.Enqueue(episode_id);
 }

@@ -56,11 +56,19 @@ absl::StatusOr<std::vector<analytics::EpisodeSummary>> Outcomes::CollectCohort(
         (!clinics.empty() && clinics.count(e.clinic_id()) == 0)) {
       return absl::OkStatus();
     }
-    ASSIGN_OR_RETURN(EpisodeData data, LoadEpisode(e.episode_id()));
-    summaries.push_back(SummarizeForCohort(data));
+    ASSIGN_OR_RETURN(analytics::EpisodeSummary summary, CohortSummary(e.episode_id()));
+    summaries.push_back(std::move(summary));
     return absl::OkStatus();
   }));
   return summaries;
+}
+
+absl::StatusOr<analytics::EpisodeSummary> Outcomes::CohortSummary(
+    const std::string& episode_id) {
+  return summaries_.Get(episode_id, [&]() -> absl::StatusOr<analytics::EpisodeSummary> {
+    ASSIGN_OR_RETURN(EpisodeData data, LoadEpisode(episode_id));
+    return SummarizeForCohort(data);
+  });
 }
 
 v1::CohortOutcomes CohortToProto(const analytics::CohortResult& r) {
@@ -140,8 +148,7 @@ absl::StatusOr<Outcomes::Reference> Outcomes::ReferenceFor(v1::Condition conditi
         e.conditions().empty() || e.conditions(0) != condition) {
       return absl::OkStatus();
     }
-    ASSIGN_OR_RETURN(EpisodeData data, LoadEpisode(e.episode_id()));
-    analytics::EpisodeSummary s = SummarizeForCohort(data);
+    ASSIGN_OR_RETURN(analytics::EpisodeSummary s, CohortSummary(e.episode_id()));
     if (s.baseline && analytics::BaselineBand(*s.baseline) == band) similar.push_back(s);
     return absl::OkStatus();
   }));

@@ -10,7 +10,9 @@
 // its data changes and streams the new ones (AlertHub).
 //
 // Similar-patient references (completed episodes of a condition and
-// baseline band) are cached and recomputed after an episode closes.
+// baseline band) are cached and recomputed after an episode closes; the
+// per-episode summaries cohorts and references use are cached until the
+// episode changes (summary_cache.h).
 //
 // Thread-safe.
 #ifndef TRACTUS_OUTCOMES_OUTCOMES_H_
@@ -30,6 +32,7 @@
 #include "device_gateway/uploads.h"
 #include "outcomes/alert_hub.h"
 #include "outcomes/cohort_shares.h"
+#include "outcomes/summary_cache.h"
 #include "records/episode_listener.h"
 #include "records/records.h"
 #include "tractus/v1/outcomes.pb.h"
@@ -99,6 +102,8 @@ class Outcomes final : public records::EpisodeListener {
   absl::StatusOr<Reference> ReferenceFor(v1::Condition condition, std::string_view band);
   absl::StatusOr<AlertHub::Evaluation> EvaluateAlerts(const std::string& episode_id);
   absl::Status NeedShares() const;
+  // SummarizeForCohort of the episode, from the cache when it is current.
+  absl::StatusOr<analytics::EpisodeSummary> CohortSummary(const std::string& episode_id);
 
   records::Records* const records_;
   device_gateway::Uploads* const uploads_;
@@ -108,6 +113,7 @@ class Outcomes final : public records::EpisodeListener {
   absl::Mutex reference_mu_;
   std::map<std::pair<int, std::string>, Reference> references_ ABSL_GUARDED_BY(reference_mu_);
   AlertHub hub_;
+  SummaryCache summaries_;
   std::optional<CohortShares> shares_;
 };
 

@@ -240,6 +240,10 @@ TEST_F(OutcomesTest, CohortOutcomesSuppressSmallCellsAndCountEpisodes) {
   EXPECT_EQ(c.weeks(0).patients(), 12);
   EXPECT_TRUE(c.weeks(5).suppressed());  // no data after day 21
   EXPECT_GT(c.suppressed_cells(), 0);
+  // New data shows in the next cohort (the episode's summary is recomputed).
+  Pain(episode_id_, 0, 8);
+  Pain(episode_id_, 21, 2);
+  EXPECT_EQ(outcomes_->GetCohortOutcomes(req)->outcomes().analysed(), 13);
   req.set_condition(v1::CONDITION_SPINAL_STENOSIS);
   EXPECT_EQ(outcomes_->GetCohortOutcomes(req)->outcomes().episodes(), 0);
   req.set_condition(v1::CONDITION_UNSPECIFIED);
