@@ -63,23 +63,57 @@ absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(storage::Store* store,
   RETURN_IF_ERROR(head.status());
   absl::MutexLock lock(&log->mu_);
   log->head_ = std::move(*head);
+  log->tail_ = log->head_;
   return log;
 }
 
 absl::Status AuditLog::Append(v1::AuditEntry entry) {
-  absl::MutexLock lock(&mu_);
-  entry.set_sequence(head_.sequence() + 1);
+  mu_.Lock();
+  entry.set_sequence(tail_.sequence() + 1);
   absl::Time now = clock_->Now();
-  if (head_.has_time()) now = std::max(now, FromProto(head_.time()));
+  if (tail_.has_time()) now = std::max(now, FromProto(tail_.time()));
   *entry.mutable_time() = ToProto(now);
   entry.clear_hash();
-  entry.set_hash(ChainHash(head_.hash(), entry));
-  storage::WriteBatch batch;
-  storage::PutRecord(batch, Cf::kAudit, storage::AuditKey(entry.sequence()), entry);
-  storage::PutRecord(batch, Cf::kMeta, storage::AuditHeadKey(), entry);
-  RETURN_IF_ERROR(store_->Write(batch));
-  head_ = std::move(entry);
-  return absl::OkStatus();
+  entry.set_hash(ChainHash(tail_.hash(), entry));
+  tail_ = entry;
+  Waiter me;
+  queued_.push_back({std::move(entry), &me});
+  const auto wake = [this, &me]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return me.done || !writing_;
+  };
+  while (!me.done) {
+    if (writing_) {
+      mu_.Await(absl::Condition(&wake));
+      continue;
+    }
+    // Lead: write everything queued so far in one batch.
+    writing_ = true;
+    std::vector<Queued> batch;
+    batch.swap(queued_);
+    mu_.Unlock();
+    storage::WriteBatch write;
+    for (const Queued& q : batch) {
+      storage::PutRecord(write, Cf::kAudit, storage::AuditKey(q.entry.sequence()), q.entry);
+    }
+    storage::PutRecord(write, Cf::kMeta, storage::AuditHeadKey(), batch.back().entry);
+    const absl::Status written = store_->Write(write);
+    mu_.Lock();
+    writing_ = false;
+    if (written.ok()) {
+      head_ = batch.back().entry;
+    } else {
+      // Entries queued meanwhile chain onto the lost ones: they fail too.
+      for (Queued& q : queued_) batch.push_back(std::move(q));
+      queued_.clear();
+      tail_ = head_;
+    }
+    for (Queued& q : batch) {
+      q.waiter->done = true;
+      q.waiter->status = written;
+    }
+  }
+  mu_.Unlock();
+  return me.status;
 }
 
 uint64_t AuditLog::head_sequence() const {

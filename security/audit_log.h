@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -40,8 +41,13 @@ class AuditLog {
   static absl::StatusOr<std::unique_ptr<AuditLog>> Open(storage::Store* store,
                                                         const Clock* clock);
 
-  // Appends `entry` (its sequence, time and hash are assigned here). The
-  // write is as durable as the store's writes.
+  // Appends `entry` (its sequence, time and hash are assigned here) and
+  // returns once it is written, as durably as the store's writes. Entries
+  // appended concurrently are written together in one batch (one fsync):
+  // while one batch is written the next ones queue, and the first caller to
+  // find no write in progress writes the queue. If a write fails, it and
+  // every entry queued behind it (chained onto it) fail, and the chain goes
+  // on from the last written entry.
   absl::Status Append(v1::AuditEntry entry);
 
   absl::StatusOr<v1::QueryAuditLogResponse> Query(const v1::QueryAuditLogRequest& req) const;
@@ -58,8 +64,20 @@ class AuditLog {
 
   storage::Store* const store_;
   const Clock* const clock_;
+  struct Waiter {
+    bool done = false;
+    absl::Status status;
+  };
+  struct Queued {
+    v1::AuditEntry entry;
+    Waiter* waiter;
+  };
+
   mutable absl::Mutex mu_;
-  v1::AuditEntry head_ ABSL_GUARDED_BY(mu_);  // sequence 0 when empty
+  v1::AuditEntry head_ ABSL_GUARDED_BY(mu_);  // the last written entry; sequence 0 when empty
+  v1::AuditEntry tail_ ABSL_GUARDED_BY(mu_);  // the last entry given a sequence
+  std::vector<Queued> queued_ ABSL_GUARDED_BY(mu_);  // chained, not yet being written
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;
   bool head_was_missing_ = false;              // set by Open()
 };
 
