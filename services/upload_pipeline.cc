@@ -29,9 +29,10 @@ absl::Status UploadPipeline::Submit(Uploads::ChunkDecision decision) {
     return !error_.ok() || queue_.size() + in_progress_ < max_queued_;
   };
   mu_.Await(absl::Condition(&room));
-  if (!error_.ok()) return error_;
+  // Queued even after a failure: an accepted chunk holds a reservation in
+  // its session that only its commit releases.
   queue_.push_back(std::move(decision));
-  return absl::OkStatus();
+  return error_;
 }
 
 absl::Status UploadPipeline::Drain() {
@@ -46,6 +47,7 @@ absl::Status UploadPipeline::Drain() {
 void UploadPipeline::WriterLoop() {
   std::vector<Uploads::ChunkDecision> batch;
   for (;;) {
+    bool acknowledge;
     {
       absl::MutexLock lock(&mu_);
       in_progress_ = 0;
@@ -53,15 +55,16 @@ void UploadPipeline::WriterLoop() {
         return !queue_.empty() || closing_;
       };
       mu_.Await(absl::Condition(&work));
-      if (queue_.empty() || !error_.ok()) return;  // closing, or nothing more can be sent
+      if (queue_.empty()) return;  // closing, and everything committed
       batch.swap(queue_);
       in_progress_ = batch.size();
+      acknowledge = error_.ok();
     }
-    absl::Status s = WriteBatch(batch);
+    absl::Status s = WriteBatch(batch, acknowledge);
     batch.clear();
     if (!s.ok()) {
       absl::MutexLock lock(&mu_);
-      error_ = s;
+      if (error_.ok()) error_ = s;
       // The handler may be waiting in Read for a table that waits for
       // acknowledgements: end the call so both sides stop.
       ctx_->TryCancel();
@@ -69,13 +72,16 @@ void UploadPipeline::WriterLoop() {
   }
 }
 
-absl::Status UploadPipeline::WriteBatch(std::vector<Uploads::ChunkDecision>& batch) {
+absl::Status UploadPipeline::WriteBatch(std::vector<Uploads::ChunkDecision>& batch,
+                                        bool acknowledge) {
   std::vector<Uploads::AcceptedChunk> chunks;
   for (Uploads::ChunkDecision& d : batch) {
     // Moves the key and value out; the seq stays for the acknowledgement.
     if (auto* c = std::get_if<Uploads::AcceptedChunk>(&d)) chunks.push_back(std::move(*c));
   }
+  // Every accepted chunk is committed, even once the stream has failed.
   if (absl::Status s = uploads_->CommitChunks(*opened_, chunks); !s.ok()) return s;
+  if (!acknowledge) return absl::OkStatus();
   v1::UploadSessionResponse ack;
   for (Uploads::ChunkDecision& d : batch) {
     const v1::UploadSessionResponse* resp = std::get_if<v1::UploadSessionResponse>(&d);

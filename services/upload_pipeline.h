@@ -40,7 +40,8 @@ class UploadPipeline {
 
   // Queues a decision. Returns the pipeline's error once it has failed (a
   // storage error, or CANCELLED when the table went away): the caller ends
-  // the stream with it.
+  // the stream with it. Accepted chunks are committed even then (they hold
+  // reservations in their session); only the acknowledgements stop.
   absl::Status Submit(device_gateway::Uploads::ChunkDecision decision);
 
   // Waits until everything submitted is committed and acknowledged.
@@ -48,8 +49,10 @@ class UploadPipeline {
 
  private:
   void WriterLoop();
-  // Commits the batch's chunks, then writes every response in order.
-  absl::Status WriteBatch(std::vector<device_gateway::Uploads::ChunkDecision>& batch);
+  // Commits the batch's chunks, then (if `acknowledge`) writes every
+  // response in order.
+  absl::Status WriteBatch(std::vector<device_gateway::Uploads::ChunkDecision>& batch,
+                          bool acknowledge);
 
   device_gateway::Uploads* const uploads_;
   const device_gateway::Uploads::Opened* const opened_;
