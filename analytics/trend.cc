@@ -66,7 +66,10 @@ std::optional<Trend> FitTrend(const std::vector<DayValue>& input) {
     std::nth_element(slopes.begin(), slopes.begin() + k, slopes.end());
     return slopes[k];
   };
-  const double slope = Median(slopes);
+  // The median as Median() defines it, without copying the slopes.
+  const size_t mid = slopes.size() / 2;
+  const double upper_mid = kth(mid);
+  const double slope = slopes.size() % 2 == 1 ? upper_mid : (kth(mid - 1) + upper_mid) / 2;
 
   // Sen's interval: ranks (N -/+ C) / 2 of the ordered slopes, where
   // C = z * sqrt(Var S) and Var S = n(n-1)(2n+5)/18 (ties ignored).
