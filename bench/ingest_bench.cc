@@ -212,7 +212,8 @@ int Main() {
                                            grpc::InsecureChannelCredentials());
         c.g = median_of("G", [&] {
           return Upload(channel, session,
-                        {.episode_id = "ep_none", .streams = streams, .window = window,
+                        {.credentials = {}, .episode_id = "ep_none", .streams = streams,
+                         .window = window,
                          .seconds = seconds});
         });
         server->Shutdown();

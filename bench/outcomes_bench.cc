@@ -2,7 +2,11 @@
 // synced, rate limits off) on a synthetic clinic network (dataset.h):
 //   query      GetEpisodeProgress of random episodes from 32 concurrent
 //              clients with 10,000 patients loaded and 4 tables uploading
-//              beside them: p50 / p99 / p99.9 latency and queries/s;
+//              beside them: p50 / p99 / p99.9 latency and queries/s; the
+//              same against a null server answering one stored response
+//              (the gRPC ceiling), and the ratio; then the latency of
+//              queries offered at a fixed rate (open loop, --offered_qps)
+//              while the tables upload in real time (--paced_ingest_samples);
 //   export     an anonymized CSV export of ~1 M and ~10 M observations
 //              (downloaded and checksummed like `tractus export`): rows/s
 //              and tractusd's peak RSS during each;
@@ -14,6 +18,7 @@
 // Each timed figure is the median of --runs runs. --results writes the
 // figures as "name value" lines and --emit_dir the same data as CSV for
 // bench/postgres_side_by_side.sh.
+#include <grpcpp/server_builder.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
@@ -50,6 +55,10 @@ ABSL_FLAG(int, cohort_patients, 100000, "patients (episodes) for the cohort and 
 ABSL_FLAG(int, sessions, 24, "sessions per episode");
 ABSL_FLAG(int, clients, 32, "concurrent progress clients");
 ABSL_FLAG(int, ingest_tables, 4, "tables uploading during the query figure");
+ABSL_FLAG(double, offered_qps, 2000,
+          "rate the paced query run offers (open loop, all clients together)");
+ABSL_FLAG(double, paced_ingest_samples, 100000,
+          "samples/s the tables upload beside the paced query run (1,000 tables at 100 Hz)");
 ABSL_FLAG(double, seconds, 10, "length of each query run");
 ABSL_FLAG(int, runs, 3, "runs per figure (the median is printed)");
 ABSL_FLAG(int, telemetry_sessions, 64, "90-minute sessions for the telemetry figure");
@@ -127,9 +136,31 @@ struct Latency {
   double p50_ms = 0, p99_ms = 0, p999_ms = 0, qps = 0;
 };
 
-// `clients` threads ask for the progress of random episodes for `seconds`.
+// The gRPC ceiling of the query: a server built from the same protos, in
+// the same kind of process (synchronous API, as many idle pollers), that
+// answers every progress call with the same stored response — no
+// authentication, audit or storage.
+class NullOutcomes final : public v1::OutcomeService::Service {
+ public:
+  explicit NullOutcomes(v1::GetEpisodeProgressResponse canned) : canned_(std::move(canned)) {}
+  grpc::Status GetEpisodeProgress(grpc::ServerContext*, const v1::GetEpisodeProgressRequest*,
+                                  v1::GetEpisodeProgressResponse* resp) override {
+    *resp = canned_;
+    return grpc::Status::OK;
+  }
+
+ private:
+  const v1::GetEpisodeProgressResponse canned_;
+};
+
+// `clients` threads ask for the progress of random episodes for `seconds`:
+// each as soon as its previous answer came (closed loop) or, with
+// `offered_qps` > 0, on a fixed schedule that together offers that rate
+// (open loop: latency counts from the scheduled time, so a slow answer
+// that delays the next call counts against both).
 Latency QueryRun(const std::string& address, const std::string& key,
-                 const std::vector<std::string>& episodes, int clients, double seconds) {
+                 const std::vector<std::string>& episodes, int clients, double seconds,
+                 double offered_qps = 0) {
   std::vector<std::shared_ptr<grpc::Channel>> channels;
   for (int c = 0; c < 4; ++c) {
     grpc::ChannelArguments args;
@@ -146,12 +177,21 @@ Latency QueryRun(const std::string& address, const std::string& key,
       std::mt19937_64 rng(t);
       v1::GetEpisodeProgressRequest req;
       v1::GetEpisodeProgressResponse resp;
+      const absl::Duration interval =
+          offered_qps > 0 ? absl::Seconds(clients / offered_qps) : absl::ZeroDuration();
+      // Clients start spread over one interval.
+      absl::Time next = absl::Now() + interval * t / clients;
       while (!stop.load()) {
         req.set_episode_id(episodes[rng() % episodes.size()]);
         grpc::ClientContext ctx;
         ctx.AddMetadata("authorization", "Bearer " + key);
         ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-        const absl::Time start = absl::Now();
+        absl::Time start = absl::Now();
+        if (offered_qps > 0) {
+          if (next > start) absl::SleepFor(next - start);
+          start = next;
+          next += interval;
+        }
         grpc::Status s = stub->GetEpisodeProgress(&ctx, req, &resp);
         const double ms = absl::ToDoubleMilliseconds(absl::Now() - start);
         if (!s.ok()) {
@@ -256,7 +296,7 @@ int Main() {
                                small.patients, a->observations, a->sessions, a->load_seconds);
   {
     Tractusd t = Tractusd::Start(dir.path() + "/a", a->clinic_ids);
-    // Tables uploading beside the queries.
+    // Tables uploading beside the queries: as fast as they can, or paced.
     testing::GatewayClient gateway(t.address, t.keys);
     std::string ingest_clinic;
     UploadOptions ingest;
@@ -266,35 +306,97 @@ int Main() {
       ingest.credentials.push_back(gateway.Enroll(ingest_clinic, absl::StrCat("ING-", i)));
     }
     ingest.seconds = 1e9;
-    std::atomic<bool> stop_ingest{false};
-    ingest.stop = &stop_ingest;
     const SessionChunks ingest_session = MakeChunks(1000);
-    Rate ingest_rate;
-    std::thread uploader([&] {
-      ingest_rate = Upload(testing::TestChannel(t.address, ""), ingest_session, ingest);
-    });
-    std::vector<double> p50, p99, p999, qps;
-    for (int i = 0; i < runs; ++i) {
-      Latency l = QueryRun(t.address, t.clinician, a->episode_ids, absl::GetFlag(FLAGS_clients),
-                           absl::GetFlag(FLAGS_seconds));
-      p50.push_back(l.p50_ms);
-      p99.push_back(l.p99_ms);
-      p999.push_back(l.p999_ms);
-      qps.push_back(l.qps);
+    struct Uploader {
+      std::atomic<bool> stop{false};
+      Rate rate;
+      std::thread thread;
+      void Join() {
+        stop = true;
+        thread.join();
+      }
+    };
+    const auto start_uploader = [&](Uploader& u, double samples_per_s) {
+      UploadOptions options = ingest;
+      options.stop = &u.stop;
+      options.samples_per_s = samples_per_s;
+      u.thread = std::thread([&u, &t, &ingest_session, options] {
+        u.rate = Upload(testing::TestChannel(t.address, ""), ingest_session, options);
+      });
+    };
+    auto full_speed = std::make_unique<Uploader>();
+    if (ingest.streams > 0) start_uploader(*full_speed, 0);
+    // The ceiling answers with a real episode's response.
+    v1::GetEpisodeProgressResponse canned;
+    {
+      auto stub = v1::OutcomeService::NewStub(testing::TestChannel(t.address, t.clinician));
+      grpc::ClientContext ctx;
+      v1::GetEpisodeProgressRequest req;
+      req.set_episode_id(a->episode_ids.front());
+      if (grpc::Status s = stub->GetEpisodeProgress(&ctx, req, &canned); !s.ok()) {
+        Die("progress", absl::UnknownError(s.error_message()));
+      }
     }
-    stop_ingest = true;
-    uploader.join();
+    NullOutcomes null_outcomes(canned);
+    grpc::ServerBuilder builder;
+    int null_port = 0;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &null_port);
+    builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 16);
+    builder.RegisterService(&null_outcomes);
+    std::unique_ptr<grpc::Server> null_server = builder.BuildAndStart();
+    const std::string null_address = absl::StrCat("127.0.0.1:", null_port);
+
+    const int clients = absl::GetFlag(FLAGS_clients);
+    const double seconds = absl::GetFlag(FLAGS_seconds);
+    const double offered = absl::GetFlag(FLAGS_offered_qps);
+    std::vector<Latency> real, ceiling, paced;
+    for (int i = 0; i < runs; ++i) {
+      real.push_back(QueryRun(t.address, t.clinician, a->episode_ids, clients, seconds));
+      ceiling.push_back(QueryRun(null_address, "", a->episode_ids, clients, seconds));
+    }
+    if (ingest.streams > 0) full_speed->Join();
+    null_server->Shutdown();
+    const double paced_ingest = absl::GetFlag(FLAGS_paced_ingest_samples);
+    auto real_time = std::make_unique<Uploader>();
+    if (ingest.streams > 0) start_uploader(*real_time, paced_ingest);
+    for (int i = 0; i < runs; ++i) {
+      paced.push_back(
+          QueryRun(t.address, t.clinician, a->episode_ids, clients, seconds, offered));
+    }
+    if (ingest.streams > 0) real_time->Join();
+    const auto median = [](const std::vector<Latency>& v, double Latency::*field) {
+      std::vector<double> x;
+      for (const Latency& l : v) x.push_back(l.*field);
+      return Median(x);
+    };
+    const auto print = [&](const std::string& name, const std::vector<Latency>& v) {
+      std::cout << absl::StrFormat(
+          "  %-44s p50 %.2f ms  p99 %.2f ms  p99.9 %.2f ms  %.0f queries/s\n", name,
+          median(v, &Latency::p50_ms), median(v, &Latency::p99_ms),
+          median(v, &Latency::p999_ms), median(v, &Latency::qps));
+    };
+    print(absl::StrCat("progress, ", clients, " clients, ", small.patients, " patients"), real);
+    print("  null server, same response (gRPC ceiling)", ceiling);
     std::cout << absl::StrFormat(
-        "  %-44s p50 %.2f ms  p99 %.2f ms  p99.9 %.2f ms  %.0f queries/s\n"
-        "  %-44s (%d tables uploading beside: %.2f M samples/s)\n",
-        absl::StrCat("progress, ", absl::GetFlag(FLAGS_clients), " clients, ", small.patients,
-                     " patients"),
-        Median(p50), Median(p99), Median(p999), Median(qps), "", ingest.streams,
-        ingest_rate.samples_per_s / 1e6);
-    Result("progress_p50_ms", Median(p50));
-    Result("progress_p99_ms", Median(p99));
-    Result("progress_p999_ms", Median(p999));
-    Result("progress_qps", Median(qps));
+        "  %-44s %.2f (queries/s)\n"
+        "  %-44s %.2f M samples/s\n",
+        "  progress / ceiling", median(real, &Latency::qps) / median(ceiling, &Latency::qps),
+        absl::StrCat("  ", ingest.streams, " tables uploading beside, full speed"),
+        full_speed->rate.samples_per_s / 1e6);
+    print(absl::StrFormat("progress, %.0f queries/s offered (open loop)", offered), paced);
+    std::cout << absl::StrFormat("  %-44s %.2f M samples/s\n",
+                                 absl::StrCat("  ", ingest.streams, " tables uploading beside, paced"),
+                                 real_time->rate.samples_per_s / 1e6);
+    Result("progress_p50_ms", median(real, &Latency::p50_ms));
+    Result("progress_p99_ms", median(real, &Latency::p99_ms));
+    Result("progress_p999_ms", median(real, &Latency::p999_ms));
+    Result("progress_qps", median(real, &Latency::qps));
+    Result("progress_ceiling_p99_ms", median(ceiling, &Latency::p99_ms));
+    Result("progress_ceiling_qps", median(ceiling, &Latency::qps));
+    Result("progress_paced_offered_qps", offered);
+    Result("progress_paced_p50_ms", median(paced, &Latency::p50_ms));
+    Result("progress_paced_p99_ms", median(paced, &Latency::p99_ms));
+    Result("progress_paced_p999_ms", median(paced, &Latency::p999_ms));
 
     const ExportFigure e1 = MedianExport(t, dir.path() + "/export", runs);
     PrintExport("export CSV, small network", e1);

@@ -108,7 +108,14 @@ Rate Upload(const std::shared_ptr<grpc::Channel>& channel, const SessionChunks& 
           w.reader_done = true;
         });
         int sent = 0;
+        const double stream_rate = options.samples_per_s / streams;
+        absl::Time due = absl::Now();
         for (; sent < n && !stop.load(); ++sent) {
+          if (stream_rate > 0) {
+            const absl::Time now = absl::Now();
+            if (due > now) absl::SleepFor(due - now);
+            due += absl::Seconds(session.chunks[sent].offset_ms_size() / stream_rate);
+          }
           {
             absl::MutexLock lock(&mu);
             mu.Await(absl::Condition(&w, &Window::Ready));

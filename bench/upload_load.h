@@ -50,6 +50,9 @@ struct UploadOptions {
   // When > 0: upload this many sessions in all, then return (the rate is
   // over the time they took); `seconds` is ignored.
   int64_t max_sessions = 0;
+  // When > 0: all streams together send about this many samples a second
+  // (each paces its chunks), like tables sampling in real time.
+  double samples_per_s = 0;
   // Set to stop early (e.g. by another phase); may be null.
   const std::atomic<bool>* stop = nullptr;
 };

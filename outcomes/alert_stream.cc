@@ -10,6 +10,7 @@ namespace tractus::outcomes {
 
 void Outcomes::OnEpisodeChanged(const std::string& episode_id, bool closed) {
   summaries_.Invalidate(episode_id);
+  progress_.Invalidate(episode_id);
   if (closed) generation_.fetch_add(1);
   hub_.Enqueue(episode_id);
 }
@@ -17,10 +18,10 @@ void Outcomes::OnEpisodeChanged(const std::string& episode_id, bool closed) {
 void Outcomes::Stop() { hub_.Stop(); }
 
 absl::StatusOr<AlertHub::Evaluation> Outcomes::EvaluateAlerts(const std::string& episode_id) {
-  ASSIGN_OR_RETURN(EpisodeData data, LoadEpisode(episode_id));
-  v1::EpisodeProgress progress = ComputeProgress(data, clock_->Now());
+  ASSIGN_OR_RETURN(std::shared_ptr<const ProgressBasis> basis, Basis(episode_id));
+  v1::EpisodeProgress progress = FinishProgress(*basis, clock_->Now());
   AlertHub::Evaluation eval;
-  eval.clinic_id = data.episode.clinic_id();
+  eval.clinic_id = basis->view.episode().clinic_id();
   eval.alerts.assign(progress.alerts().begin(), progress.alerts().end());
   return eval;
 }

@@ -65,10 +65,12 @@ absl::StatusOr<std::vector<analytics::EpisodeSummary>> Outcomes::CollectCohort(
 
 absl::StatusOr<analytics::EpisodeSummary> Outcomes::CohortSummary(
     const std::string& episode_id) {
-  return summaries_.Get(episode_id, [&]() -> absl::StatusOr<analytics::EpisodeSummary> {
-    ASSIGN_OR_RETURN(EpisodeData data, LoadEpisode(episode_id));
-    return SummarizeForCohort(data);
-  });
+  ASSIGN_OR_RETURN(std::shared_ptr<const analytics::EpisodeSummary> summary,
+                   summaries_.Get(episode_id, [&]() -> absl::StatusOr<analytics::EpisodeSummary> {
+                     ASSIGN_OR_RETURN(EpisodeData data, LoadEpisode(episode_id));
+                     return SummarizeForCohort(data);
+                   }));
+  return *summary;
 }
 
 v1::CohortOutcomes CohortToProto(const analytics::CohortResult& r) {

@@ -58,11 +58,13 @@ bool Before(const Cursor& a, const Cursor& b) {
 }  // namespace
 
 Outcomes::Outcomes(storage::Store* store, records::Records* records,
-                   device_gateway::Uploads* uploads, const Clock* clock)
+                   device_gateway::Uploads* uploads, const Clock* clock,
+                   size_t progress_cache_bytes)
     : records_(records),
       uploads_(uploads),
       clock_(clock),
-      hub_(store, [this](const std::string& episode_id) { return EvaluateAlerts(episode_id); }) {}
+      hub_(store, [this](const std::string& episode_id) { return EvaluateAlerts(episode_id); }),
+      progress_(progress_cache_bytes, [](const ProgressBasis& b) { return b.Bytes(); }) {}
 
 Outcomes::~Outcomes() { Stop(); }
 
@@ -97,22 +99,31 @@ absl::StatusOr<Outcomes::EpisodeData> Outcomes::LoadEpisode(const std::string& e
   return data;
 }
 
+absl::StatusOr<std::shared_ptr<const ProgressBasis>> Outcomes::Basis(
+    const std::string& episode_id) {
+  return progress_.Get(episode_id, [&]() -> absl::StatusOr<ProgressBasis> {
+    ASSIGN_OR_RETURN(EpisodeData data, LoadEpisode(episode_id));
+    return PrepareProgress(data);
+  });
+}
+
 absl::StatusOr<v1::GetEpisodeProgressResponse> Outcomes::GetEpisodeProgress(
     const v1::GetEpisodeProgressRequest& req) {
   Violations v;
   records::CheckOpaqueId("episode_id", req.episode_id(), kEpisodeIdPrefix, v);
   RETURN_IF_ERROR(v.ToStatus());
-  ASSIGN_OR_RETURN(EpisodeData data, LoadEpisode(req.episode_id()));
+  ASSIGN_OR_RETURN(std::shared_ptr<const ProgressBasis> basis, Basis(req.episode_id()));
   v1::GetEpisodeProgressResponse resp;
   v1::EpisodeProgress& progress = *resp.mutable_progress();
-  progress = ComputeProgress(data, clock_->Now());
+  progress = FinishProgress(*basis, clock_->Now());
+  const v1::Episode& episode = basis->view.episode();
   for (const v1::MeasureProgress& m : progress.measures()) {
     if (m.instrument() != v1::INSTRUMENT_NPRS || !m.has_baseline() ||
-        data.episode.conditions().empty()) {
+        episode.conditions().empty()) {
       continue;
     }
     ASSIGN_OR_RETURN(Reference ref,
-                     ReferenceFor(static_cast<v1::Condition>(data.episode.conditions(0)),
+                     ReferenceFor(static_cast<v1::Condition>(episode.conditions(0)),
                                   analytics::BaselineBand(m.baseline())));
     CompareWithSimilar(ref.expected, ref.similar, progress);
   }
@@ -145,8 +156,8 @@ absl::StatusOr<v1::ListClinicAlertsResponse> Outcomes::ListClinicAlerts(
       ASSIGN_OR_RETURN(auto listed, records_->ListEpisodes(episodes));
       for (const v1::Episode& e : listed.episodes()) {
         if (e.state() != v1::EPISODE_STATE_OPEN) continue;
-        ASSIGN_OR_RETURN(EpisodeData data, LoadEpisode(e.episode_id()));
-        v1::EpisodeProgress progress = ComputeProgress(data, now);
+        ASSIGN_OR_RETURN(std::shared_ptr<const ProgressBasis> basis, Basis(e.episode_id()));
+        v1::EpisodeProgress progress = FinishProgress(*basis, now);
         if (progress.alerts().empty()) continue;
         v1::PatientAlerts entry;
         entry.set_patient_id(patient.patient_id());

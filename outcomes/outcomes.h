@@ -10,9 +10,13 @@
 // its data changes and streams the new ones (AlertHub).
 //
 // Similar-patient references (completed episodes of a condition and
-// baseline band) are cached and recomputed after an episode closes; the
-// per-episode summaries cohorts and references use are cached until the
-// episode changes (summary_cache.h).
+// baseline band) are cached and recomputed after an episode closes. Two
+// per-episode values are cached until the episode changes
+// (episode_cache.h): the summary cohorts and references use (every episode
+// asked for is kept, about 0.4 KB each) and the part of the progress view
+// that does not depend on the time of asking (the most recently used, up
+// to a byte budget), so a progress call reads no records when its episode
+// is cached.
 //
 // Thread-safe.
 #ifndef TRACTUS_OUTCOMES_OUTCOMES_H_
@@ -28,22 +32,29 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
+#include "analytics/alerts.h"
 #include "analytics/cohort.h"
 #include "device_gateway/uploads.h"
 #include "outcomes/alert_hub.h"
 #include "outcomes/cohort_shares.h"
-#include "outcomes/summary_cache.h"
+#include "outcomes/episode_cache.h"
 #include "records/episode_listener.h"
 #include "records/records.h"
 #include "tractus/v1/outcomes.pb.h"
 
 namespace tractus::outcomes {
 
+struct ProgressBasis;
+
 class Outcomes final : public records::EpisodeListener {
  public:
+  // The default budget of the progress cache: about 5 KB an episode, so
+  // the 10,000 episodes of a large clinic network's 12-week window.
+  static constexpr size_t kDefaultProgressCacheBytes = size_t{64} << 20;
+
   // Every pointer must outlive this object. `store` keeps the alert state.
   Outcomes(storage::Store* store, records::Records* records, device_gateway::Uploads* uploads,
-           const Clock* clock);
+           const Clock* clock, size_t progress_cache_bytes = kDefaultProgressCacheBytes);
   ~Outcomes() override;
 
   absl::StatusOr<v1::GetEpisodeProgressResponse> GetEpisodeProgress(
@@ -104,6 +115,8 @@ class Outcomes final : public records::EpisodeListener {
   absl::Status NeedShares() const;
   // SummarizeForCohort of the episode, from the cache when it is current.
   absl::StatusOr<analytics::EpisodeSummary> CohortSummary(const std::string& episode_id);
+  // PrepareProgress of the episode, from the cache when it is current.
+  absl::StatusOr<std::shared_ptr<const ProgressBasis>> Basis(const std::string& episode_id);
 
   records::Records* const records_;
   device_gateway::Uploads* const uploads_;
@@ -113,12 +126,25 @@ class Outcomes final : public records::EpisodeListener {
   absl::Mutex reference_mu_;
   std::map<std::pair<int, std::string>, Reference> references_ ABSL_GUARDED_BY(reference_mu_);
   AlertHub hub_;
-  SummaryCache summaries_;
+  EpisodeCache<analytics::EpisodeSummary> summaries_;
+  EpisodeCache<ProgressBasis> progress_;
   std::optional<CohortShares> shares_;
 };
 
-// The views of one episode at `now` (pure; exposed for tests). Leaves
-// similar_patients unset.
+// The part of an episode's views that does not depend on the time of
+// asking: the episode, each measure's progress, the course's counters, and
+// what the alerts are evaluated from.
+struct ProgressBasis {
+  v1::EpisodeProgress view;       // today, adherence and alerts unset
+  absl::TimeZone zone;            // the clinic's
+  analytics::AlertInputs alerts;  // now, today and adherence unset
+  // Memory held, roughly (the cache's budget counts it).
+  size_t Bytes() const;
+};
+ProgressBasis PrepareProgress(const Outcomes::EpisodeData& data);
+// The views at `now` from a basis (pure). Leaves similar_patients unset.
+v1::EpisodeProgress FinishProgress(const ProgressBasis& basis, absl::Time now);
+// FinishProgress(PrepareProgress(data), now) (pure; exposed for tests).
 v1::EpisodeProgress ComputeProgress(const Outcomes::EpisodeData& data, absl::Time now);
 
 // The wire form of a cohort's statistics (pure).

@@ -127,6 +127,36 @@ TEST_F(OutcomesTest, WorseningStopsAndSilenceRaiseAlerts) {
   for (const auto& a : after.alerts()) EXPECT_NE(a.kind(), v1::ALERT_KIND_WORSENING);
 }
 
+TEST_F(OutcomesTest, AKeptViewFollowsTheClockAndNewData) {
+  Pain(episode_id_, 0, 6);
+  Pain(episode_id_, 20, 5);
+  Session(19, false);
+  const v1::EpisodeProgress first = Progress();  // now kept
+  EXPECT_EQ(first.today_day(), 25);
+  EXPECT_EQ(first.course().sessions_done(), 1);
+  EXPECT_EQ(first.alerts_size(), 1);  // adherence only: 1 of 15
+
+  // Time passes with no new data: the day, the adherence to date and the
+  // silence alert move with the clock.
+  clock_.Advance(absl::Hours(24 * 3));
+  const v1::EpisodeProgress later = Progress();
+  EXPECT_EQ(later.today_day(), 28);
+  EXPECT_EQ(later.current_week(), 4);
+  EXPECT_EQ(later.course().planned_to_date(), 20);
+  std::vector<v1::AlertKind> kinds;
+  for (const auto& a : later.alerts()) kinds.push_back(a.kind());
+  EXPECT_EQ(kinds, (std::vector<v1::AlertKind>{v1::ALERT_KIND_LOW_ADHERENCE,
+                                               v1::ALERT_KIND_NO_HOME_REPORT}));
+
+  // A finished session and a new report show at once.
+  Session(27, false);
+  Pain(episode_id_, 27, 3);
+  const v1::EpisodeProgress fresh = Progress();
+  EXPECT_EQ(fresh.course().sessions_done(), 2);
+  EXPECT_EQ(fresh.measures(0).latest(), 3);
+  EXPECT_EQ(fresh.measures(0).count(), 3);
+}
+
 TEST_F(OutcomesTest, ClinicPatientsRankedByUrgencyWithPages) {
   // Three more patients of the clinic: a quiet one, one with only a stale
   // report (low) and one worsening (high).

@@ -136,18 +136,17 @@ void CompareWithSimilar(const std::vector<analytics::ExpectedWeek>& expected, in
   }
 }
 
-v1::EpisodeProgress ComputeProgress(const Outcomes::EpisodeData& data, absl::Time now) {
+ProgressBasis PrepareProgress(const Outcomes::EpisodeData& data) {
   const v1::Episode& episode = data.episode;
-  v1::EpisodeProgress out;
+  ProgressBasis basis;
+  basis.zone = data.zone;
+  v1::EpisodeProgress& out = basis.view;
   *out.mutable_episode() = episode;
-  const int today = DayOf(now, episode, data.zone);
-  out.set_today_day(today);
-  out.set_current_week(analytics::WeekOfDay(today));
 
   // Measures: one series per instrument (observations come by instrument,
   // then time).
   std::map<int, std::vector<analytics::DayValue>> series;
-  analytics::AlertInputs alerts;
+  analytics::AlertInputs& alerts = basis.alerts;
   for (const v1::Observation& o : data.observations) {
     const absl::Time t = FromProto(o.effective_time());
     const int day = DayOf(t, episode, data.zone);
@@ -188,9 +187,32 @@ v1::EpisodeProgress ComputeProgress(const Outcomes::EpisodeData& data, absl::Tim
     course->set_aborted_sessions(course->aborted_sessions() + (f.aborted ? 1 : 0));
     alerts.sessions.push_back(f);
   }
+  alerts.episode_start_unix =
+      absl::ToUnixSeconds(records::StartOfDay(episode.start_date(), data.zone));
+  alerts.episode_open = episode.state() == v1::EPISODE_STATE_OPEN;
+  return basis;
+}
+
+size_t ProgressBasis::Bytes() const {
+  size_t n = sizeof(*this) + view.SpaceUsedLong() +
+             alerts.pain.capacity() * sizeof(analytics::PainReport) +
+             alerts.sessions.capacity() * sizeof(analytics::SessionFact);
+  for (const analytics::SessionFact& f : alerts.sessions) n += f.session_id.capacity();
+  return n;
+}
+
+v1::EpisodeProgress FinishProgress(const ProgressBasis& basis, absl::Time now) {
+  v1::EpisodeProgress out = basis.view;
+  const v1::Episode& episode = out.episode();
+  const int today = DayOf(now, episode, basis.zone);
+  out.set_today_day(today);
+  out.set_current_week(analytics::WeekOfDay(today));
+
+  analytics::AlertInputs alerts = basis.alerts;
   const analytics::Adherence adherence = analytics::ComputeAdherence(
       alerts.sessions, episode.plan().sessions_planned(), episode.plan().sessions_per_week(),
       today);
+  v1::CourseProgress* course = out.mutable_course();
   course->set_sessions_done(adherence.done);
   course->set_sessions_planned(adherence.planned);
   course->set_planned_to_date(adherence.planned_to_date);
@@ -205,14 +227,16 @@ v1::EpisodeProgress ComputeProgress(const Outcomes::EpisodeData& data, absl::Tim
   course->set_traction_dose_newton_seconds(adherence.dose_newton_seconds);
 
   alerts.now_unix = absl::ToUnixSeconds(now);
-  alerts.episode_start_unix = absl::ToUnixSeconds(records::StartOfDay(episode.start_date(), data.zone));
   alerts.today_day = today;
-  alerts.episode_open = episode.state() == v1::EPISODE_STATE_OPEN;
   alerts.adherence = adherence;
   for (const analytics::Alert& a : analytics::EvaluateAlerts(alerts)) {
     *out.add_alerts() = ToProtoAlert(a, episode);
   }
   return out;
+}
+
+v1::EpisodeProgress ComputeProgress(const Outcomes::EpisodeData& data, absl::Time now) {
+  return FinishProgress(PrepareProgress(data), now);
 }
 
 }  // namespace tractus::outcomes

@@ -9,10 +9,19 @@ using security::RecordOwner;
 using security::TargetKind;
 
 absl::StatusOr<Owner> RecordOwners::OfEpisode(const std::string& episode_id) const {
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = episodes_.find(episode_id);
+    if (it != episodes_.end()) return it->second;
+  }
   v1::GetEpisodeRequest get;
   get.set_episode_id(episode_id);
   ASSIGN_OR_RETURN(v1::GetEpisodeResponse found, records_->GetEpisode(get));
-  return RecordOwner(found.episode().clinic_id(), found.episode().patient_id(), episode_id);
+  Owner owner = RecordOwner(found.episode().clinic_id(), found.episode().patient_id(), episode_id);
+  absl::MutexLock lock(&mu_);
+  if (episodes_.size() >= kEpisodesKept) episodes_.clear();
+  episodes_.emplace(episode_id, owner);
+  return owner;
 }
 
 absl::StatusOr<Owner> RecordOwners::Find(TargetKind kind, const std::string& id) const {

@@ -20,6 +20,9 @@
 namespace tractus::services {
 namespace {
 
+// Idle threads a gRPC server keeps waiting for calls.
+constexpr int kMaxIdlePollers = 16;
+
 // Every method of every served service must have an authorization rule: a
 // missing one would be refused at call time; fail at startup instead.
 absl::Status CheckEveryMethodHasARule() {
@@ -63,7 +66,7 @@ absl::Status Server::StartDomain(const ServerConfig& config, const Clock* clock)
   user_streams_ = std::make_unique<device_gateway::StreamSlots>(
       config.max_streams_per_principal, std::max(1, stream_budget / 4));
   outcomes_ = std::make_unique<outcomes::Outcomes>(store_.get(), records_.get(), uploads_.get(),
-                                                   clock);
+                                                   clock, config.progress_cache_bytes);
   records_->SetListener(outcomes_.get());
   ASSIGN_OR_RETURN(shard_id_, storage::LoadOrCreateShardId(*store_));
   if (!config.cluster_key_file.empty()) {
@@ -173,6 +176,10 @@ absl::Status Server::StartGrpc(const ServerConfig& config) {
   grpc::ResourceQuota quota("tractusd");
   quota.SetMaxThreads(config.max_threads);
   builder.SetResourceQuota(quota);
+  // A worker that finished a call exits when this many threads already
+  // poll: at gRPC's default (2) a busy server made and joined a thread for
+  // almost every call (measured: ~5 % of its CPU at 32 clients).
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, kMaxIdlePollers);
   for (grpc::Service* service :
        std::initializer_list<grpc::Service*>{clinics_.get(), patients_.get(), episodes_.get(),
                                              observations_.get(), home_reports_.get(),

@@ -47,6 +47,8 @@ struct ServerConfig {
   bool sync_wal = true;
   // RocksDB memory: one block cache, and the memtables charged to it.
   size_t block_cache_bytes = 192 << 20;
+  // Time-independent progress views kept in memory (outcomes.h).
+  size_t progress_cache_bytes = outcomes::Outcomes::kDefaultProgressCacheBytes;
   size_t memtable_bytes = 96 << 20;
   // Largest request accepted on the main port, bytes.
   int max_receive_message_bytes = 4 << 20;

@@ -35,6 +35,8 @@ ABSL_FLAG(bool, sync_wal, true,
           "fsync the write-ahead log before acknowledging writes; false keeps "
           "acknowledged data across a process crash but not a power loss");
 ABSL_FLAG(int, max_receive_message_bytes, 4 << 20, "largest request accepted, bytes");
+ABSL_FLAG(int, progress_cache_mb, 64,
+          "progress views kept in memory between calls, MiB (0: none kept)");
 ABSL_FLAG(int, block_cache_mb, 192,
           "RocksDB block cache, MiB; memtables are charged to it (RocksDB's memory bound)");
 ABSL_FLAG(int, memtable_mb, 96, "RocksDB memtables, all column families together, MiB");
@@ -96,6 +98,7 @@ int main(int argc, char** argv) {
   config.max_receive_message_bytes = absl::GetFlag(FLAGS_max_receive_message_bytes);
   config.max_threads = absl::GetFlag(FLAGS_max_threads);
   config.block_cache_bytes = static_cast<size_t>(std::max(8, absl::GetFlag(FLAGS_block_cache_mb))) << 20;
+  config.progress_cache_bytes = static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_progress_cache_mb))) << 20;
   config.memtable_bytes = static_cast<size_t>(std::max(4, absl::GetFlag(FLAGS_memtable_mb))) << 20;
   config.uploads.max_force_newtons = absl::GetFlag(FLAGS_device_max_force_newtons);
   config.uploads.max_streams_total = absl::GetFlag(FLAGS_max_upload_streams);
