@@ -40,6 +40,28 @@ absl::StatusOr<v1::ListSessionsResponse> Uploads::ListSessions(
   return resp;
 }
 
+absl::StatusOr<std::vector<v1::Session>> Uploads::SessionsOfEpisode(
+    const std::string& episode_id) const {
+  std::vector<v1::Session> out;
+  const std::string prefix = storage::SessionsByEpisodePrefix(episode_id);
+  absl::Status loaded;
+  RETURN_IF_ERROR(store_->Scan(Cf::kIndex, prefix, storage::PrefixSuccessor(prefix),
+                               [&](absl::string_view key, absl::string_view) {
+                                 absl::StatusOr<std::string> id =
+                                     storage::DecodeSessionsByEpisodeKey(key);
+                                 absl::StatusOr<v1::Session> session =
+                                     id.ok() ? LoadSession(*id) : id.status();
+                                 if (!session.ok()) {
+                                   loaded = session.status();
+                                   return false;
+                                 }
+                                 out.push_back(*std::move(session));
+                                 return true;
+                               }));
+  RETURN_IF_ERROR(loaded);
+  return out;
+}
+
 absl::StatusOr<v1::GetSessionResponse> Uploads::GetSession(const v1::GetSessionRequest& req) {
   Violations v;
   records::CheckClientId("session_id", req.session_id(), v);

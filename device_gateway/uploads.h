@@ -109,6 +109,9 @@ class Uploads {
                                                          const v1::GetUploadStateRequest& req);
 
   absl::StatusOr<v1::ListSessionsResponse> ListSessions(const v1::ListSessionsRequest& req);
+  // Every session of an episode known to exist (by start time), without
+  // pages: for the views computed from a whole episode.
+  absl::StatusOr<std::vector<v1::Session>> SessionsOfEpisode(const std::string& episode_id) const;
   absl::StatusOr<v1::GetSessionResponse> GetSession(const v1::GetSessionRequest& req);
   // Calls `emit` once per stored chunk, in time order, until it returns false.
   absl::Status ReadTelemetry(const v1::ReadTelemetryRequest& req,

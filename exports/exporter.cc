@@ -1,11 +1,14 @@
 #include "exports/exporter.h"
 
+#include <algorithm>
 #include <map>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "analytics/instruments.h"
 #include "common/fnv.h"
+#include "common/ordered_work.h"
 #include "common/status_macros.h"
 #include "exports/dataset.h"
 #include "records/civil_date.h"
@@ -42,7 +45,7 @@ bool InFilter(const v1::ExportFilter& f, const v1::Episode& e) {
   return true;
 }
 
-std::string SourceName(v1::Source s) {
+const char* SourceName(v1::Source s) {
   switch (s) {
     case v1::SOURCE_HOME: return "home";
     case v1::SOURCE_CLINIC: return "clinic";
@@ -67,6 +70,72 @@ struct Exporter::Candidate {
   const v1::Episode* episode;
   QuasiIdentifiers qi;
 };
+
+// One episode of pass 2: what the scan found, then what a worker made of it.
+struct Exporter::Task {
+  v1::Episode episode;
+  QuasiIdentifiers qi;
+  bool exported = false;  // its class holds at least k patients
+};
+struct Exporter::Row {
+  const analytics::MeasureInfo* measure;
+  int64_t offset_minutes;
+  double value;
+  const char* source;
+};
+struct Exporter::Prepared {
+  bool exported = false;
+  int64_t observations = 0;  // all of the episode's (counted when suppressed)
+  ExportedEpisode episode;
+  v1::EpisodeProgress progress;
+  std::vector<Row> rows;
+};
+
+int Exporter::WorkerThreads() {
+  return static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 4u));
+}
+
+absl::StatusOr<Exporter::Prepared> Exporter::Prepare(const ExportPlan& plan,
+                                                     const std::set<int>& instruments,
+                                                     absl::Time now, Task& task) const {
+  Prepared p;
+  p.exported = task.exported;
+  if (!task.exported) {
+    ASSIGN_OR_RETURN(std::vector<v1::Observation> observations,
+                     records_->ObservationsOfEpisode(task.episode.episode_id()));
+    p.observations = static_cast<int64_t>(observations.size());
+    return p;
+  }
+  const v1::Episode& e = task.episode;
+  ExportedEpisode& episode = p.episode;
+  episode.subject_id = SubjectId(plan.subject_key, e.patient_id());
+  episode.episode_ref = EpisodeRef(plan.subject_key, e.episode_id());
+  episode.qi = std::move(task.qi);
+  for (int i = 1; i < e.conditions_size(); ++i) {
+    episode.other_conditions.emplace_back(
+        ConditionName(static_cast<v1::Condition>(e.conditions(i))));
+  }
+  episode.state = StateName(e);
+  ASSIGN_OR_RETURN(outcomes::Outcomes::EpisodeData data, outcomes_->LoadEpisode(std::move(task.episode)));
+  p.progress = outcomes::ComputeProgress(data, now);
+  episode.today_day = std::min(p.progress.today_day(), 84);
+
+  const v1::Date& start_date = data.episode.start_date();
+  const absl::Time day0 = absl::FromCivil(
+      absl::CivilSecond(start_date.year(), start_date.month(), start_date.day(), 0, 0, 0),
+      data.zone);
+  p.observations = static_cast<int64_t>(data.observations.size());
+  p.rows.reserve(data.observations.size());
+  for (const v1::Observation& o : data.observations) {
+    if (!instruments.empty() && !instruments.count(o.instrument())) continue;
+    const analytics::MeasureInfo* measure = analytics::FindMeasure(o.instrument());
+    if (measure == nullptr) continue;
+    p.rows.push_back({measure,
+                      absl::ToInt64Minutes(records::FromProto(o.effective_time()) - day0),
+                      o.value(), SourceName(o.source())});
+  }
+  return p;
+}
 
 absl::Status Exporter::ForEachCandidate(const ExportPlan& plan,
                                         const std::function<absl::Status(const Candidate&)>& fn) {
@@ -105,64 +174,57 @@ absl::StatusOr<v1::ExportManifest> Exporter::Run(const ExportPlan& plan,
   int64_t done = 0;
   if (!progress(0, total)) return absl::CancelledError("export cancelled");
 
-  // Pass 2: write what is k-anonymous.
+  // Pass 2: write what is k-anonymous. Episodes are read and their views
+  // computed on worker threads, then written here in scan order.
   std::unique_ptr<DatasetWriter> writer;
   if (plan.format == v1::EXPORT_FORMAT_FHIR_NDJSON) {
     ASSIGN_OR_RETURN(writer, NewFhirWriter(plan.dir));
   } else {
     ASSIGN_OR_RETURN(writer, NewCsvWriter(plan.dir));
   }
-  std::set<int> instruments(plan.filter.instruments().begin(), plan.filter.instruments().end());
+  const std::set<int> instruments(plan.filter.instruments().begin(),
+                                  plan.filter.instruments().end());
   v1::ExportManifest manifest;
   v1::Suppression suppressed;
   suppressed.set_reason(kSuppressedK);
   std::map<std::string, std::set<uint64_t>> exported_classes;
   const absl::Time now = clock_->Now();
+  OrderedWork<Task, absl::StatusOr<Prepared>> workers(
+      WorkerThreads(), kEpisodesInFlight,
+      [&](Task& task) { return Prepare(plan, instruments, now, task); });
+  ExportedObservation row;
+  const auto write = [&](absl::StatusOr<Prepared>& prepared) -> absl::Status {
+    RETURN_IF_ERROR(prepared.status());
+    Prepared& p = *prepared;
+    if (!p.exported) {
+      suppressed.set_episodes(suppressed.episodes() + 1);
+      suppressed.set_observations(suppressed.observations() + p.observations);
+      return absl::OkStatus();
+    }
+    p.episode.progress = &p.progress;
+    RETURN_IF_ERROR(writer->WriteEpisode(p.episode));
+    manifest.set_episodes_exported(manifest.episodes_exported() + 1);
+    row.subject_id = p.episode.subject_id;
+    row.episode_ref = p.episode.episode_ref;
+    for (const Row& r : p.rows) {
+      row.measure = r.measure;
+      row.offset_minutes = r.offset_minutes;
+      row.value = r.value;
+      row.source = r.source;
+      RETURN_IF_ERROR(writer->WriteObservation(row));
+    }
+    manifest.set_observations_exported(manifest.observations_exported() +
+                                       static_cast<int64_t>(p.rows.size()));
+    return absl::OkStatus();
+  };
   RETURN_IF_ERROR(ForEachCandidate(plan, [&](const Candidate& c) -> absl::Status {
     if (!progress(++done, total)) return absl::CancelledError("export cancelled");
     const std::string key = c.qi.ClassKey();
-    ASSIGN_OR_RETURN(outcomes::Outcomes::EpisodeData data,
-                     outcomes_->LoadEpisode(c.episode->episode_id()));
-    if (static_cast<int64_t>(classes[key].size()) < plan.k) {
-      suppressed.set_episodes(suppressed.episodes() + 1);
-      suppressed.set_observations(suppressed.observations() +
-                                  static_cast<int64_t>(data.observations.size()));
-      return absl::OkStatus();
-    }
-    exported_classes[key].insert(Fnv1a64(c.episode->patient_id()));
-    const v1::EpisodeProgress progress_view = outcomes::ComputeProgress(data, now);
-    ExportedEpisode episode;
-    episode.subject_id = SubjectId(plan.subject_key, c.episode->patient_id());
-    episode.episode_ref = EpisodeRef(plan.subject_key, c.episode->episode_id());
-    episode.qi = c.qi;
-    for (int i = 1; i < c.episode->conditions_size(); ++i) {
-      episode.other_conditions.emplace_back(
-          ConditionName(static_cast<v1::Condition>(c.episode->conditions(i))));
-    }
-    episode.state = StateName(*c.episode);
-    episode.today_day = std::min(progress_view.today_day(), 84);
-    episode.progress = &progress_view;
-    RETURN_IF_ERROR(writer->WriteEpisode(episode));
-    manifest.set_episodes_exported(manifest.episodes_exported() + 1);
-
-    const absl::CivilDay start(c.episode->start_date().year(), c.episode->start_date().month(),
-                               c.episode->start_date().day());
-    const absl::Time day0 = absl::FromCivil(absl::CivilSecond(start), data.zone);
-    ExportedObservation row;
-    row.subject_id = episode.subject_id;
-    row.episode_ref = episode.episode_ref;
-    for (const v1::Observation& o : data.observations) {
-      if (!instruments.empty() && !instruments.count(o.instrument())) continue;
-      row.measure = analytics::FindMeasure(o.instrument());
-      if (row.measure == nullptr) continue;
-      row.offset_minutes = absl::ToInt64Minutes(records::FromProto(o.effective_time()) - day0);
-      row.value = o.value();
-      row.source = SourceName(o.source());
-      RETURN_IF_ERROR(writer->WriteObservation(row));
-      manifest.set_observations_exported(manifest.observations_exported() + 1);
-    }
-    return absl::OkStatus();
+    Task task{*c.episode, c.qi, static_cast<int64_t>(classes[key].size()) >= plan.k};
+    if (task.exported) exported_classes[key].insert(Fnv1a64(c.episode->patient_id()));
+    return workers.Submit(std::move(task), write);
   }));
+  RETURN_IF_ERROR(workers.Finish(write));
 
   ASSIGN_OR_RETURN(std::vector<v1::ExportFile> files, writer->Finish());
   for (v1::ExportFile& f : files) *manifest.add_files() = std::move(f);

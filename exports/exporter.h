@@ -1,9 +1,11 @@
 // Exporter: runs one export job over the records in two streaming passes —
 // (1) the quasi-identifier class of every episode in the filter, counted in
 // distinct patients; (2) every episode whose class holds at least k
-// patients, de-identified and
-// written with its observations; the others counted as suppressed. Only one
-// episode's data is in memory at a time (plus the class counts, and for
+// patients, de-identified and written with its observations; the others
+// counted as suppressed. Pass 2 reads and computes episodes on a few worker
+// threads (one per core, at most 4) and writes them in scan order, so the
+// files are the same whatever the threads. At most kEpisodesInFlight
+// episodes' data are in memory at a time (plus the class counts, and for
 // FHIR the set of pseudonyms written), so memory does not grow with the
 // number of observations.
 //
@@ -47,7 +49,16 @@ class Exporter {
   absl::StatusOr<v1::ExportManifest> Run(const ExportPlan& plan, const ProgressFn& progress);
 
  private:
+  // Episodes read ahead of the writer in pass 2.
+  static constexpr int kEpisodesInFlight = 64;
   struct Candidate;
+  struct Task;
+  struct Row;
+  struct Prepared;
+  static int WorkerThreads();
+  // One episode of pass 2, read and de-identified (on a worker thread).
+  absl::StatusOr<Prepared> Prepare(const ExportPlan& plan, const std::set<int>& instruments,
+                                   absl::Time now, Task& task) const;
   // Calls `fn` for each episode in the filter with its quasi-identifiers.
   absl::Status ForEachCandidate(const ExportPlan& plan,
                                 const std::function<absl::Status(const Candidate&)>& fn);

@@ -67,6 +67,8 @@ absl::StatusOr<analytics::EpisodeSummary> Outcomes::CohortSummary(
     const std::string& episode_id) {
   ASSIGN_OR_RETURN(std::shared_ptr<const analytics::EpisodeSummary> summary,
                    summaries_.Get(episode_id, [&]() -> absl::StatusOr<analytics::EpisodeSummary> {
+                     // Read inside: what is cached must be read after the
+                     // cache noted the episode's generation.
                      ASSIGN_OR_RETURN(EpisodeData data, LoadEpisode(episode_id));
                      return SummarizeForCohort(data);
                    }));

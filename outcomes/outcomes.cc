@@ -69,34 +69,37 @@ Outcomes::Outcomes(storage::Store* store, records::Records* records,
 Outcomes::~Outcomes() { Stop(); }
 
 absl::StatusOr<Outcomes::EpisodeData> Outcomes::LoadEpisode(const std::string& episode_id) const {
-  EpisodeData data;
   v1::GetEpisodeRequest get;
   get.set_episode_id(episode_id);
   ASSIGN_OR_RETURN(v1::GetEpisodeResponse episode, records_->GetEpisode(get));
-  data.episode = std::move(*episode.mutable_episode());
+  return LoadEpisode(std::move(*episode.mutable_episode()));
+}
+
+absl::StatusOr<Outcomes::EpisodeData> Outcomes::LoadEpisode(v1::Episode episode) const {
+  EpisodeData data;
+  data.episode = std::move(episode);
+  ASSIGN_OR_RETURN(data.zone, ZoneOf(data.episode.clinic_id()));
+  ASSIGN_OR_RETURN(data.observations, records_->ObservationsOfEpisode(data.episode.episode_id()));
+  ASSIGN_OR_RETURN(data.sessions, uploads_->SessionsOfEpisode(data.episode.episode_id()));
+  return data;
+}
+
+absl::StatusOr<absl::TimeZone> Outcomes::ZoneOf(const std::string& clinic_id) const {
+  {
+    absl::MutexLock lock(&zones_mu_);
+    auto it = zones_.find(clinic_id);
+    if (it != zones_.end()) return it->second;
+  }
   v1::GetClinicRequest get_clinic;
-  get_clinic.set_clinic_id(data.episode.clinic_id());
+  get_clinic.set_clinic_id(clinic_id);
   ASSIGN_OR_RETURN(v1::GetClinicResponse clinic, records_->GetClinic(get_clinic));
-  if (!absl::LoadTimeZone(clinic.clinic().time_zone(), &data.zone)) {
+  absl::TimeZone zone;
+  if (!absl::LoadTimeZone(clinic.clinic().time_zone(), &zone)) {
     return absl::InternalError("the clinic's time zone does not load");
   }
-  v1::ListObservationsRequest obs;
-  obs.set_episode_id(episode_id);
-  obs.set_page_size(records::kMaxPageSize);
-  do {
-    ASSIGN_OR_RETURN(auto page, records_->ListObservations(obs));
-    for (auto& o : *page.mutable_observations()) data.observations.push_back(std::move(o));
-    obs.set_page_token(page.next_page_token());
-  } while (!obs.page_token().empty());
-  v1::ListSessionsRequest sessions;
-  sessions.set_episode_id(episode_id);
-  sessions.set_page_size(records::kMaxPageSize);
-  do {
-    ASSIGN_OR_RETURN(auto page, uploads_->ListSessions(sessions));
-    for (auto& s : *page.mutable_sessions()) data.sessions.push_back(std::move(s));
-    sessions.set_page_token(page.next_page_token());
-  } while (!sessions.page_token().empty());
-  return data;
+  absl::MutexLock lock(&zones_mu_);
+  zones_.emplace(clinic_id, zone);
+  return zone;
 }
 
 absl::StatusOr<std::shared_ptr<const ProgressBasis>> Outcomes::Basis(

@@ -29,7 +29,9 @@
 #include <optional>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
 #include "analytics/alerts.h"
@@ -103,6 +105,8 @@ class Outcomes final : public records::EpisodeListener {
     std::vector<v1::Session> sessions;          // by start time
   };
   absl::StatusOr<EpisodeData> LoadEpisode(const std::string& episode_id) const;
+  // The same for an episode record already read.
+  absl::StatusOr<EpisodeData> LoadEpisode(v1::Episode episode) const;
 
  private:
   struct Reference {
@@ -113,6 +117,8 @@ class Outcomes final : public records::EpisodeListener {
   absl::StatusOr<Reference> ReferenceFor(v1::Condition condition, std::string_view band);
   absl::StatusOr<AlertHub::Evaluation> EvaluateAlerts(const std::string& episode_id);
   absl::Status NeedShares() const;
+  // The clinic's time zone (clinics never change theirs: kept once read).
+  absl::StatusOr<absl::TimeZone> ZoneOf(const std::string& clinic_id) const;
   // SummarizeForCohort of the episode, from the cache when it is current.
   absl::StatusOr<analytics::EpisodeSummary> CohortSummary(const std::string& episode_id);
   // PrepareProgress of the episode, from the cache when it is current.
@@ -125,6 +131,8 @@ class Outcomes final : public records::EpisodeListener {
   std::atomic<uint64_t> generation_{1};
   absl::Mutex reference_mu_;
   std::map<std::pair<int, std::string>, Reference> references_ ABSL_GUARDED_BY(reference_mu_);
+  mutable absl::Mutex zones_mu_;
+  mutable absl::flat_hash_map<std::string, absl::TimeZone> zones_ ABSL_GUARDED_BY(zones_mu_);
   AlertHub hub_;
   EpisodeCache<analytics::EpisodeSummary> summaries_;
   EpisodeCache<ProgressBasis> progress_;

@@ -183,6 +183,26 @@ absl::StatusOr<v1::ListObservationsResponse> Records::ListObservations(
   return resp;
 }
 
+absl::StatusOr<std::vector<v1::Observation>> Records::ObservationsOfEpisode(
+    const std::string& episode_id) const {
+  std::vector<v1::Observation> out;
+  const std::string prefix = storage::ObservationEpisodePrefix(episode_id);
+  absl::Status parsed;
+  RETURN_IF_ERROR(store_->Scan(Cf::kObservations, prefix, storage::PrefixSuccessor(prefix),
+                               [&](absl::string_view, absl::string_view value) {
+                                 auto o = storage::ParseRecord<v1::Observation>(value,
+                                                                                "observation");
+                                 if (!o.ok()) {
+                                   parsed = o.status();
+                                   return false;
+                                 }
+                                 out.push_back(*std::move(o));
+                                 return true;
+                               }));
+  RETURN_IF_ERROR(parsed);
+  return out;
+}
+
 absl::StatusOr<v1::SubmitHomeReportResponse> Records::SubmitHomeReport(
     const v1::SubmitHomeReportRequest& req) {
   v1::RecordObservationsRequest record;

@@ -62,6 +62,10 @@ class Records {
       const v1::RecordObservationsRequest& req);
   absl::StatusOr<v1::ListObservationsResponse> ListObservations(
       const v1::ListObservationsRequest& req);
+  // Every observation of an episode known to exist (by instrument, then
+  // time), in one scan: for the views computed from a whole episode.
+  absl::StatusOr<std::vector<v1::Observation>> ObservationsOfEpisode(
+      const std::string& episode_id) const;
 
   // Home reports (home_reports.cc): an observation with source = HOME.
   absl::StatusOr<v1::SubmitHomeReportResponse> SubmitHomeReport(
