@@ -50,9 +50,10 @@ struct ProgressBasis;
 
 class Outcomes final : public records::EpisodeListener {
  public:
-  // The default budget of the progress cache: about 5 KB an episode, so
-  // the 10,000 episodes of a large clinic network's 12-week window.
-  static constexpr size_t kDefaultProgressCacheBytes = size_t{64} << 20;
+  // The default budget of the progress cache: about 9 KB an episode of 12
+  // weeks (100 observations, 24 sessions), so the ~14,000 most recently
+  // viewed episodes.
+  static constexpr size_t kDefaultProgressCacheBytes = size_t{128} << 20;
 
   // Every pointer must outlive this object. `store` keeps the alert state.
   Outcomes(storage::Store* store, records::Records* records, device_gateway::Uploads* uploads,
@@ -96,6 +97,10 @@ class Outcomes final : public records::EpisodeListener {
   void WaitForAlerts() { hub_.WaitIdle(); }
   // Alerts newly raised since start.
   int64_t alerts_raised() const { return hub_.alerts_raised(); }
+  // The progress cache: bytes held (as ProgressBasis::Bytes counts) and
+  // episodes kept.
+  size_t progress_cache_bytes() const { return progress_.bytes(); }
+  size_t progress_cache_episodes() const { return progress_.size(); }
 
   // Everything the views are computed from, for one episode.
   struct EpisodeData {

@@ -35,8 +35,8 @@ ABSL_FLAG(bool, sync_wal, true,
           "fsync the write-ahead log before acknowledging writes; false keeps "
           "acknowledged data across a process crash but not a power loss");
 ABSL_FLAG(int, max_receive_message_bytes, 4 << 20, "largest request accepted, bytes");
-ABSL_FLAG(int, progress_cache_mb, 64,
-          "progress views kept in memory between calls, MiB (0: none kept)");
+ABSL_FLAG(int, progress_cache_mb, 128,
+          "progress views kept in memory between calls, MiB (~9 KB an episode; 0: none kept)");
 ABSL_FLAG(int, block_cache_mb, 192,
           "RocksDB block cache, MiB; memtables are charged to it (RocksDB's memory bound)");
 ABSL_FLAG(int, memtable_mb, 96, "RocksDB memtables, all column families together, MiB");
