@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,6 +20,10 @@ Subprocess::Subprocess(const std::vector<std::string>& argv) {
   pid_ = fork();
   if (pid_ < 0) std::abort();
   if (pid_ == 0) {
+    // Ends with the test or benchmark that started it, even one killed
+    // before its destructors ran (the signal comes when the forking
+    // thread exits).
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
     dup2(fds[1], STDOUT_FILENO);
     dup2(fds[1], STDERR_FILENO);
     close(fds[0]);
