@@ -262,9 +262,14 @@ ExportFigure MedianExport(const Tractusd& t, const std::string& out_dir, int run
   return f;
 }
 
-void PrintExport(const std::string& name, const ExportFigure& f) {
+// Prints an export figure and records it as <key>_rows, _rows_per_s and
+// _peak_rss_mb.
+void ReportExport(const std::string& name, const std::string& key, const ExportFigure& f) {
   std::cout << absl::StrFormat("  %-44s %10d rows %8.2f M rows/s   peak RSS %6.0f MB\n", name,
                                f.rows, f.rows_per_s / 1e6, f.peak_rss_mb);
+  Result(key + "_rows", f.rows);
+  Result(key + "_rows_per_s", f.rows_per_s);
+  Result(key + "_peak_rss_mb", f.peak_rss_mb);
 }
 
 // Realistic chunks of one 90-minute session from the table model.
@@ -387,22 +392,19 @@ int Main() {
     std::cout << absl::StrFormat("  %-44s %.2f M samples/s\n",
                                  absl::StrCat("  ", ingest.streams, " tables uploading beside, paced"),
                                  real_time->rate.samples_per_s / 1e6);
-    Result("progress_p50_ms", median(real, &Latency::p50_ms));
-    Result("progress_p99_ms", median(real, &Latency::p99_ms));
-    Result("progress_p999_ms", median(real, &Latency::p999_ms));
-    Result("progress_qps", median(real, &Latency::qps));
-    Result("progress_ceiling_p99_ms", median(ceiling, &Latency::p99_ms));
-    Result("progress_ceiling_qps", median(ceiling, &Latency::qps));
+    const auto record = [&](const std::string& key, const std::vector<Latency>& v) {
+      Result(key + "_p50_ms", median(v, &Latency::p50_ms));
+      Result(key + "_p99_ms", median(v, &Latency::p99_ms));
+      Result(key + "_p999_ms", median(v, &Latency::p999_ms));
+      Result(key + "_qps", median(v, &Latency::qps));
+    };
+    record("progress", real);
+    record("progress_ceiling", ceiling);
+    record("progress_paced", paced);
     Result("progress_paced_offered_qps", offered);
-    Result("progress_paced_p50_ms", median(paced, &Latency::p50_ms));
-    Result("progress_paced_p99_ms", median(paced, &Latency::p99_ms));
-    Result("progress_paced_p999_ms", median(paced, &Latency::p999_ms));
 
-    const ExportFigure e1 = MedianExport(t, dir.path() + "/export", runs);
-    PrintExport("export CSV, small network", e1);
-    Result("export_small_rows", e1.rows);
-    Result("export_small_rows_per_s", e1.rows_per_s);
-    Result("export_small_peak_rss_mb", e1.peak_rss_mb);
+    ReportExport("export CSV, small network", "export_small",
+                 MedianExport(t, dir.path() + "/export", runs));
     t.Stop();
   }
   std::filesystem::remove_all(dir.path() + "/a");
@@ -455,11 +457,8 @@ int Main() {
     Result("cohort_responder_rate", rate);
     Result("rss_large_mb", rss_mb);
 
-    const ExportFigure e2 = MedianExport(t, dir.path() + "/export", std::min(runs, 1));
-    PrintExport("export CSV, large network", e2);
-    Result("export_large_rows", e2.rows);
-    Result("export_large_rows_per_s", e2.rows_per_s);
-    Result("export_large_peak_rss_mb", e2.peak_rss_mb);
+    ReportExport("export CSV, large network", "export_large",
+                 MedianExport(t, dir.path() + "/export", std::min(runs, 1)));
     t.Stop();
   }
   std::filesystem::remove_all(dir.path() + "/b");
