@@ -4,6 +4,7 @@
 #include <map>
 #include <thread>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "analytics/instruments.h"
@@ -162,15 +163,24 @@ absl::Status Exporter::ForEachCandidate(const ExportPlan& plan,
 absl::StatusOr<v1::ExportManifest> Exporter::Run(const ExportPlan& plan,
                                                  const ProgressFn& progress) {
   // Pass 1: class sizes, in distinct patients (a patient with several
-  // episodes in a class is still one person). Patients are held as 64-bit
-  // hashes: memory grows with patients, never with observations.
-  std::map<std::string, std::set<uint64_t>> classes;
-  int64_t total = 0;
+  // episodes in a class is still one person), and each episode's class.
+  // Patients and episodes are held as 64-bit hashes: memory grows with
+  // episodes, never with observations.
+  struct Class {
+    QuasiIdentifiers qi;
+    std::set<uint64_t> patients;
+    std::set<uint64_t> exported_patients;
+  };
+  std::map<std::string, Class> classes;  // nodes stay put: pointed to below
+  absl::flat_hash_map<uint64_t, Class*> class_of_episode;
   RETURN_IF_ERROR(ForEachCandidate(plan, [&](const Candidate& c) {
-    classes[c.qi.ClassKey()].insert(Fnv1a64(c.episode->patient_id()));
-    ++total;
+    Class& cls = classes[c.qi.ClassKey()];
+    cls.qi = c.qi;
+    cls.patients.insert(Fnv1a64(c.episode->patient_id()));
+    class_of_episode[Fnv1a64(c.episode->episode_id())] = &cls;
     return absl::OkStatus();
   }));
+  const auto total = static_cast<int64_t>(class_of_episode.size());
   int64_t done = 0;
   if (!progress(0, total)) return absl::CancelledError("export cancelled");
 
@@ -187,7 +197,6 @@ absl::StatusOr<v1::ExportManifest> Exporter::Run(const ExportPlan& plan,
   v1::ExportManifest manifest;
   v1::Suppression suppressed;
   suppressed.set_reason(kSuppressedK);
-  std::map<std::string, std::set<uint64_t>> exported_classes;
   const absl::Time now = clock_->Now();
   OrderedWork<Task, absl::StatusOr<Prepared>> workers(
       WorkerThreads(), kEpisodesInFlight,
@@ -217,11 +226,16 @@ absl::StatusOr<v1::ExportManifest> Exporter::Run(const ExportPlan& plan,
                                        static_cast<int64_t>(p.rows.size()));
     return absl::OkStatus();
   };
-  RETURN_IF_ERROR(ForEachCandidate(plan, [&](const Candidate& c) -> absl::Status {
+  // The episodes of pass 1 (one created since is not in this export), with
+  // the quasi-identifiers pass 1 counted.
+  RETURN_IF_ERROR(records_->ForEachEpisode([&](const v1::Episode& e) -> absl::Status {
+    if (!InFilter(plan.filter, e)) return absl::OkStatus();
+    const auto it = class_of_episode.find(Fnv1a64(e.episode_id()));
+    if (it == class_of_episode.end()) return absl::OkStatus();
+    Class& cls = *it->second;
     if (!progress(++done, total)) return absl::CancelledError("export cancelled");
-    const std::string key = c.qi.ClassKey();
-    Task task{*c.episode, c.qi, static_cast<int64_t>(classes[key].size()) >= plan.k};
-    if (task.exported) exported_classes[key].insert(Fnv1a64(c.episode->patient_id()));
+    Task task{e, cls.qi, static_cast<int64_t>(cls.patients.size()) >= plan.k};
+    if (task.exported) cls.exported_patients.insert(Fnv1a64(e.patient_id()));
     return workers.Submit(std::move(task), write);
   }));
   RETURN_IF_ERROR(workers.Finish(write));
@@ -230,12 +244,15 @@ absl::StatusOr<v1::ExportManifest> Exporter::Run(const ExportPlan& plan,
   for (v1::ExportFile& f : files) *manifest.add_files() = std::move(f);
   if (suppressed.episodes() > 0) *manifest.add_suppressed() = suppressed;
   manifest.set_k(plan.k);
-  manifest.set_classes(static_cast<int>(exported_classes.size()));
+  int exported_classes = 0;
   int64_t smallest = 0;
-  for (const auto& [key, patients] : exported_classes) {
-    const auto n = static_cast<int64_t>(patients.size());
+  for (const auto& [key, cls] : classes) {
+    const auto n = static_cast<int64_t>(cls.exported_patients.size());
+    if (n == 0) continue;
+    ++exported_classes;
     smallest = smallest == 0 ? n : std::min(smallest, n);
   }
+  manifest.set_classes(exported_classes);
   manifest.set_smallest_class(static_cast<int>(smallest));
   manifest.set_max_reidentification_risk(smallest > 0 ? 1.0 / static_cast<double>(smallest) : 0);
   manifest.set_zip3_list_version(std::string(Zip3ListVersion()));

@@ -1,13 +1,13 @@
 // Exporter: runs one export job over the records in two streaming passes —
 // (1) the quasi-identifier class of every episode in the filter, counted in
-// distinct patients; (2) every episode whose class holds at least k
-// patients, de-identified and written with its observations; the others
-// counted as suppressed. Pass 2 reads and computes episodes on a few worker
+// distinct patients; (2) every episode of pass 1 whose class holds at least
+// k patients, de-identified with pass 1's quasi-identifiers and written with
+// its observations; the others counted as suppressed. Pass 2 reads and computes episodes on a few worker
 // threads (one per core, at most 4) and writes them in scan order, so the
 // files are the same whatever the threads. At most kEpisodesInFlight
-// episodes' data are in memory at a time (plus the class counts, and for
-// FHIR the set of pseudonyms written), so memory does not grow with the
-// number of observations.
+// episodes' data are in memory at a time (plus the classes, each episode's
+// class — about 30 bytes an episode — and for FHIR the set of pseudonyms
+// written), so memory does not grow with the number of observations.
 //
 // Thread-safe (holds no state between runs).
 #ifndef TRACTUS_EXPORTS_EXPORTER_H_
