@@ -42,24 +42,23 @@ absl::StatusOr<v1::ListSessionsResponse> Uploads::ListSessions(
 
 absl::StatusOr<std::vector<v1::Session>> Uploads::SessionsOfEpisode(
     const std::string& episode_id) const {
-  std::vector<v1::Session> out;
+  // The index gives the sessions in start order; they are read together.
+  std::vector<std::string> keys;
+  absl::Status decoded;
   const std::string prefix = storage::SessionsByEpisodePrefix(episode_id);
-  absl::Status loaded;
   RETURN_IF_ERROR(store_->Scan(Cf::kIndex, prefix, storage::PrefixSuccessor(prefix),
                                [&](absl::string_view key, absl::string_view) {
                                  absl::StatusOr<std::string> id =
                                      storage::DecodeSessionsByEpisodeKey(key);
-                                 absl::StatusOr<v1::Session> session =
-                                     id.ok() ? LoadSession(*id) : id.status();
-                                 if (!session.ok()) {
-                                   loaded = session.status();
+                                 if (!id.ok()) {
+                                   decoded = id.status();
                                    return false;
                                  }
-                                 out.push_back(*std::move(session));
+                                 keys.push_back(storage::SessionKey(*id));
                                  return true;
                                }));
-  RETURN_IF_ERROR(loaded);
-  return out;
+  RETURN_IF_ERROR(decoded);
+  return storage::GetRecords<v1::Session>(*store_, Cf::kSessions, keys, "session");
 }
 
 absl::StatusOr<v1::GetSessionResponse> Uploads::GetSession(const v1::GetSessionRequest& req) {

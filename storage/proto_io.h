@@ -3,6 +3,7 @@
 #define TRACTUS_STORAGE_PROTO_IO_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
@@ -29,6 +30,32 @@ absl::StatusOr<T> GetRecord(const Store& store, Cf cf, absl::string_view key,
   absl::StatusOr<std::string> bytes = store.Get(cf, key);
   if (!bytes.ok()) return bytes.status();
   return ParseRecord<T>(*bytes, what);
+}
+
+// The records under `keys`, in the order of `keys`, read together
+// (Store::GetMany). NOT_FOUND naming the first absent key's position,
+// DATA_LOSS if one does not decode.
+template <typename T>
+absl::StatusOr<std::vector<T>> GetRecords(const Store& store, Cf cf,
+                                          const std::vector<std::string>& keys,
+                                          absl::string_view what) {
+  std::vector<T> records(keys.size());
+  std::vector<bool> found(keys.size());
+  bool decoded = true;
+  absl::Status read = store.GetMany(cf, keys, [&](size_t i, absl::string_view bytes) {
+    found[i] = true;
+    decoded = decoded && records[i].ParseFromArray(bytes.data(), static_cast<int>(bytes.size()));
+  });
+  if (!read.ok()) return read;
+  if (!decoded)
+    return absl::DataLossError(absl::StrCat("stored ", what, " record does not decode"));
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (!found[i]) {
+      return absl::NotFoundError(
+          absl::StrCat("no ", what, " record (", i + 1, " of ", keys.size(), ")"));
+    }
+  }
+  return records;
 }
 
 inline void PutRecord(WriteBatch& batch, Cf cf, absl::string_view key,

@@ -223,6 +223,23 @@ absl::StatusOr<std::string> Store::Get(Cf cf, absl::string_view key) const {
   return value;
 }
 
+absl::Status Store::GetMany(Cf cf, const std::vector<std::string>& keys,
+                            const GetManyFn& fn) const {
+  if (!db_) return absl::UnavailableError("store is closed");
+  if (keys.empty()) return absl::OkStatus();
+  std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+  std::vector<rocksdb::PinnableSlice> values(keys.size());
+  std::vector<rocksdb::Status> statuses(keys.size());
+  db_->MultiGet(rocksdb::ReadOptions(), Handle(cf), keys.size(), slices.data(), values.data(),
+                statuses.data());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (statuses[i].IsNotFound()) continue;
+    RETURN_IF_ERROR(FromRocksDb(statuses[i], "get"));
+    fn(i, absl::string_view(values[i].data(), values[i].size()));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Store::Write(const WriteBatch& batch) {
   if (!db_) return absl::UnavailableError("store is closed");
   if (needs_resume_.load()) {

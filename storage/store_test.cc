@@ -65,6 +65,29 @@ TEST(StoreTest, ScanHonoursBoundsAndEarlyStop) {
   EXPECT_EQ(visited, 2);
 }
 
+TEST(StoreTest, GetManyReportsPresentKeysInOrder) {
+  TestDir dir;
+  auto store = *Store::Open(dir.path(), StoreOptions{});
+  WriteBatch batch;
+  batch.Put(Cf::kSessions, SessionKey("s-b"), "bravo");
+  batch.Put(Cf::kSessions, SessionKey("s-a"), "alpha");
+  batch.Put(Cf::kClinics, ClinicKey("s-c"), "other family");
+  ASSERT_THAT(store->Write(batch), IsOk());
+  // Unsorted keys, one absent, one present only in another family.
+  const std::vector<std::string> keys = {SessionKey("s-b"), SessionKey("s-x"), SessionKey("s-a"),
+                                         ClinicKey("s-c")};
+  std::vector<std::pair<size_t, std::string>> found;
+  ASSERT_THAT(store->GetMany(Cf::kSessions, keys,
+                             [&](size_t i, absl::string_view v) { found.emplace_back(i, v); }),
+              IsOk());
+  EXPECT_EQ(found, (std::vector<std::pair<size_t, std::string>>{{0, "bravo"}, {2, "alpha"}}));
+  EXPECT_THAT(store->GetMany(Cf::kSessions, {}, [&](size_t, absl::string_view) { FAIL(); }),
+              IsOk());
+  ASSERT_THAT(store->Close(), IsOk());
+  EXPECT_THAT(store->GetMany(Cf::kSessions, keys, [](size_t, absl::string_view) {}),
+              StatusIs(absl::StatusCode::kUnavailable));
+}
+
 TEST(StoreTest, EmptyBatchIsFine) {
   TestDir dir;
   auto store = *Store::Open(dir.path(), StoreOptions{});
