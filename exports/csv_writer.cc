@@ -2,8 +2,10 @@
 // course, and per measure baseline, weeks 4/8/12, change, responder),
 // observations.csv (one row per value: subject, measure, day, offset, value)
 // and data_dictionary.csv describing every column of both.
+#include <cmath>
 #include <optional>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -28,8 +30,20 @@ std::string Field(absl::string_view s) {
   return out + "\"";
 }
 
+// %.6g; whole numbers below a million (nearly every score) print as the
+// same digits without the formatter.
+void AppendNumber(double v, std::string* out) {
+  if (v == std::trunc(v) && std::abs(v) < 1e6) {
+    absl::StrAppend(out, static_cast<int64_t>(v));
+  } else {
+    absl::StrAppendFormat(out, "%.6g", v);
+  }
+}
+
 std::string Number(std::optional<double> v) {
-  return v.has_value() ? absl::StrFormat("%.6g", *v) : std::string();
+  std::string out;
+  if (v.has_value()) AppendNumber(*v, &out);
+  return out;
 }
 
 std::string Bool(std::optional<bool> v) {
@@ -150,16 +164,28 @@ class CsvWriter final : public DatasetWriter {
     return episodes_->Line(absl::StrJoin(row, ","));
   }
 
+  // The hot path (one call per exported value): the row is built in a
+  // reused buffer from the episode's and the measure's fields, escaped once.
   absl::Status WriteObservation(const ExportedObservation& o) override {
+    if (o.subject_id != subject_id_ || o.episode_ref != episode_ref_) {
+      subject_id_ = o.subject_id;
+      episode_ref_ = o.episode_ref;
+      episode_fields_ = absl::StrCat(Field(o.subject_id), ",", Field(o.episode_ref), ",");
+    }
+    std::string& measure_fields = measure_fields_[o.measure];
+    if (measure_fields.empty()) {
+      const MeasureInfo& m = *o.measure;
+      measure_fields = absl::StrCat(std::string(m.name), ",",
+                                    std::string(m.loinc.empty() ? m.local_code : m.loinc), ",",
+                                    Field(std::string(m.ucum_unit)), ",");
+    }
     const int64_t day = o.offset_minutes >= 0 ? o.offset_minutes / 1440
                                               : -((-o.offset_minutes + 1439) / 1440);
-    return observations_->Line(absl::StrJoin(
-        std::vector<std::string>{
-            Field(o.subject_id), Field(o.episode_ref), std::string(o.measure->name),
-            std::string(o.measure->loinc.empty() ? o.measure->local_code : o.measure->loinc),
-            Field(std::string(o.measure->ucum_unit)), absl::StrCat(day),
-            absl::StrCat(o.offset_minutes), Number(o.value), o.source},
-        ","));
+    row_.assign(episode_fields_);
+    absl::StrAppend(&row_, measure_fields, day, ",", o.offset_minutes, ",");
+    AppendNumber(o.value, &row_);
+    absl::StrAppend(&row_, ",", o.source);
+    return observations_->Line(row_);
   }
 
   absl::StatusOr<std::vector<v1::ExportFile>> Finish() override {
@@ -173,6 +199,9 @@ class CsvWriter final : public DatasetWriter {
 
  private:
   std::unique_ptr<FileSink> episodes_, observations_, dictionary_;
+  // WriteObservation's reused state.
+  std::string subject_id_, episode_ref_, episode_fields_, row_;
+  absl::flat_hash_map<const MeasureInfo*, std::string> measure_fields_;
 };
 
 }  // namespace

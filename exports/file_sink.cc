@@ -5,6 +5,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 
 namespace tractus::exports {
 
@@ -17,7 +18,7 @@ absl::StatusOr<std::unique_ptr<FileSink>> FileSink::Create(const std::string& di
   if (sink->out_ == nullptr) {
     return absl::UnavailableError(absl::StrCat("cannot create export file ", name));
   }
-  std::setvbuf(sink->out_, nullptr, _IOFBF, 1 << 20);
+  sink->buffer_.reserve(kBufferBytes);
   auto* ctx = EVP_MD_CTX_new();
   EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
   sink->sha_ = ctx;
@@ -31,22 +32,30 @@ FileSink::~FileSink() {
   if (sha_ != nullptr) EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(sha_));
 }
 
-absl::Status FileSink::Line(const std::string& line, bool header) {
-  if (std::fwrite(line.data(), 1, line.size(), out_) != line.size() ||
-      std::fputc('\n', out_) == EOF) {
-    return absl::ResourceExhaustedError(absl::StrCat("cannot write ", file_.name(),
-                                                     " (disk full?)"));
-  }
-  auto* ctx = static_cast<EVP_MD_CTX*>(sha_);
-  EVP_DigestUpdate(ctx, line.data(), line.size());
-  EVP_DigestUpdate(ctx, "\n", 1);
+absl::Status FileSink::Line(absl::string_view line, bool header) {
+  if (buffer_.size() + line.size() + 1 > kBufferBytes) RETURN_IF_ERROR(Drain());
+  buffer_.append(line.data(), line.size());
+  buffer_ += '\n';
   file_.set_bytes(file_.bytes() + static_cast<int64_t>(line.size()) + 1);
   if (!header) file_.set_records(file_.records() + 1);
   return absl::OkStatus();
 }
 
+absl::Status FileSink::Drain() {
+  if (buffer_.empty()) return absl::OkStatus();
+  EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(sha_), buffer_.data(), buffer_.size());
+  const bool written = std::fwrite(buffer_.data(), 1, buffer_.size(), out_) == buffer_.size();
+  buffer_.clear();
+  if (!written) {
+    return absl::ResourceExhaustedError(absl::StrCat("cannot write ", file_.name(),
+                                                     " (disk full?)"));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<v1::ExportFile> FileSink::Close() {
-  const bool flushed = std::fflush(out_) == 0 && fsync(fileno(out_)) == 0;
+  const bool drained = Drain().ok();
+  const bool flushed = drained && std::fflush(out_) == 0 && fsync(fileno(out_)) == 0;
   const bool closed = std::fclose(out_) == 0;
   out_ = nullptr;
   if (!flushed || !closed) {

@@ -1,6 +1,7 @@
 // FileSink: an export file written line by line, counting records and
-// bytes and hashing as it goes (SHA-256), buffered so memory stays small
-// whatever the file's size. Not thread-safe.
+// bytes and hashing as it goes (SHA-256). Lines gather in a 1 MiB buffer
+// that is hashed and written whole, so memory stays small whatever the
+// file's size and a line costs a copy. Not thread-safe.
 #ifndef TRACTUS_EXPORTS_FILE_SINK_H_
 #define TRACTUS_EXPORTS_FILE_SINK_H_
 
@@ -9,6 +10,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "tractus/v1/export.pb.h"
 
 namespace tractus::exports {
@@ -22,14 +24,19 @@ class FileSink {
   ~FileSink();
 
   // Appends `line` and a newline; counts a record unless `header`.
-  absl::Status Line(const std::string& line, bool header = false);
+  absl::Status Line(absl::string_view line, bool header = false);
 
   // Flushes, fsyncs and closes; describes the file.
   absl::StatusOr<v1::ExportFile> Close();
 
  private:
   FileSink() = default;
+  // Hashes and writes the buffer.
+  absl::Status Drain();
+
+  static constexpr size_t kBufferBytes = 1 << 20;
   std::string path_;
+  std::string buffer_;
   v1::ExportFile file_;
   FILE* out_ = nullptr;
   void* sha_ = nullptr;  // EVP_MD_CTX*
