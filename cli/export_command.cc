@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -80,9 +81,13 @@ absl::StatusOr<v1::ExportJob> RunExport(const Client& client, ExportOptions opti
   const std::string id = started.job().export_id();
   out << "export " << id << " started\n";
   v1::ExportJob job = started.job();
+  // Polls soon (a small export is done in well under a second), then less
+  // often: 50 ms growing by half each time to 500 ms.
+  absl::Duration poll = absl::Milliseconds(50);
   while (job.state() == v1::EXPORT_STATE_PENDING || job.state() == v1::EXPORT_STATE_RUNNING) {
     if (options.progress_bar) Bar(job, err);
-    absl::SleepFor(absl::Milliseconds(300));
+    absl::SleepFor(poll);
+    poll = std::min(poll * 1.5, absl::Milliseconds(500));
     v1::GetExportRequest get;
     get.set_export_id(id);
     ASSIGN_OR_RETURN(auto now, client.Call(&v1::ExportService::Stub::GetExport,
