@@ -15,7 +15,8 @@
 //   telemetry  realistic 90-minute sessions (the table model) uploaded by
 //              16 tables: samples/s acknowledged (WAL synced), then bytes
 //              per sample on disk after a full compaction.
-// Each timed figure is the median of --runs runs. --results writes the
+// --phases picks the figures (all by default). Each timed figure is the
+// median of --runs runs. --results writes the
 // figures as "name value" lines and --emit_dir the same data as CSV for
 // bench/postgres_side_by_side.sh.
 #include <grpcpp/server_builder.h>
@@ -40,6 +41,7 @@
 #include "cli/client.h"
 #include "cli/export_command.h"
 #include "cli/table_model.h"
+#include "records/time_proto.h"
 #include "device_gateway/telemetry.h"
 #include "services/process_tuning.h"
 #include "storage/store.h"
@@ -64,6 +66,9 @@ ABSL_FLAG(int, runs, 3, "runs per figure (the median is printed)");
 ABSL_FLAG(int, telemetry_sessions, 64, "90-minute sessions for the telemetry figure");
 ABSL_FLAG(std::string, results, "", "file for the figures as \"name value\" lines");
 ABSL_FLAG(std::string, emit_dir, "", "directory for observations.csv and telemetry.csv");
+ABSL_FLAG(std::vector<std::string>, phases,
+          std::vector<std::string>({"query", "export", "cohort", "telemetry"}),
+          "figures to measure: query, export (both networks), cohort, telemetry");
 
 namespace tractus::bench {
 namespace {
@@ -165,8 +170,8 @@ Latency QueryRun(const std::string& address, const std::string& key,
   for (int c = 0; c < 4; ++c) {
     grpc::ChannelArguments args;
     args.SetInt("bench.channel", c);  // distinct channels, not one shared connection
-    channels.push_back(grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(),
-                                                 args));
+    channels.push_back(
+        grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args));
   }
   std::atomic<bool> measuring{false}, stop{false};
   std::vector<std::vector<double>> per_thread(clients);
@@ -227,6 +232,7 @@ Latency QueryRun(const std::string& address, const std::string& key,
 struct ExportFigure {
   int64_t rows = 0;
   double rows_per_s = 0;
+  double job_rows_per_s = 0;  // the server's job alone (before the download)
   double peak_rss_mb = 0;
 };
 
@@ -247,6 +253,8 @@ ExportFigure RunExportOnce(const Tractusd& t, const std::string& out_dir) {
     if (file.name() == "observations.csv") f.rows = file.records();
   }
   f.rows_per_s = f.rows / seconds;
+  f.job_rows_per_s = f.rows / absl::ToDoubleSeconds(records::FromProto(job->update_time()) -
+                                                    records::FromProto(job->create_time()));
   f.peak_rss_mb = ProcKb(t.process->pid(), "VmHWM") / 1024.0;
   std::filesystem::remove_all(out_dir);
   return f;
@@ -265,11 +273,13 @@ ExportFigure MedianExport(const Tractusd& t, const std::string& out_dir, int run
 // Prints an export figure and records it as <key>_rows, _rows_per_s and
 // _peak_rss_mb.
 void ReportExport(const std::string& name, const std::string& key, const ExportFigure& f) {
-  std::cout << absl::StrFormat("  %-44s %10d rows %8.2f M rows/s   peak RSS %6.0f MB\n", name,
-                               f.rows, f.rows_per_s / 1e6, f.peak_rss_mb);
+  std::cout << absl::StrFormat(
+      "  %-44s %10d rows %8.2f M rows/s   peak RSS %6.0f MB (job alone %.2f M rows/s)\n", name,
+      f.rows, f.rows_per_s / 1e6, f.peak_rss_mb, f.job_rows_per_s / 1e6);
   Result(key + "_rows", f.rows);
   Result(key + "_rows_per_s", f.rows_per_s);
   Result(key + "_peak_rss_mb", f.peak_rss_mb);
+  Result(key + "_job_rows_per_s", f.job_rows_per_s);
 }
 
 // Realistic chunks of one 90-minute session from the table model.
@@ -283,6 +293,251 @@ SessionChunks RealisticSession() {
   return s;
 }
 
+bool Phase(const std::string& name) {
+  const std::vector<std::string> phases = absl::GetFlag(FLAGS_phases);
+  return std::find(phases.begin(), phases.end(), name) != phases.end();
+}
+
+// Progress latency on the loaded network `a`, closed loop beside tables
+// uploading at full speed (with the null server's ceiling), then open loop
+// while they upload in real time.
+void QueryFigures(const Tractusd& t, const Dataset& a, int patients, int runs) {
+  // Tables uploading beside the queries: as fast as they can, or paced.
+  testing::GatewayClient gateway(t.address, t.keys);
+  std::string ingest_clinic;
+  UploadOptions ingest;
+  ingest.episode_id = gateway.MakeEpisode("ingest", &ingest_clinic);
+  ingest.streams = absl::GetFlag(FLAGS_ingest_tables);
+  for (int i = 0; i < ingest.streams; ++i) {
+    ingest.credentials.push_back(gateway.Enroll(ingest_clinic, absl::StrCat("ING-", i)));
+  }
+  ingest.seconds = 1e9;
+  const SessionChunks ingest_session = MakeChunks(1000);
+  struct Uploader {
+    std::atomic<bool> stop{false};
+    Rate rate;
+    std::thread thread;
+    void Join() {
+      stop = true;
+      thread.join();
+    }
+  };
+  const auto start_uploader = [&](Uploader& u, double samples_per_s) {
+    UploadOptions options = ingest;
+    options.stop = &u.stop;
+    options.samples_per_s = samples_per_s;
+    u.thread = std::thread([&u, &t, &ingest_session, options] {
+      u.rate = Upload(testing::TestChannel(t.address, ""), ingest_session, options);
+    });
+  };
+  auto full_speed = std::make_unique<Uploader>();
+  if (ingest.streams > 0) start_uploader(*full_speed, 0);
+  // The ceiling answers with a real episode's response.
+  v1::GetEpisodeProgressResponse canned;
+  {
+    auto stub = v1::OutcomeService::NewStub(testing::TestChannel(t.address, t.clinician));
+    grpc::ClientContext ctx;
+    v1::GetEpisodeProgressRequest req;
+    req.set_episode_id(a.episode_ids.front());
+    if (grpc::Status s = stub->GetEpisodeProgress(&ctx, req, &canned); !s.ok()) {
+      Die("progress", absl::UnknownError(s.error_message()));
+    }
+  }
+  NullOutcomes null_outcomes(canned);
+  grpc::ServerBuilder builder;
+  int null_port = 0;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &null_port);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 16);
+  builder.RegisterService(&null_outcomes);
+  std::unique_ptr<grpc::Server> null_server = builder.BuildAndStart();
+  const std::string null_address = absl::StrCat("127.0.0.1:", null_port);
+
+  const int clients = absl::GetFlag(FLAGS_clients);
+  const double seconds = absl::GetFlag(FLAGS_seconds);
+  const double offered = absl::GetFlag(FLAGS_offered_qps);
+  std::vector<Latency> real, ceiling, paced;
+  for (int i = 0; i < runs; ++i) {
+    real.push_back(QueryRun(t.address, t.clinician, a.episode_ids, clients, seconds));
+    ceiling.push_back(QueryRun(null_address, "", a.episode_ids, clients, seconds));
+  }
+  if (ingest.streams > 0) full_speed->Join();
+  null_server->Shutdown();
+  const double paced_ingest = absl::GetFlag(FLAGS_paced_ingest_samples);
+  auto real_time = std::make_unique<Uploader>();
+  if (ingest.streams > 0) start_uploader(*real_time, paced_ingest);
+  for (int i = 0; i < runs; ++i) {
+    paced.push_back(QueryRun(t.address, t.clinician, a.episode_ids, clients, seconds, offered));
+  }
+  if (ingest.streams > 0) real_time->Join();
+  const auto median = [](const std::vector<Latency>& v, double Latency::*field) {
+    std::vector<double> x;
+    for (const Latency& l : v) x.push_back(l.*field);
+    return Median(x);
+  };
+  const auto print = [&](const std::string& name, const std::vector<Latency>& v) {
+    std::cout << absl::StrFormat(
+        "  %-44s p50 %.2f ms  p99 %.2f ms  p99.9 %.2f ms  %.0f queries/s\n", name,
+        median(v, &Latency::p50_ms), median(v, &Latency::p99_ms), median(v, &Latency::p999_ms),
+        median(v, &Latency::qps));
+  };
+  print(absl::StrCat("progress, ", clients, " clients, ", patients, " patients"), real);
+  print("  null server, same response (gRPC ceiling)", ceiling);
+  std::cout << absl::StrFormat(
+      "  %-44s %.2f (queries/s)\n"
+      "  %-44s %.2f M samples/s\n",
+      "  progress / ceiling", median(real, &Latency::qps) / median(ceiling, &Latency::qps),
+      absl::StrCat("  ", ingest.streams, " tables uploading beside, full speed"),
+      full_speed->rate.samples_per_s / 1e6);
+  print(absl::StrFormat("progress, %.0f queries/s offered (open loop)", offered), paced);
+  std::cout << absl::StrFormat(
+      "  %-44s %.2f M samples/s\n",
+      absl::StrCat("  ", ingest.streams, " tables uploading beside, paced"),
+      real_time->rate.samples_per_s / 1e6);
+  const auto record = [&](const std::string& key, const std::vector<Latency>& v) {
+    Result(key + "_p50_ms", median(v, &Latency::p50_ms));
+    Result(key + "_p99_ms", median(v, &Latency::p99_ms));
+    Result(key + "_p999_ms", median(v, &Latency::p999_ms));
+    Result(key + "_qps", median(v, &Latency::qps));
+  };
+  record("progress", real);
+  record("progress_ceiling", ceiling);
+  record("progress_paced", paced);
+  Result("progress_paced_offered_qps", offered);
+}
+
+// The query figures and the ~1 M export on the small network.
+void SmallNetwork(const std::string& data_dir, int runs) {
+  DatasetSpec small{.patients = absl::GetFlag(FLAGS_patients),
+                    .sessions = absl::GetFlag(FLAGS_sessions)};
+  auto a = LoadDataset(data_dir, small);
+  if (!a.ok()) Die("loading", a.status());
+  std::cout << absl::StrFormat("  loaded %d patients, %d observations, %d sessions in %.0f s\n",
+                               small.patients, a->observations, a->sessions, a->load_seconds);
+  Tractusd t = Tractusd::Start(data_dir, a->clinic_ids);
+  if (Phase("query")) QueryFigures(t, *a, small.patients, runs);
+  if (Phase("export")) {
+    ReportExport("export CSV, small network", "export_small",
+                 MedianExport(t, data_dir + "-export", runs));
+  }
+  t.Stop();
+  std::filesystem::remove_all(data_dir);
+}
+
+// Cohort seconds (the first after a start, then the median of the next
+// runs) and tractusd's RSS on the large network.
+void CohortFigures(const Tractusd& t, int runs) {
+  auto stub = v1::OutcomeService::NewStub(testing::TestChannel(t.address, t.analyst));
+  // The first cohort after a start computes every episode's summary; the
+  // next ones read the cached summaries.
+  std::vector<double> seconds;
+  double first_seconds = 0;
+  v1::GetCohortOutcomesResponse cohort;
+  for (int i = 0; i <= runs; ++i) {
+    v1::GetCohortOutcomesRequest req;
+    req.set_condition(v1::CONDITION_HERNIATED_DISC);
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(10));
+    const absl::Time start = absl::Now();
+    grpc::Status s = stub->GetCohortOutcomes(&ctx, req, &cohort);
+    if (!s.ok()) Die("cohort", absl::UnknownError(s.error_message()));
+    (i == 0 ? first_seconds : seconds.emplace_back()) = absl::ToDoubleSeconds(absl::Now() - start);
+  }
+  const double rss_mb = ProcKb(t.process->pid(), "VmRSS") / 1024.0;
+  const double rate =
+      cohort.outcomes().has_responder_rate() ? cohort.outcomes().responder_rate().estimate() : -1;
+  std::cout << absl::StrFormat(
+      "  %-44s %.2f s (%d episodes, responder rate %.4f)\n"
+      "  %-44s %.2f s\n"
+      "  %-44s %.0f MB\n",
+      "cohort outcomes, large network", Median(seconds), cohort.outcomes().episodes(), rate,
+      "  the first after a start (summaries computed)", first_seconds,
+      "tractusd RSS with the large network loaded", rss_mb);
+  Result("cohort_first_seconds", first_seconds);
+  Result("cohort_seconds", Median(seconds));
+  Result("cohort_episodes", cohort.outcomes().episodes());
+  Result("cohort_responder_rate", rate);
+  Result("rss_large_mb", rss_mb);
+}
+
+// The cohort figures and the ~10 M export on the large network.
+void LargeNetwork(const std::string& data_dir, int runs) {
+  DatasetSpec large{.patients = absl::GetFlag(FLAGS_cohort_patients),
+                    .sessions = absl::GetFlag(FLAGS_sessions)};
+  auto b = LoadDataset(data_dir, large);
+  if (!b.ok()) Die("loading", b.status());
+  std::cout << absl::StrFormat("  loaded %d patients, %d observations, %d sessions in %.0f s\n",
+                               large.patients, b->observations, b->sessions, b->load_seconds);
+  const std::string emit_dir = absl::GetFlag(FLAGS_emit_dir);
+  if (!emit_dir.empty()) {
+    if (absl::Status s = WriteObservationsCsv(*b, emit_dir + "/observations.csv"); !s.ok()) {
+      Die("csv", s);
+    }
+  }
+  Tractusd t = Tractusd::Start(data_dir, b->clinic_ids);
+  if (Phase("cohort")) CohortFigures(t, runs);
+  if (Phase("export")) {
+    ReportExport("export CSV, large network", "export_large",
+                 MedianExport(t, data_dir + "-export", std::min(runs, 1)));
+  }
+  t.Stop();
+  std::filesystem::remove_all(data_dir);
+}
+
+// Realistic telemetry on a fresh store: acknowledged ingest rate, then
+// bytes per sample after a full compaction.
+void TelemetryFigures(const std::string& c_dir) {
+  const std::string emit_dir = absl::GetFlag(FLAGS_emit_dir);
+  const SessionChunks session = RealisticSession();
+  const int total = absl::GetFlag(FLAGS_telemetry_sessions);
+  int64_t samples_per_session = 0;
+  for (const auto& c : session.chunks) samples_per_session += c.offset_ms_size();
+  Tractusd t = Tractusd::Start(c_dir, {});
+  testing::GatewayClient gateway(t.address, t.keys);
+  std::string clinic;
+  UploadOptions opts;
+  opts.episode_id = gateway.MakeEpisode("telemetry", &clinic);
+  opts.streams = 16;
+  for (int i = 0; i < opts.streams; ++i) {
+    opts.credentials.push_back(gateway.Enroll(clinic, absl::StrCat("TEL-", i)));
+  }
+  opts.max_sessions = total;
+  opts.seconds = 1e9;
+  const absl::Time start = absl::Now();
+  Rate rate = Upload(testing::TestChannel(t.address, ""), session, opts);
+  const double elapsed = absl::ToDoubleSeconds(absl::Now() - start);
+  t.Stop();
+  auto store = storage::Store::Open(c_dir, storage::StoreOptions{});
+  if (!store.ok()) Die("store", store.status());
+  if (absl::Status s = (*store)->CompactAll(); !s.ok()) Die("compact", s);
+  const uint64_t bytes = *(*store)->LiveBytes(storage::Cf::kTelemetry);
+  const int64_t samples = samples_per_session * total;
+  std::cout << absl::StrFormat(
+      "  %-44s %.2f M samples/s (%d sessions of %d samples in %.1f s)\n"
+      "  %-44s %.2f bytes/sample (%.2f on the wire)\n",
+      "telemetry ingest, 16 tables, WAL synced", samples / elapsed / 1e6, total,
+      samples_per_session, elapsed, "telemetry on disk after compaction",
+      static_cast<double>(bytes) / samples,
+      static_cast<double>(session.bytes) / samples_per_session);
+  (void)rate;
+  Result("telemetry_samples", samples);
+  Result("telemetry_seconds", elapsed);
+  Result("telemetry_bytes_per_sample", static_cast<double>(bytes) / samples);
+  if (!emit_dir.empty()) {
+    std::ofstream csv(emit_dir + "/telemetry.csv");
+    for (int s = 0; s < total; ++s) {
+      for (const v1::TelemetryChunk& c : session.chunks) {
+        device_gateway::Samples decoded;
+        (void)device_gateway::DecodeChunk(c, &decoded);
+        for (size_t i = 0; i < decoded.size(); ++i) {
+          csv << s << "," << decoded.offset_ms[i] << "," << decoded.measured_dn[i] << ","
+              << decoded.target_dn[i] << "," << decoded.angle_decideg[i] << "," << decoded.flags[i]
+              << "\n";
+        }
+      }
+    }
+  }
+}
+
 int Main() {
   spdlog::set_level(spdlog::level::err);
   const int runs = absl::GetFlag(FLAGS_runs);
@@ -291,231 +546,9 @@ int Main() {
   const std::string emit_dir = absl::GetFlag(FLAGS_emit_dir);
   if (!emit_dir.empty()) std::filesystem::create_directories(emit_dir);
   TestDir dir;
-
-  // --- Query and 1 M export on the small network.
-  DatasetSpec small{.patients = absl::GetFlag(FLAGS_patients),
-                    .sessions = absl::GetFlag(FLAGS_sessions)};
-  auto a = LoadDataset(dir.path() + "/a", small);
-  if (!a.ok()) Die("loading", a.status());
-  std::cout << absl::StrFormat("  loaded %d patients, %d observations, %d sessions in %.0f s\n",
-                               small.patients, a->observations, a->sessions, a->load_seconds);
-  {
-    Tractusd t = Tractusd::Start(dir.path() + "/a", a->clinic_ids);
-    // Tables uploading beside the queries: as fast as they can, or paced.
-    testing::GatewayClient gateway(t.address, t.keys);
-    std::string ingest_clinic;
-    UploadOptions ingest;
-    ingest.episode_id = gateway.MakeEpisode("ingest", &ingest_clinic);
-    ingest.streams = absl::GetFlag(FLAGS_ingest_tables);
-    for (int i = 0; i < ingest.streams; ++i) {
-      ingest.credentials.push_back(gateway.Enroll(ingest_clinic, absl::StrCat("ING-", i)));
-    }
-    ingest.seconds = 1e9;
-    const SessionChunks ingest_session = MakeChunks(1000);
-    struct Uploader {
-      std::atomic<bool> stop{false};
-      Rate rate;
-      std::thread thread;
-      void Join() {
-        stop = true;
-        thread.join();
-      }
-    };
-    const auto start_uploader = [&](Uploader& u, double samples_per_s) {
-      UploadOptions options = ingest;
-      options.stop = &u.stop;
-      options.samples_per_s = samples_per_s;
-      u.thread = std::thread([&u, &t, &ingest_session, options] {
-        u.rate = Upload(testing::TestChannel(t.address, ""), ingest_session, options);
-      });
-    };
-    auto full_speed = std::make_unique<Uploader>();
-    if (ingest.streams > 0) start_uploader(*full_speed, 0);
-    // The ceiling answers with a real episode's response.
-    v1::GetEpisodeProgressResponse canned;
-    {
-      auto stub = v1::OutcomeService::NewStub(testing::TestChannel(t.address, t.clinician));
-      grpc::ClientContext ctx;
-      v1::GetEpisodeProgressRequest req;
-      req.set_episode_id(a->episode_ids.front());
-      if (grpc::Status s = stub->GetEpisodeProgress(&ctx, req, &canned); !s.ok()) {
-        Die("progress", absl::UnknownError(s.error_message()));
-      }
-    }
-    NullOutcomes null_outcomes(canned);
-    grpc::ServerBuilder builder;
-    int null_port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &null_port);
-    builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 16);
-    builder.RegisterService(&null_outcomes);
-    std::unique_ptr<grpc::Server> null_server = builder.BuildAndStart();
-    const std::string null_address = absl::StrCat("127.0.0.1:", null_port);
-
-    const int clients = absl::GetFlag(FLAGS_clients);
-    const double seconds = absl::GetFlag(FLAGS_seconds);
-    const double offered = absl::GetFlag(FLAGS_offered_qps);
-    std::vector<Latency> real, ceiling, paced;
-    for (int i = 0; i < runs; ++i) {
-      real.push_back(QueryRun(t.address, t.clinician, a->episode_ids, clients, seconds));
-      ceiling.push_back(QueryRun(null_address, "", a->episode_ids, clients, seconds));
-    }
-    if (ingest.streams > 0) full_speed->Join();
-    null_server->Shutdown();
-    const double paced_ingest = absl::GetFlag(FLAGS_paced_ingest_samples);
-    auto real_time = std::make_unique<Uploader>();
-    if (ingest.streams > 0) start_uploader(*real_time, paced_ingest);
-    for (int i = 0; i < runs; ++i) {
-      paced.push_back(
-          QueryRun(t.address, t.clinician, a->episode_ids, clients, seconds, offered));
-    }
-    if (ingest.streams > 0) real_time->Join();
-    const auto median = [](const std::vector<Latency>& v, double Latency::*field) {
-      std::vector<double> x;
-      for (const Latency& l : v) x.push_back(l.*field);
-      return Median(x);
-    };
-    const auto print = [&](const std::string& name, const std::vector<Latency>& v) {
-      std::cout << absl::StrFormat(
-          "  %-44s p50 %.2f ms  p99 %.2f ms  p99.9 %.2f ms  %.0f queries/s\n", name,
-          median(v, &Latency::p50_ms), median(v, &Latency::p99_ms),
-          median(v, &Latency::p999_ms), median(v, &Latency::qps));
-    };
-    print(absl::StrCat("progress, ", clients, " clients, ", small.patients, " patients"), real);
-    print("  null server, same response (gRPC ceiling)", ceiling);
-    std::cout << absl::StrFormat(
-        "  %-44s %.2f (queries/s)\n"
-        "  %-44s %.2f M samples/s\n",
-        "  progress / ceiling", median(real, &Latency::qps) / median(ceiling, &Latency::qps),
-        absl::StrCat("  ", ingest.streams, " tables uploading beside, full speed"),
-        full_speed->rate.samples_per_s / 1e6);
-    print(absl::StrFormat("progress, %.0f queries/s offered (open loop)", offered), paced);
-    std::cout << absl::StrFormat("  %-44s %.2f M samples/s\n",
-                                 absl::StrCat("  ", ingest.streams, " tables uploading beside, paced"),
-                                 real_time->rate.samples_per_s / 1e6);
-    const auto record = [&](const std::string& key, const std::vector<Latency>& v) {
-      Result(key + "_p50_ms", median(v, &Latency::p50_ms));
-      Result(key + "_p99_ms", median(v, &Latency::p99_ms));
-      Result(key + "_p999_ms", median(v, &Latency::p999_ms));
-      Result(key + "_qps", median(v, &Latency::qps));
-    };
-    record("progress", real);
-    record("progress_ceiling", ceiling);
-    record("progress_paced", paced);
-    Result("progress_paced_offered_qps", offered);
-
-    ReportExport("export CSV, small network", "export_small",
-                 MedianExport(t, dir.path() + "/export", runs));
-    t.Stop();
-  }
-  std::filesystem::remove_all(dir.path() + "/a");
-
-  // --- Cohort and 10 M export on the large network.
-  DatasetSpec large{.patients = absl::GetFlag(FLAGS_cohort_patients),
-                    .sessions = absl::GetFlag(FLAGS_sessions)};
-  auto b = LoadDataset(dir.path() + "/b", large);
-  if (!b.ok()) Die("loading", b.status());
-  std::cout << absl::StrFormat("  loaded %d patients, %d observations, %d sessions in %.0f s\n",
-                               large.patients, b->observations, b->sessions, b->load_seconds);
-  if (!emit_dir.empty()) {
-    if (absl::Status s = WriteObservationsCsv(*b, emit_dir + "/observations.csv"); !s.ok()) {
-      Die("csv", s);
-    }
-  }
-  {
-    Tractusd t = Tractusd::Start(dir.path() + "/b", b->clinic_ids);
-    auto stub = v1::OutcomeService::NewStub(testing::TestChannel(t.address, t.analyst));
-    // The first cohort after a start computes every episode's summary; the
-    // next ones read the cached summaries.
-    std::vector<double> seconds;
-    double first_seconds = 0;
-    v1::GetCohortOutcomesResponse cohort;
-    for (int i = 0; i <= runs; ++i) {
-      v1::GetCohortOutcomesRequest req;
-      req.set_condition(v1::CONDITION_HERNIATED_DISC);
-      grpc::ClientContext ctx;
-      ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(10));
-      const absl::Time start = absl::Now();
-      grpc::Status s = stub->GetCohortOutcomes(&ctx, req, &cohort);
-      if (!s.ok()) Die("cohort", absl::UnknownError(s.error_message()));
-      (i == 0 ? first_seconds : seconds.emplace_back()) =
-          absl::ToDoubleSeconds(absl::Now() - start);
-    }
-    const double rss_mb = ProcKb(t.process->pid(), "VmRSS") / 1024.0;
-    const double rate = cohort.outcomes().has_responder_rate()
-                            ? cohort.outcomes().responder_rate().estimate()
-                            : -1;
-    std::cout << absl::StrFormat(
-        "  %-44s %.2f s (%d episodes, responder rate %.4f)\n"
-        "  %-44s %.2f s\n"
-        "  %-44s %.0f MB\n",
-        "cohort outcomes, large network", Median(seconds), cohort.outcomes().episodes(), rate,
-        "  the first after a start (summaries computed)", first_seconds,
-        "tractusd RSS with the large network loaded", rss_mb);
-    Result("cohort_first_seconds", first_seconds);
-    Result("cohort_seconds", Median(seconds));
-    Result("cohort_episodes", cohort.outcomes().episodes());
-    Result("cohort_responder_rate", rate);
-    Result("rss_large_mb", rss_mb);
-
-    ReportExport("export CSV, large network", "export_large",
-                 MedianExport(t, dir.path() + "/export", std::min(runs, 1)));
-    t.Stop();
-  }
-  std::filesystem::remove_all(dir.path() + "/b");
-
-  // --- Realistic telemetry: ingest rate and footprint.
-  {
-    const std::string c_dir = dir.path() + "/c";
-    const SessionChunks session = RealisticSession();
-    const int total = absl::GetFlag(FLAGS_telemetry_sessions);
-    int64_t samples_per_session = 0;
-    for (const auto& c : session.chunks) samples_per_session += c.offset_ms_size();
-    Tractusd t = Tractusd::Start(c_dir, {});
-    testing::GatewayClient gateway(t.address, t.keys);
-    std::string clinic;
-    UploadOptions opts;
-    opts.episode_id = gateway.MakeEpisode("telemetry", &clinic);
-    opts.streams = 16;
-    for (int i = 0; i < opts.streams; ++i) {
-      opts.credentials.push_back(gateway.Enroll(clinic, absl::StrCat("TEL-", i)));
-    }
-    opts.max_sessions = total;
-    opts.seconds = 1e9;
-    const absl::Time start = absl::Now();
-    Rate rate = Upload(testing::TestChannel(t.address, ""), session, opts);
-    const double elapsed = absl::ToDoubleSeconds(absl::Now() - start);
-    t.Stop();
-    auto store = storage::Store::Open(c_dir, storage::StoreOptions{});
-    if (!store.ok()) Die("store", store.status());
-    if (absl::Status s = (*store)->CompactAll(); !s.ok()) Die("compact", s);
-    const uint64_t bytes = *(*store)->LiveBytes(storage::Cf::kTelemetry);
-    const int64_t samples = samples_per_session * total;
-    std::cout << absl::StrFormat(
-        "  %-44s %.2f M samples/s (%d sessions of %d samples in %.1f s)\n"
-        "  %-44s %.2f bytes/sample (%.2f on the wire)\n",
-        "telemetry ingest, 16 tables, WAL synced", samples / elapsed / 1e6, total,
-        samples_per_session, elapsed, "telemetry on disk after compaction",
-        static_cast<double>(bytes) / samples,
-        static_cast<double>(session.bytes) / samples_per_session);
-    (void)rate;
-    Result("telemetry_samples", samples);
-    Result("telemetry_seconds", elapsed);
-    Result("telemetry_bytes_per_sample", static_cast<double>(bytes) / samples);
-    if (!emit_dir.empty()) {
-      std::ofstream csv(emit_dir + "/telemetry.csv");
-      for (int s = 0; s < total; ++s) {
-        for (const v1::TelemetryChunk& c : session.chunks) {
-          device_gateway::Samples decoded;
-          (void)device_gateway::DecodeChunk(c, &decoded);
-          for (size_t i = 0; i < decoded.size(); ++i) {
-            csv << s << "," << decoded.offset_ms[i] << "," << decoded.measured_dn[i] << ","
-                << decoded.target_dn[i] << "," << decoded.angle_decideg[i] << ","
-                << decoded.flags[i] << "\n";
-          }
-        }
-      }
-    }
-  }
+  if (Phase("query") || Phase("export")) SmallNetwork(dir.path() + "/a", runs);
+  if (Phase("cohort") || Phase("export")) LargeNetwork(dir.path() + "/b", runs);
+  if (Phase("telemetry")) TelemetryFigures(dir.path() + "/c");
   return 0;
 }
 
