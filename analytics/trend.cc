@@ -60,16 +60,26 @@ std::optional<Trend> FitTrend(const std::vector<DayValue>& input) {
     }
   }
   if (slopes.empty()) return std::nullopt;
-  // Only three order statistics are needed: select them (linear time)
-  // rather than sort the n(n-1)/2 slopes.
-  const auto kth = [&slopes](size_t k) {  // 0-based
-    std::nth_element(slopes.begin(), slopes.begin() + k, slopes.end());
+  // Only a few order statistics are needed: select them (linear time)
+  // rather than sort the n(n-1)/2 slopes. Once the middle one is in place,
+  // the lower ranks lie before it and the higher after it, so each later
+  // selection runs over one side only.
+  const size_t mid = slopes.size() / 2;
+  std::nth_element(slopes.begin(), slopes.begin() + mid, slopes.end());
+  const auto kth = [&slopes, mid](size_t k) {  // 0-based
+    if (k < mid) {
+      std::nth_element(slopes.begin(), slopes.begin() + k, slopes.begin() + mid);
+    } else if (k > mid) {
+      std::nth_element(slopes.begin() + mid + 1, slopes.begin() + k, slopes.end());
+    }
     return slopes[k];
   };
   // The median as Median() defines it, without copying the slopes.
-  const size_t mid = slopes.size() / 2;
-  const double upper_mid = kth(mid);
-  const double slope = slopes.size() % 2 == 1 ? upper_mid : (kth(mid - 1) + upper_mid) / 2;
+  const double upper_mid = slopes[mid];
+  const double slope =
+      slopes.size() % 2 == 1
+          ? upper_mid
+          : (*std::max_element(slopes.begin(), slopes.begin() + mid) + upper_mid) / 2;
 
   // Sen's interval: ranks (N -/+ C) / 2 of the ordered slopes, where
   // C = z * sqrt(Var S) and Var S = n(n-1)(2n+5)/18 (ties ignored).

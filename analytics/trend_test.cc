@@ -1,5 +1,7 @@
 #include "analytics/trend.h"
 
+#include <algorithm>
+#include <cmath>
 #include <random>
 
 #include "gtest/gtest.h"
@@ -77,6 +79,35 @@ TEST(TrendTest, LongSeriesAreBinned) {
   ASSERT_TRUE(t.has_value());
   EXPECT_LE(t->points, static_cast<int>(kMaxTrendPoints));
   EXPECT_NEAR(t->theil_sen_per_week, -0.49, 1e-6);
+}
+
+// The selected order statistics are those of the sorted slopes, on random
+// series of one point a day (odd and even slope counts, ties included).
+TEST(TrendTest, SelectedSlopesAreThoseOfTheSortedSlopes) {
+  std::mt19937 rng(7);
+  for (int round = 0; round < 200; ++round) {
+    const int n = 3 + static_cast<int>(rng() % 60);
+    std::vector<DayValue> s;
+    for (int day = 0; day < n; ++day) s.push_back({day, static_cast<double>(rng() % 11)});
+    std::vector<double> sorted;
+    for (int i = 0; i < n; ++i) {
+      for (int j = i + 1; j < n; ++j) sorted.push_back((s[j].value - s[i].value) / (j - i));
+    }
+    std::sort(sorted.begin(), sorted.end());
+    const size_t total = sorted.size();
+    const double median = total % 2 ? sorted[total / 2]
+                                    : (sorted[total / 2 - 1] + sorted[total / 2]) / 2;
+    const double c = 1.959963984540054 * std::sqrt(n * (n - 1.0) * (2 * n + 5) / 18.0);
+    const auto at_rank = [&](double rank) {
+      const long r = std::clamp(std::lround(rank), 1L, static_cast<long>(total));
+      return sorted[static_cast<size_t>(r - 1)];
+    };
+    auto t = FitTrend(s);
+    ASSERT_TRUE(t.has_value());
+    EXPECT_DOUBLE_EQ(t->theil_sen_per_week, median * 7) << "n " << n;
+    EXPECT_DOUBLE_EQ(t->ci_low_per_week, at_rank((total - c) / 2) * 7) << "n " << n;
+    EXPECT_DOUBLE_EQ(t->ci_high_per_week, at_rank((total + c) / 2 + 1) * 7) << "n " << n;
+  }
 }
 
 }  // namespace
