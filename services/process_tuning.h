@@ -6,8 +6,9 @@
 
 namespace tractus::services {
 
-// glibc malloc: a fixed mmap threshold, a trim threshold, 4 arenas (see
-// process_tuning.cc). absl::Mutex deadlock detection off: Debian's Abseil
+// The allocator: jemalloc's settings (`malloc_conf`, release builds) or,
+// on glibc's malloc, a fixed mmap threshold, a trim threshold and 4 arenas
+// (see process_tuning.cc). absl::Mutex deadlock detection off: Debian's Abseil
 // is built with it on, and it keeps a lock graph on every acquisition (the
 // debug and sanitizer test builds keep it).
 void TuneProcessForServing();

@@ -5,9 +5,10 @@
 # queries (tractus progress / alerts / patient, and admin verify at the
 # end). Reports errors (must be 0) and the server's resident memory after
 # warm-up — the first third of the run, at least a minute, while RocksDB's
-# memtables and block cache fill (capped at 8 and 16 MB here; warm-up lasts
-# until the cache is 90 % full) — and at the end (growth must stay under
-# 5 %). The block cache figures come from the server's /metrics. An analyst exports anonymized datasets
+# memtables and block cache fill (capped at 8 and 16 MB here) and the kept
+# progress views fill theirs (1 MB: every episode a demo changes is
+# evaluated for alerts and kept) — warm-up lasts until both are 90 % full —
+# and at the end (growth must stay under 5 %). The block cache figures come from the server's /metrics. An analyst exports anonymized datasets
 # (CSV and FHIR, alternately) throughout.
 # Usage: tests/reliability/soak.sh [MINUTES] [BIN_DIR]
 set -uo pipefail
@@ -28,7 +29,8 @@ free_port() {
 address=127.0.0.1:$(free_port)
 metrics=127.0.0.1:$(free_port)
 "$bin/services/tractusd" --listen="$address" --data_dir="$work/data" --log_level=warn \
-  --rate_limit_qps=0 --block_cache_mb=16 --memtable_mb=8 --metrics_listen="$metrics" \
+  --rate_limit_qps=0 --block_cache_mb=16 --memtable_mb=8 --progress_cache_mb=1 \
+  --metrics_listen="$metrics" \
   >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do grep -q '^tractusd listening' "$work/server.log" && break; sleep 0.1; done
@@ -47,6 +49,7 @@ for l in urllib.request.urlopen('http://$metrics/metrics').read().decode().split
     if l.startswith('$1 '): print(int(float(l.split()[1])))"
 }
 cache_cap=$((16 << 20))
+views_cap=$((1 << 20))
 
 admin_key=$work/data/bootstrap-admin.key
 key=$work/clinician.key
@@ -108,15 +111,19 @@ pids+=($!)
 pids+=($!)
 
 # Warm-up: at least a third of the run (and a minute), and until the block
-# cache (which memtables are charged to) is 90 % full — or half the run.
+# cache (which memtables are charged to) and the kept progress views are
+# 90 % full — or half the run.
 warmup=$(( minutes * 20 ))
 (( warmup < 60 )) && warmup=60
 sleep "$warmup"
 half=$(( $(date +%s) + minutes * 10 ))
-while (( $(gauge tractus_rocksdb_block_cache_bytes) < cache_cap * 9 / 10 )) && (( $(date +%s) < half )); do
+while { (( $(gauge tractus_rocksdb_block_cache_bytes) < cache_cap * 9 / 10 )) ||
+        (( $(gauge tractus_progress_cache_bytes) < views_cap * 9 / 10 )); } &&
+      (( $(date +%s) < half )); do
   sleep 5
 done
 cache_start=$(gauge tractus_rocksdb_block_cache_bytes)
+views_start=$(gauge tractus_progress_cache_bytes)
 rss_start=$(rss)
 breakdown_start=$(breakdown)
 while (( $(date +%s) < end )); do sleep 5; done
@@ -125,6 +132,7 @@ pids=()
 rss_end=$(rss)
 breakdown_end=$(breakdown)
 cache_end=$(gauge tractus_rocksdb_block_cache_bytes)
+views_end=$(gauge tractus_progress_cache_bytes)
 "$bin/cli/tractus" --server="$address" --key_file="$admin_key" admin verify >"$work/verify.log" || echo "verify error" >>"$work/errors"
 [[ -f $work/errors ]] && errors=$((errors + $(wc -l <"$work/errors")))
 kill -TERM "$server_pid"; wait "$server_pid" || errors=$((errors + 1))
@@ -138,5 +146,6 @@ echo "soak ${minutes} min: sessions $sessions, samples $samples, exports $export
 echo "server RSS after warm-up ${rss_start} kB, at the end ${rss_end} kB (growth ${growth} %)"
 echo "after warm-up: $breakdown_start; at the end: $breakdown_end"
 echo "block cache (with memtables) after warm-up $((cache_start >> 10)) kB, at the end $((cache_end >> 10)) kB of $((cache_cap >> 10)) kB"
+echo "progress views after warm-up $((views_start >> 10)) kB, at the end $((views_end >> 10)) kB of $((views_cap >> 10)) kB"
 [[ -f $work/errors ]] && sort "$work/errors" | uniq -c
 [[ $errors -eq 0 ]] && awk -v g="$growth" 'BEGIN {exit !(g < 5)}'
