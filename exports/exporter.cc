@@ -14,6 +14,7 @@
 #include "exports/dataset.h"
 #include "records/civil_date.h"
 #include "records/time_proto.h"
+#include "storage/store.h"
 
 namespace tractus::exports {
 namespace {
@@ -99,6 +100,7 @@ int Exporter::WorkerThreads() {
 absl::StatusOr<Exporter::Prepared> Exporter::Prepare(const ExportPlan& plan,
                                                      const std::set<int>& instruments,
                                                      absl::Time now, Task& task) const {
+  storage::BulkReadScope bulk;
   Prepared p;
   p.exported = task.exported;
   if (!task.exported) {
@@ -162,6 +164,9 @@ absl::Status Exporter::ForEachCandidate(const ExportPlan& plan,
 
 absl::StatusOr<v1::ExportManifest> Exporter::Run(const ExportPlan& plan,
                                                  const ProgressFn& progress) {
+  // Both passes read everything once: past the block cache (see
+  // BulkReadScope), which keeps serving the clinicians' calls meanwhile.
+  storage::BulkReadScope bulk;
   // Pass 1: class sizes, in distinct patients (a patient with several
   // episodes in a class is still one person), and each episode's class.
   // Patients and episodes are held as 64-bit hashes: memory grows with

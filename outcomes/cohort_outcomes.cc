@@ -7,6 +7,7 @@
 #include "outcomes/outcomes.h"
 #include "records/civil_date.h"
 #include "records/validation.h"
+#include "storage/store.h"
 
 namespace tractus::outcomes {
 namespace {
@@ -68,7 +69,9 @@ absl::StatusOr<analytics::EpisodeSummary> Outcomes::CohortSummary(
   ASSIGN_OR_RETURN(std::shared_ptr<const analytics::EpisodeSummary> summary,
                    summaries_.Get(episode_id, [&]() -> absl::StatusOr<analytics::EpisodeSummary> {
                      // Read inside: what is cached must be read after the
-                     // cache noted the episode's generation.
+                     // cache noted the episode's generation. Read past the
+                     // block cache: only the summary is kept.
+                     storage::BulkReadScope bulk;
                      ASSIGN_OR_RETURN(EpisodeData data, LoadEpisode(episode_id));
                      return SummarizeForCohort(data);
                    }));

@@ -213,11 +213,27 @@ rocksdb::ColumnFamilyHandle* Store::Handle(Cf cf) const {
   return handles_[static_cast<size_t>(cf)];
 }
 
+namespace {
+
+thread_local bool bulk_reads = false;
+
+// Options for a read on this thread (see BulkReadScope).
+rocksdb::ReadOptions ReadOptionsHere() {
+  rocksdb::ReadOptions ro;
+  ro.fill_cache = !bulk_reads;
+  return ro;
+}
+
+}  // namespace
+
+BulkReadScope::BulkReadScope() : outer_(bulk_reads) { bulk_reads = true; }
+BulkReadScope::~BulkReadScope() { bulk_reads = outer_; }
+
 absl::StatusOr<std::string> Store::Get(Cf cf, absl::string_view key) const {
   if (!db_) return absl::UnavailableError("store is closed");
   std::string value;
   rocksdb::Status s =
-      db_->Get(rocksdb::ReadOptions(), Handle(cf), rocksdb::Slice(key.data(), key.size()), &value);
+      db_->Get(ReadOptionsHere(), Handle(cf), rocksdb::Slice(key.data(), key.size()), &value);
   if (s.IsNotFound()) return absl::NotFoundError("no such key");
   RETURN_IF_ERROR(FromRocksDb(s, "get"));
   return value;
@@ -230,7 +246,7 @@ absl::Status Store::GetMany(Cf cf, const std::vector<std::string>& keys,
   std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
   std::vector<rocksdb::PinnableSlice> values(keys.size());
   std::vector<rocksdb::Status> statuses(keys.size());
-  db_->MultiGet(rocksdb::ReadOptions(), Handle(cf), keys.size(), slices.data(), values.data(),
+  db_->MultiGet(ReadOptionsHere(), Handle(cf), keys.size(), slices.data(), values.data(),
                 statuses.data());
   for (size_t i = 0; i < keys.size(); ++i) {
     if (statuses[i].IsNotFound()) continue;
@@ -264,7 +280,7 @@ absl::Status Store::Write(const WriteBatch& batch) {
 absl::Status Store::Scan(Cf cf, absl::string_view lower, absl::string_view upper,
                          const ScanFn& fn) const {
   if (!db_) return absl::UnavailableError("store is closed");
-  rocksdb::ReadOptions ro;
+  rocksdb::ReadOptions ro = ReadOptionsHere();
   rocksdb::Slice upper_slice(upper.data(), upper.size());
   if (!upper.empty()) ro.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, Handle(cf)));

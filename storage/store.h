@@ -94,6 +94,22 @@ class WriteBatch {
   int count_ = 0;
 };
 
+// While one lives, this thread's reads (Get, GetMany, Scan) do not fill
+// the block cache (RocksDB's ReadOptions::fill_cache = false): a pass over
+// everything, such as an export, then neither evicts the blocks that
+// interactive calls keep hitting nor grows resident memory by the cache's
+// size. A hint only: what is read is the same. Scopes nest.
+class BulkReadScope {
+ public:
+  BulkReadScope();
+  ~BulkReadScope();
+  BulkReadScope(const BulkReadScope&) = delete;
+  BulkReadScope& operator=(const BulkReadScope&) = delete;
+
+ private:
+  const bool outer_;
+};
+
 class Store {
  public:
   // Opens (creating if needed) the database in `path`. Fails with

@@ -88,6 +88,43 @@ TEST(StoreTest, GetManyReportsPresentKeysInOrder) {
               StatusIs(absl::StatusCode::kUnavailable));
 }
 
+TEST(StoreTest, BulkReadsLeaveTheBlockCacheAlone) {
+  TestDir dir;
+  auto store = *Store::Open(dir.path(), StoreOptions{.sync_writes = false});
+  WriteBatch batch;
+  const std::string value(1000, 'v');
+  for (int i = 0; i < 2000; ++i) {
+    batch.Put(Cf::kSessions, SessionKey("s" + std::to_string(10000 + i)), value);
+  }
+  ASSERT_THAT(store->Write(batch), IsOk());
+  ASSERT_THAT(store->CompactAll(), IsOk());  // into SST files: reads go through blocks
+  const auto scan_all = [&] {
+    int seen = 0;
+    ASSERT_THAT(store->Scan(Cf::kSessions, "", "",
+                            [&](absl::string_view, absl::string_view) { return ++seen > 0; }),
+                IsOk());
+    ASSERT_EQ(seen, 2000);
+    ASSERT_THAT(store->Get(Cf::kSessions, SessionKey("s10007")), IsOk());
+    ASSERT_THAT(store->GetMany(Cf::kSessions, {SessionKey("s10042")}, [](size_t, absl::string_view) {}),
+                IsOk());
+  };
+  const uint64_t before = store->BlockCacheUsage();
+  {
+    BulkReadScope bulk;
+    {
+      BulkReadScope nested;
+    }
+    scan_all();  // still bulk after the nested scope ends
+  }
+  const uint64_t after_bulk = store->BlockCacheUsage();
+  scan_all();
+  const uint64_t after_cached = store->BlockCacheUsage();
+  // ~2 MB of data blocks: cached by the plain scan, not by the bulk one
+  // (index and filter blocks may be loaded by either).
+  EXPECT_LT(after_bulk - before, 256u << 10) << before << " " << after_bulk;
+  EXPECT_GT(after_cached - after_bulk, 1u << 20) << after_bulk << " " << after_cached;
+}
+
 TEST(StoreTest, EmptyBatchIsFine) {
   TestDir dir;
   auto store = *Store::Open(dir.path(), StoreOptions{});
