@@ -16,8 +16,8 @@ std::optional<bool> MeetsResponderRule(const MeasureInfo& m, double baseline, do
   return false;
 }
 
-MeasureProgress ComputeMeasureProgress(const MeasureInfo& m,
-                                       const std::vector<DayValue>& series) {
+MeasureProgress ComputeMeasureProgress(const MeasureInfo& m, const std::vector<DayValue>& series,
+                                       TrendFit trend) {
   MeasureProgress p;
   p.measure = m.measure;
   p.count = static_cast<int>(series.size());
@@ -61,6 +61,7 @@ MeasureProgress ComputeMeasureProgress(const MeasureInfo& m,
     if (m.measure == Measure::kNprs) p.recovered = *p.latest == 0;
     if (m.measure == Measure::kRmdq) p.recovered = *p.latest <= 2;
   }
+  if (trend == TrendFit::kSkip) return p;
   p.trend = FitTrend(treated);
   if (p.trend) {
     p.week12 = ProjectAt(*p.trend, treated, 84, m.min_value, m.max_value);

@@ -46,9 +46,15 @@ struct MeasureProgress {
 // measure has no rule.
 std::optional<bool> MeetsResponderRule(const MeasureInfo& m, double baseline, double value);
 
-// REQUIRES: `series` sorted by day (ties in arrival order).
-MeasureProgress ComputeMeasureProgress(const MeasureInfo& m,
-                                       const std::vector<DayValue>& series);
+// Whether to fit the trend (and project week 12 from it): the costly part,
+// Theil–Sen looks at every pair of days. Readers that show no trend (the
+// cohort summaries, the export's episode table) skip it.
+enum class TrendFit { kFit, kSkip };
+
+// REQUIRES: `series` sorted by day (ties in arrival order). With
+// TrendFit::kSkip, `trend` and `week12` stay unset; the rest is the same.
+MeasureProgress ComputeMeasureProgress(const MeasureInfo& m, const std::vector<DayValue>& series,
+                                       TrendFit trend = TrendFit::kFit);
 
 }  // namespace tractus::analytics
 

@@ -36,6 +36,25 @@ TEST(MeasureProgressTest, NprsWorkedExample) {
   EXPECT_GE(p.week12->value, 0);  // clamped to the scale
 }
 
+TEST(MeasureProgressTest, SkippingTheTrendChangesNothingElse) {
+  std::vector<DayValue> s = {{-2, 7}, {0, 6}, {3, 5}, {7, 4}, {10, 4}, {14, 3}};
+  const MeasureProgress fit = ComputeMeasureProgress(M(Measure::kNprs), s);
+  const MeasureProgress skip = ComputeMeasureProgress(M(Measure::kNprs), s, TrendFit::kSkip);
+  EXPECT_TRUE(fit.trend.has_value());
+  EXPECT_FALSE(skip.trend.has_value());
+  EXPECT_FALSE(skip.week12.has_value());
+  EXPECT_EQ(skip.count, fit.count);
+  EXPECT_EQ(skip.baseline, fit.baseline);
+  EXPECT_EQ(skip.latest, fit.latest);
+  EXPECT_EQ(skip.change_points, fit.change_points);
+  EXPECT_EQ(skip.change_percent, fit.change_percent);
+  EXPECT_EQ(skip.responder, fit.responder);
+  EXPECT_EQ(skip.recovered, fit.recovered);
+  EXPECT_EQ(skip.first_sustained_response_week, fit.first_sustained_response_week);
+  ASSERT_EQ(skip.weeks.size(), fit.weeks.size());
+  for (size_t w = 0; w < fit.weeks.size(); ++w) EXPECT_EQ(skip.weeks[w].median, fit.weeks[w].median);
+}
+
 TEST(MeasureProgressTest, ResponderRulesAreDirectionAware) {
   // ODI 40 -> 28: 12 points (>= 10): responder. 40 -> 31: 9 points, 22.5 %: not.
   EXPECT_EQ(MeetsResponderRule(M(Measure::kOdi), 40, 28), true);

@@ -21,6 +21,7 @@
 // bench/postgres_side_by_side.sh.
 #include <grpcpp/server_builder.h>
 #include <signal.h>
+#include <unistd.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -29,6 +30,7 @@
 #include <fstream>
 #include <iostream>
 #include <random>
+#include <sstream>
 #include <thread>
 
 #include "absl/flags/flag.h"
@@ -92,6 +94,21 @@ int64_t ProcKb(int pid, const std::string& field) {
     if (line.rfind(field + ":", 0) == 0) return std::stoll(line.substr(field.size() + 1));
   }
   return -1;
+}
+
+// CPU seconds `pid` has used (user + system).
+double CpuSeconds(int pid) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/stat"));
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Fields after the command (which may hold spaces): state is field 3,
+  // utime and stime are fields 14 and 15.
+  std::istringstream rest(stat.substr(stat.rfind(')') + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && rest >> field; ++i) {
+    if (i >= 14) ticks += std::stod(field);
+  }
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 // Resets the peak RSS (VmHWM) of `pid` to its current RSS.
@@ -233,11 +250,13 @@ struct ExportFigure {
   int64_t rows = 0;
   double rows_per_s = 0;
   double job_rows_per_s = 0;  // the server's job alone (before the download)
+  double cores = 0;           // the server's CPU seconds / wall seconds
   double peak_rss_mb = 0;
 };
 
 ExportFigure RunExportOnce(const Tractusd& t, const std::string& out_dir) {
   ResetPeakRss(t.process->pid());
+  const double cpu_before = CpuSeconds(t.process->pid());
   cli::Client client(testing::TestChannel(t.address, t.analyst), absl::Minutes(30));
   cli::ExportOptions options;
   options.request.set_format(v1::EXPORT_FORMAT_CSV);
@@ -253,6 +272,7 @@ ExportFigure RunExportOnce(const Tractusd& t, const std::string& out_dir) {
     if (file.name() == "observations.csv") f.rows = file.records();
   }
   f.rows_per_s = f.rows / seconds;
+  f.cores = (CpuSeconds(t.process->pid()) - cpu_before) / seconds;
   f.job_rows_per_s = f.rows / absl::ToDoubleSeconds(records::FromProto(job->update_time()) -
                                                     records::FromProto(job->create_time()));
   f.peak_rss_mb = ProcKb(t.process->pid(), "VmHWM") / 1024.0;
@@ -274,8 +294,9 @@ ExportFigure MedianExport(const Tractusd& t, const std::string& out_dir, int run
 // _peak_rss_mb.
 void ReportExport(const std::string& name, const std::string& key, const ExportFigure& f) {
   std::cout << absl::StrFormat(
-      "  %-44s %10d rows %8.2f M rows/s   peak RSS %6.0f MB (job alone %.2f M rows/s)\n", name,
-      f.rows, f.rows_per_s / 1e6, f.peak_rss_mb, f.job_rows_per_s / 1e6);
+      "  %-44s %10d rows %8.2f M rows/s   peak RSS %6.0f MB (job alone %.2f M rows/s; "
+      "server busy %.2f cores)\n",
+      name, f.rows, f.rows_per_s / 1e6, f.peak_rss_mb, f.job_rows_per_s / 1e6, f.cores);
   Result(key + "_rows", f.rows);
   Result(key + "_rows_per_s", f.rows_per_s);
   Result(key + "_peak_rss_mb", f.peak_rss_mb);

@@ -120,7 +120,8 @@ absl::StatusOr<Exporter::Prepared> Exporter::Prepare(const ExportPlan& plan,
   }
   episode.state = StateName(e);
   ASSIGN_OR_RETURN(outcomes::Outcomes::EpisodeData data, outcomes_->LoadEpisode(std::move(task.episode)));
-  p.progress = outcomes::ComputeProgress(data, now);
+  // episodes.csv has no trends: they are not fitted.
+  p.progress = outcomes::ComputeProgress(data, now, analytics::TrendFit::kSkip);
   episode.today_day = std::min(p.progress.today_day(), 84);
 
   const v1::Date& start_date = data.episode.start_date();
@@ -164,9 +165,6 @@ absl::Status Exporter::ForEachCandidate(const ExportPlan& plan,
 
 absl::StatusOr<v1::ExportManifest> Exporter::Run(const ExportPlan& plan,
                                                  const ProgressFn& progress) {
-  // Both passes read everything once: past the block cache (see
-  // BulkReadScope), which keeps serving the clinicians' calls meanwhile.
-  storage::BulkReadScope bulk;
   // Pass 1: class sizes, in distinct patients (a patient with several
   // episodes in a class is still one person), and each episode's class.
   // Patients and episodes are held as 64-bit hashes: memory grows with
@@ -232,7 +230,11 @@ absl::StatusOr<v1::ExportManifest> Exporter::Run(const ExportPlan& plan,
     return absl::OkStatus();
   };
   // The episodes of pass 1 (one created since is not in this export), with
-  // the quasi-identifiers pass 1 counted.
+  // the quasi-identifiers pass 1 counted. Pass 2 reads every observation
+  // and session once: past the block cache (see BulkReadScope), which keeps
+  // serving the clinicians' calls meanwhile. (Pass 1's episodes and
+  // patients are few and read often by others: they stay cached.)
+  storage::BulkReadScope bulk;
   RETURN_IF_ERROR(records_->ForEachEpisode([&](const v1::Episode& e) -> absl::Status {
     if (!InFilter(plan.filter, e)) return absl::OkStatus();
     const auto it = class_of_episode.find(Fnv1a64(e.episode_id()));

@@ -36,6 +36,7 @@
 #include "common/clock.h"
 #include "analytics/alerts.h"
 #include "analytics/cohort.h"
+#include "analytics/measure_progress.h"
 #include "device_gateway/uploads.h"
 #include "outcomes/alert_hub.h"
 #include "outcomes/cohort_shares.h"
@@ -154,11 +155,14 @@ struct ProgressBasis {
   // Memory held, roughly (the cache's budget counts it).
   size_t Bytes() const;
 };
-ProgressBasis PrepareProgress(const Outcomes::EpisodeData& data);
+// With TrendFit::kSkip the measures have no trend or week-12 projection.
+ProgressBasis PrepareProgress(const Outcomes::EpisodeData& data,
+                              analytics::TrendFit trend = analytics::TrendFit::kFit);
 // The views at `now` from a basis (pure). Leaves similar_patients unset.
 v1::EpisodeProgress FinishProgress(const ProgressBasis& basis, absl::Time now);
-// FinishProgress(PrepareProgress(data), now) (pure; exposed for tests).
-v1::EpisodeProgress ComputeProgress(const Outcomes::EpisodeData& data, absl::Time now);
+// FinishProgress(PrepareProgress(data, trend), now) (pure).
+v1::EpisodeProgress ComputeProgress(const Outcomes::EpisodeData& data, absl::Time now,
+                                    analytics::TrendFit trend = analytics::TrendFit::kFit);
 
 // The wire form of a cohort's statistics (pure).
 v1::CohortOutcomes CohortToProto(const analytics::CohortResult& r);

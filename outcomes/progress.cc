@@ -100,8 +100,9 @@ analytics::EpisodeSummary SummarizeForCohort(const Outcomes::EpisodeData& data) 
   const v1::Episode& e = data.episode;
   const bool dropped = e.state() == v1::EPISODE_STATE_CLOSED &&
                        e.close_reason() != v1::CLOSE_REASON_COMPLETED;
-  return analytics::SummarizeEpisode(analytics::ComputeMeasureProgress(nprs, PainSeries(data)),
-                                     dropped, dose);
+  return analytics::SummarizeEpisode(
+      analytics::ComputeMeasureProgress(nprs, PainSeries(data), analytics::TrendFit::kSkip),
+      dropped, dose);
 }
 
 void CompareWithSimilar(const std::vector<analytics::ExpectedWeek>& expected, int similar,
@@ -136,7 +137,7 @@ void CompareWithSimilar(const std::vector<analytics::ExpectedWeek>& expected, in
   }
 }
 
-ProgressBasis PrepareProgress(const Outcomes::EpisodeData& data) {
+ProgressBasis PrepareProgress(const Outcomes::EpisodeData& data, analytics::TrendFit trend) {
   const v1::Episode& episode = data.episode;
   ProgressBasis basis;
   basis.zone = data.zone;
@@ -164,7 +165,8 @@ ProgressBasis PrepareProgress(const Outcomes::EpisodeData& data) {
     if (m == nullptr) continue;
     std::stable_sort(values.begin(), values.end(),
                      [](const auto& a, const auto& b) { return a.day < b.day; });
-    *out.add_measures() = ToProtoProgress(analytics::ComputeMeasureProgress(*m, values), *m);
+    *out.add_measures() =
+        ToProtoProgress(analytics::ComputeMeasureProgress(*m, values, trend), *m);
   }
   std::stable_sort(alerts.pain.begin(), alerts.pain.end(),
                    [](const auto& a, const auto& b) { return a.unix_seconds < b.unix_seconds; });
@@ -235,8 +237,9 @@ v1::EpisodeProgress FinishProgress(const ProgressBasis& basis, absl::Time now) {
   return out;
 }
 
-v1::EpisodeProgress ComputeProgress(const Outcomes::EpisodeData& data, absl::Time now) {
-  return FinishProgress(PrepareProgress(data), now);
+v1::EpisodeProgress ComputeProgress(const Outcomes::EpisodeData& data, absl::Time now,
+                                    analytics::TrendFit trend) {
+  return FinishProgress(PrepareProgress(data, trend), now);
 }
 
 }  // namespace tractus::outcomes
