@@ -111,6 +111,11 @@ std::string Header(const std::vector<Column>& columns) {
 class CsvWriter final : public DatasetWriter {
  public:
   absl::Status Open(const std::string& dir) {
+    for (const MeasureInfo& m : analytics::AllMeasures()) {
+      measure_fields_[&m] = absl::StrCat(std::string(m.name), ",",
+                                         std::string(m.loinc.empty() ? m.local_code : m.loinc),
+                                         ",", Field(std::string(m.ucum_unit)), ",");
+    }
     ASSIGN_OR_RETURN(episodes_, FileSink::Create(dir, "episodes.csv", "episodes"));
     ASSIGN_OR_RETURN(observations_, FileSink::Create(dir, "observations.csv", "observations"));
     ASSIGN_OR_RETURN(dictionary_, FileSink::Create(dir, "data_dictionary.csv", "data_dictionary"));
@@ -164,28 +169,25 @@ class CsvWriter final : public DatasetWriter {
     return episodes_->Line(absl::StrJoin(row, ","));
   }
 
-  // The hot path (one call per exported value): the row is built in a
-  // reused buffer from the episode's and the measure's fields, escaped once.
-  absl::Status WriteObservation(const ExportedObservation& o) override {
-    if (o.subject_id != subject_id_ || o.episode_ref != episode_ref_) {
-      subject_id_ = o.subject_id;
-      episode_ref_ = o.episode_ref;
-      episode_fields_ = absl::StrCat(Field(o.subject_id), ",", Field(o.episode_ref), ",");
+  // The hot path (a row per exported value, on the export's workers): the
+  // episode's and the measure's fields are escaped once, the numbers
+  // appended.
+  void RenderObservations(const ExportedEpisode& e, const std::vector<ObservationValue>& values,
+                          std::string* out) const override {
+    const std::string episode_fields =
+        absl::StrCat(Field(e.subject_id), ",", Field(e.episode_ref), ",");
+    for (const ObservationValue& o : values) {
+      const int64_t day = o.offset_minutes >= 0 ? o.offset_minutes / 1440
+                                                : -((-o.offset_minutes + 1439) / 1440);
+      absl::StrAppend(out, episode_fields, measure_fields_.at(o.measure), day, ",",
+                      o.offset_minutes, ",");
+      AppendNumber(o.value, out);
+      absl::StrAppend(out, ",", o.source, "\n");
     }
-    std::string& measure_fields = measure_fields_[o.measure];
-    if (measure_fields.empty()) {
-      const MeasureInfo& m = *o.measure;
-      measure_fields = absl::StrCat(std::string(m.name), ",",
-                                    std::string(m.loinc.empty() ? m.local_code : m.loinc), ",",
-                                    Field(std::string(m.ucum_unit)), ",");
-    }
-    const int64_t day = o.offset_minutes >= 0 ? o.offset_minutes / 1440
-                                              : -((-o.offset_minutes + 1439) / 1440);
-    row_.assign(episode_fields_);
-    absl::StrAppend(&row_, measure_fields, day, ",", o.offset_minutes, ",");
-    AppendNumber(o.value, &row_);
-    absl::StrAppend(&row_, ",", o.source);
-    return observations_->Line(row_);
+  }
+
+  absl::Status WriteObservations(absl::string_view rendered, int64_t records) override {
+    return observations_->Lines(rendered, records);
   }
 
   absl::StatusOr<std::vector<v1::ExportFile>> Finish() override {
@@ -199,8 +201,7 @@ class CsvWriter final : public DatasetWriter {
 
  private:
   std::unique_ptr<FileSink> episodes_, observations_, dictionary_;
-  // WriteObservation's reused state.
-  std::string subject_id_, episode_ref_, episode_fields_, row_;
+  // Each measure's "name,code,unit," (set by Open, read-only after).
   absl::flat_hash_map<const MeasureInfo*, std::string> measure_fields_;
 };
 

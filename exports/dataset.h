@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "analytics/instruments.h"
 #include "exports/deid.h"
 #include "tractus/v1/export.pb.h"
@@ -27,22 +28,28 @@ struct ExportedEpisode {
   const v1::EpisodeProgress* progress = nullptr;
 };
 
-struct ExportedObservation {
-  std::string subject_id;
-  std::string episode_ref;
+// One value of an episode as exported (its pseudonyms are the episode's).
+struct ObservationValue {
   const analytics::MeasureInfo* measure = nullptr;
   // Minutes from day 0 00:00 (clinic time) of the episode; day = floor of
   // that / 1440. Negative before day 0 (baseline window).
   int64_t offset_minutes = 0;
   double value = 0;
-  std::string source;  // "home", "clinic", "device"
+  const char* source = "";  // "home", "clinic", "device"
 };
 
 class DatasetWriter {
  public:
   virtual ~DatasetWriter() = default;
   virtual absl::Status WriteEpisode(const ExportedEpisode& episode) = 0;
-  virtual absl::Status WriteObservation(const ExportedObservation& observation) = 0;
+  // Appends `episode`'s observation records to `out` as the file holds
+  // them, a line each. Thread-safe and stateless: an export renders on its
+  // worker threads, then writes in order.
+  virtual void RenderObservations(const ExportedEpisode& episode,
+                                  const std::vector<ObservationValue>& values,
+                                  std::string* out) const = 0;
+  // Appends rendered records (`records` lines) to the observations file.
+  virtual absl::Status WriteObservations(absl::string_view rendered, int64_t records) = 0;
   // Closes every file; describes them.
   virtual absl::StatusOr<std::vector<v1::ExportFile>> Finish() = 0;
 };

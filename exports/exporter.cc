@@ -79,18 +79,13 @@ struct Exporter::Task {
   QuasiIdentifiers qi;
   bool exported = false;  // its class holds at least k patients
 };
-struct Exporter::Row {
-  const analytics::MeasureInfo* measure;
-  int64_t offset_minutes;
-  double value;
-  const char* source;
-};
 struct Exporter::Prepared {
   bool exported = false;
   int64_t observations = 0;  // all of the episode's (counted when suppressed)
   ExportedEpisode episode;
   v1::EpisodeProgress progress;
-  std::vector<Row> rows;
+  int64_t rows = 0;
+  std::string rendered_rows;  // as the observations file holds them
 };
 
 int Exporter::WorkerThreads() {
@@ -99,7 +94,8 @@ int Exporter::WorkerThreads() {
 
 absl::StatusOr<Exporter::Prepared> Exporter::Prepare(const ExportPlan& plan,
                                                      const std::set<int>& instruments,
-                                                     absl::Time now, Task& task) const {
+                                                     const DatasetWriter& writer, absl::Time now,
+                                                     Task& task) const {
   storage::BulkReadScope bulk;
   Prepared p;
   p.exported = task.exported;
@@ -129,15 +125,17 @@ absl::StatusOr<Exporter::Prepared> Exporter::Prepare(const ExportPlan& plan,
       absl::CivilSecond(start_date.year(), start_date.month(), start_date.day(), 0, 0, 0),
       data.zone);
   p.observations = static_cast<int64_t>(data.observations.size());
-  p.rows.reserve(data.observations.size());
+  std::vector<ObservationValue> values;
+  values.reserve(data.observations.size());
   for (const v1::Observation& o : data.observations) {
     if (!instruments.empty() && !instruments.count(o.instrument())) continue;
     const analytics::MeasureInfo* measure = analytics::FindMeasure(o.instrument());
     if (measure == nullptr) continue;
-    p.rows.push_back({measure,
-                      absl::ToInt64Minutes(records::FromProto(o.effective_time()) - day0),
+    values.push_back({measure, absl::ToInt64Minutes(records::FromProto(o.effective_time()) - day0),
                       o.value(), SourceName(o.source())});
   }
+  p.rows = static_cast<int64_t>(values.size());
+  writer.RenderObservations(p.episode, values, &p.rendered_rows);
   return p;
 }
 
@@ -203,8 +201,7 @@ absl::StatusOr<v1::ExportManifest> Exporter::Run(const ExportPlan& plan,
   const absl::Time now = clock_->Now();
   OrderedWork<Task, absl::StatusOr<Prepared>> workers(
       WorkerThreads(), kEpisodesInFlight,
-      [&](Task& task) { return Prepare(plan, instruments, now, task); });
-  ExportedObservation row;
+      [&](Task& task) { return Prepare(plan, instruments, *writer, now, task); });
   const auto write = [&](absl::StatusOr<Prepared>& prepared) -> absl::Status {
     RETURN_IF_ERROR(prepared.status());
     Prepared& p = *prepared;
@@ -216,17 +213,8 @@ absl::StatusOr<v1::ExportManifest> Exporter::Run(const ExportPlan& plan,
     p.episode.progress = &p.progress;
     RETURN_IF_ERROR(writer->WriteEpisode(p.episode));
     manifest.set_episodes_exported(manifest.episodes_exported() + 1);
-    row.subject_id = p.episode.subject_id;
-    row.episode_ref = p.episode.episode_ref;
-    for (const Row& r : p.rows) {
-      row.measure = r.measure;
-      row.offset_minutes = r.offset_minutes;
-      row.value = r.value;
-      row.source = r.source;
-      RETURN_IF_ERROR(writer->WriteObservation(row));
-    }
-    manifest.set_observations_exported(manifest.observations_exported() +
-                                       static_cast<int64_t>(p.rows.size()));
+    RETURN_IF_ERROR(writer->WriteObservations(p.rendered_rows, p.rows));
+    manifest.set_observations_exported(manifest.observations_exported() + p.rows);
     return absl::OkStatus();
   };
   // The episodes of pass 1 (one created since is not in this export), with

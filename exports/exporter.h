@@ -19,6 +19,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/clock.h"
+#include "exports/dataset.h"
 #include "outcomes/outcomes.h"
 #include "records/records.h"
 #include "tractus/v1/export.pb.h"
@@ -53,12 +54,12 @@ class Exporter {
   static constexpr int kEpisodesInFlight = 64;
   struct Candidate;
   struct Task;
-  struct Row;
   struct Prepared;
   static int WorkerThreads();
-  // One episode of pass 2, read and de-identified (on a worker thread).
+  // One episode of pass 2, read, de-identified and its observation rows
+  // rendered by `writer` (on a worker thread).
   absl::StatusOr<Prepared> Prepare(const ExportPlan& plan, const std::set<int>& instruments,
-                                   absl::Time now, Task& task) const;
+                                   const DatasetWriter& writer, absl::Time now, Task& task) const;
   // Calls `fn` for each episode in the filter with its quasi-identifiers.
   absl::Status ForEachCandidate(const ExportPlan& plan,
                                 const std::function<absl::Status(const Candidate&)>& fn);

@@ -66,26 +66,37 @@ class FhirWriter final : public DatasetWriter {
         Json(e.qi.age_band), "}]}"));
   }
 
-  absl::Status WriteObservation(const ExportedObservation& o) override {
-    const analytics::MeasureInfo& m = *o.measure;
-    const bool loinc = !m.loinc.empty();
-    const std::string id = absl::StrCat(o.episode_ref, "-", ++sequence_);
-    return observations_->Line(absl::StrCat(
-        R"({"resourceType":"Observation","id":)", Json(id), R"(,"status":"final")",
-        R"(,"category":[{"coding":[{"system":")", kCategorySystem, R"(","code":")", Category(m),
-        R"("}]}])",
-        R"(,"code":{"coding":[{"system":)",
-        Json(loinc ? analytics::kLoincSystem : analytics::kLocalSystem), R"(,"code":)",
-        Json(loinc ? m.loinc : m.local_code), R"(,"display":)", Json(m.display_name),
-        R"(}],"text":)", Json(m.display_name), "}",
-        R"(,"subject":{"reference":)", Json(absl::StrCat("Patient/", o.subject_id)), "}",
-        R"(,"valueQuantity":{"value":)", absl::StrFormat("%.6g", o.value), R"(,"unit":)",
-        Json(m.ucum_unit), R"(,"system":")", kUcum, R"(","code":)", Json(m.ucum_unit), "}",
-        R"(,"extension":[{"url":")", kExtensionBase, R"(episode","valueString":)",
-        Json(o.episode_ref), "},",
-        R"({"url":")", kExtensionBase, R"(offset-from-episode-start","valueDuration":{"value":)",
-        o.offset_minutes, R"(,"unit":"min","system":")", kUcum, R"(","code":"min"}},)",
-        R"({"url":")", kExtensionBase, R"(source","valueCode":)", Json(o.source), "}]}"));
+  // An Observation's id is its episode's reference and its place in the
+  // episode (unique in the export, whatever thread renders it).
+  void RenderObservations(const ExportedEpisode& e, const std::vector<ObservationValue>& values,
+                          std::string* out) const override {
+    const std::string subject = Json(absl::StrCat("Patient/", e.subject_id));
+    const std::string episode = Json(e.episode_ref);
+    for (size_t i = 0; i < values.size(); ++i) {
+      const ObservationValue& o = values[i];
+      const analytics::MeasureInfo& m = *o.measure;
+      const bool loinc = !m.loinc.empty();
+      absl::StrAppend(
+          out, R"({"resourceType":"Observation","id":)",
+          Json(absl::StrCat(e.episode_ref, "-", i + 1)), R"(,"status":"final")",
+          R"(,"category":[{"coding":[{"system":")", kCategorySystem, R"(","code":")",
+          Category(m), R"("}]}])",
+          R"(,"code":{"coding":[{"system":)",
+          Json(loinc ? analytics::kLoincSystem : analytics::kLocalSystem), R"(,"code":)",
+          Json(loinc ? m.loinc : m.local_code), R"(,"display":)", Json(m.display_name),
+          R"(}],"text":)", Json(m.display_name), "}", R"(,"subject":{"reference":)", subject,
+          "}", R"(,"valueQuantity":{"value":)", absl::StrFormat("%.6g", o.value),
+          R"(,"unit":)", Json(m.ucum_unit), R"(,"system":")", kUcum, R"(","code":)",
+          Json(m.ucum_unit), "}", R"(,"extension":[{"url":")", kExtensionBase,
+          R"(episode","valueString":)", episode, "},", R"({"url":")", kExtensionBase,
+          R"(offset-from-episode-start","valueDuration":{"value":)", o.offset_minutes,
+          R"(,"unit":"min","system":")", kUcum, R"(","code":"min"}},)", R"({"url":")",
+          kExtensionBase, R"(source","valueCode":)", Json(o.source), "}]}\n");
+    }
+  }
+
+  absl::Status WriteObservations(absl::string_view rendered, int64_t records) override {
+    return observations_->Lines(rendered, records);
   }
 
   absl::StatusOr<std::vector<v1::ExportFile>> Finish() override {
@@ -98,7 +109,6 @@ class FhirWriter final : public DatasetWriter {
  private:
   std::unique_ptr<FileSink> patients_, observations_;
   std::set<std::string> written_;
-  int64_t sequence_ = 0;
 };
 
 }  // namespace

@@ -41,12 +41,28 @@ absl::Status FileSink::Line(absl::string_view line, bool header) {
   return absl::OkStatus();
 }
 
+absl::Status FileSink::Lines(absl::string_view lines, int64_t records) {
+  if (buffer_.size() + lines.size() > kBufferBytes) RETURN_IF_ERROR(Drain());
+  if (lines.size() > kBufferBytes) {
+    RETURN_IF_ERROR(WriteOut(lines));  // too big to gather
+  } else {
+    buffer_.append(lines.data(), lines.size());
+  }
+  file_.set_bytes(file_.bytes() + static_cast<int64_t>(lines.size()));
+  file_.set_records(file_.records() + records);
+  return absl::OkStatus();
+}
+
 absl::Status FileSink::Drain() {
-  if (buffer_.empty()) return absl::OkStatus();
-  EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(sha_), buffer_.data(), buffer_.size());
-  const bool written = std::fwrite(buffer_.data(), 1, buffer_.size(), out_) == buffer_.size();
+  absl::Status written = WriteOut(buffer_);
   buffer_.clear();
-  if (!written) {
+  return written;
+}
+
+absl::Status FileSink::WriteOut(absl::string_view bytes) {
+  if (bytes.empty()) return absl::OkStatus();
+  EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(sha_), bytes.data(), bytes.size());
+  if (std::fwrite(bytes.data(), 1, bytes.size(), out_) != bytes.size()) {
     return absl::ResourceExhaustedError(absl::StrCat("cannot write ", file_.name(),
                                                      " (disk full?)"));
   }

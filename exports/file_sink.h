@@ -25,14 +25,18 @@ class FileSink {
 
   // Appends `line` and a newline; counts a record unless `header`.
   absl::Status Line(absl::string_view line, bool header = false);
+  // Appends `records` complete lines (each ending in a newline).
+  absl::Status Lines(absl::string_view lines, int64_t records);
 
   // Flushes, fsyncs and closes; describes the file.
   absl::StatusOr<v1::ExportFile> Close();
 
  private:
   FileSink() = default;
-  // Hashes and writes the buffer.
+  // Hashes and writes the buffer, then empties it.
   absl::Status Drain();
+  // Hashes and writes `bytes`.
+  absl::Status WriteOut(absl::string_view bytes);
 
   static constexpr size_t kBufferBytes = 1 << 20;
   std::string path_;
