@@ -2,7 +2,6 @@
 
 #include <openssl/evp.h>
 
-#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -81,18 +80,21 @@ absl::StatusOr<v1::ExportJob> RunExport(const Client& client, ExportOptions opti
   const std::string id = started.job().export_id();
   out << "export " << id << " started\n";
   v1::ExportJob job = started.job();
-  // Polls soon (a small export is done in well under a second), then less
-  // often: 50 ms growing by half each time to 500 ms.
-  absl::Duration poll = absl::Milliseconds(50);
+  // Long polls: the server answers as soon as the job ends, else after
+  // half a second (the progress bar's refresh). At least 50 ms apart, in
+  // case a server answers at once.
   while (job.state() == v1::EXPORT_STATE_PENDING || job.state() == v1::EXPORT_STATE_RUNNING) {
     if (options.progress_bar) Bar(job, err);
-    absl::SleepFor(poll);
-    poll = std::min(poll * 1.5, absl::Milliseconds(500));
     v1::GetExportRequest get;
     get.set_export_id(id);
+    get.mutable_wait()->set_nanos(500'000'000);
+    const absl::Time asked = absl::Now();
     ASSIGN_OR_RETURN(auto now, client.Call(&v1::ExportService::Stub::GetExport,
                                            client.exports(), get));
     job = now.job();
+    if (job.state() == v1::EXPORT_STATE_PENDING || job.state() == v1::EXPORT_STATE_RUNNING) {
+      absl::SleepFor(absl::Milliseconds(50) - (absl::Now() - asked));
+    }
   }
   if (options.progress_bar) {
     Bar(job, err);

@@ -180,7 +180,30 @@ absl::StatusOr<v1::StartExportResponse> ExportJobs::Start(
 }
 
 absl::StatusOr<v1::GetExportResponse> ExportJobs::Get(const v1::GetExportRequest& req) const {
+  absl::Duration wait;
+  if (req.has_wait()) {
+    wait = absl::Seconds(req.wait().seconds()) + absl::Nanoseconds(req.wait().nanos());
+    if (wait < absl::ZeroDuration()) return InvalidField("wait", "must not be negative");
+    wait = std::min(wait, kMaxGetWait);
+  }
+  // Noted before the read: a job saves its end before counting it, so one
+  // that ends after the read below changes the count.
+  int64_t ended;
+  {
+    absl::MutexLock lock(&mu_);
+    ended = jobs_ended_;
+  }
   ASSIGN_OR_RETURN(ExportJobRecord r, Load(req.export_id()));
+  if (wait > absl::ZeroDuration() && !Finished(r.job().state())) {
+    {
+      absl::MutexLock lock(&mu_);
+      const auto changed = [this, ended]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return jobs_ended_ != ended || stopping_;
+      };
+      mu_.AwaitWithTimeout(absl::Condition(&changed), wait);
+    }
+    ASSIGN_OR_RETURN(r, Load(req.export_id()));
+  }
   v1::GetExportResponse resp;
   *resp.mutable_job() = r.job();
   absl::MutexLock lock(&mu_);
@@ -239,6 +262,7 @@ absl::StatusOr<v1::CancelExportResponse> ExportJobs::Cancel(const v1::CancelExpo
   RETURN_IF_ERROR(Save(r));
   queue_.erase(std::remove(queue_.begin(), queue_.end(), req.export_id()), queue_.end());
   if (running_ == req.export_id()) cancel_running_ = true;
+  ++jobs_ended_;
   std::error_code ec;
   if (running_ != req.export_id()) std::filesystem::remove_all(JobDir(req.export_id()), ec);
   v1::CancelExportResponse resp;
@@ -325,6 +349,7 @@ void ExportJobs::Work() {
     if (record.ok() && !Finished(record->job().state())) RunJob(std::move(*record));
     absl::MutexLock lock(&mu_);
     running_.clear();
+    ++jobs_ended_;
   }
 }
 

@@ -18,6 +18,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "common/clock.h"
 #include "exports/exporter.h"
 #include "storage/store.h"
@@ -48,7 +49,11 @@ class ExportJobs {
   absl::StatusOr<v1::StartExportResponse> Start(const std::string& owner_id,
                                                 const std::vector<std::string>& scope_clinics,
                                                 const v1::StartExportRequest& req);
+  // With req.wait (clamped to kMaxGetWait), an unfinished job's answer
+  // waits until some job ends, the server stops or the wait passes.
+  // INVALID_ARGUMENT for a negative wait.
   absl::StatusOr<v1::GetExportResponse> Get(const v1::GetExportRequest& req) const;
+  static constexpr absl::Duration kMaxGetWait = absl::Seconds(10);
   // Jobs of `owner_id` (every job if empty), newest first.
   absl::StatusOr<v1::ListExportsResponse> List(const std::string& owner_id,
                                                const v1::ListExportsRequest& req) const;
@@ -97,6 +102,7 @@ class ExportJobs {
   bool cancel_running_ ABSL_GUARDED_BY(mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   bool paused_ ABSL_GUARDED_BY(mu_) = false;
+  int64_t jobs_ended_ ABSL_GUARDED_BY(mu_) = 0;  // wakes Get's long polls
   std::thread worker_;
 };
 

@@ -9,6 +9,7 @@
 #include <regex>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "absl/strings/str_split.h"
 #include "cli/export_command.h"
@@ -391,6 +392,50 @@ TEST_F(ExportE2eTest, OneJobPerAnalystCancelAndRestart) {
     }
   }
   EXPECT_GE(starts, 2);
+}
+
+TEST_F(ExportE2eTest, GetExportLongPollsUntilTheJobEnds) {
+  server_->PauseExports(true);
+  v1::StartExportRequest req;
+  req.set_request_id("long-poll");
+  req.set_format(v1::EXPORT_FORMAT_CSV);
+  auto started = analyst_->Call(&v1::ExportService::Stub::StartExport, analyst_->exports(), req);
+  ASSERT_TRUE(started.ok()) << started.status();
+  v1::GetExportRequest get;
+  get.set_export_id(started->job().export_id());
+  // Unfinished: the answer comes when the wait passes.
+  get.mutable_wait()->set_nanos(200'000'000);
+  absl::Time asked = absl::Now();
+  auto waited = analyst_->Call(&v1::ExportService::Stub::GetExport, analyst_->exports(), get);
+  ASSERT_TRUE(waited.ok()) << waited.status();
+  EXPECT_GE(absl::Now() - asked, absl::Milliseconds(190));
+  EXPECT_FALSE(waited->job().state() == v1::EXPORT_STATE_CANCELLED);
+  // Ended while a long poll waits: the answer comes at once.
+  get.mutable_wait()->set_seconds(8);
+  get.mutable_wait()->set_nanos(0);
+  std::thread canceller([&] {
+    absl::SleepFor(absl::Milliseconds(300));
+    v1::CancelExportRequest cancel;
+    cancel.set_export_id(started->job().export_id());
+    EXPECT_TRUE(
+        analyst_->Call(&v1::ExportService::Stub::CancelExport, analyst_->exports(), cancel).ok());
+  });
+  asked = absl::Now();
+  auto ended = analyst_->Call(&v1::ExportService::Stub::GetExport, analyst_->exports(), get);
+  const absl::Duration took = absl::Now() - asked;
+  canceller.join();
+  ASSERT_TRUE(ended.ok()) << ended.status();
+  EXPECT_EQ(ended->job().state(), v1::EXPORT_STATE_CANCELLED);
+  EXPECT_LT(took, absl::Seconds(4));
+  // A finished job is answered at once; a negative wait names the field.
+  asked = absl::Now();
+  ASSERT_TRUE(analyst_->Call(&v1::ExportService::Stub::GetExport, analyst_->exports(), get).ok());
+  EXPECT_LT(absl::Now() - asked, absl::Seconds(4));
+  get.mutable_wait()->set_seconds(-1);
+  auto negative = analyst_->Call(&v1::ExportService::Stub::GetExport, analyst_->exports(), get);
+  EXPECT_EQ(negative.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(std::string(negative.status().message()).find("wait"), std::string::npos);
+  server_->PauseExports(false);
 }
 
 TEST_F(ExportE2eTest, OtherAnalystsAndClinicsAreOutOfScope) {
