@@ -217,14 +217,14 @@ absl::StatusOr<v1::ExportManifest> Exporter::Run(const ExportPlan& plan,
     manifest.set_observations_exported(manifest.observations_exported() + p.rows);
     return absl::OkStatus();
   };
-  // The episodes of pass 1 (one created since is not in this export), with
-  // the quasi-identifiers pass 1 counted. Pass 2 reads every observation
+  // Exactly the episodes of pass 1 (one created since is not in this
+  // export), with the quasi-identifiers pass 1 counted, so every class
+  // written is the class counted. Pass 2 reads every observation
   // and session once: past the block cache (see BulkReadScope), which keeps
   // serving the clinicians' calls meanwhile. (Pass 1's episodes and
   // patients are few and read often by others: they stay cached.)
   storage::BulkReadScope bulk;
   RETURN_IF_ERROR(records_->ForEachEpisode([&](const v1::Episode& e) -> absl::Status {
-    if (!InFilter(plan.filter, e)) return absl::OkStatus();
     const auto it = class_of_episode.find(Fnv1a64(e.episode_id()));
     if (it == class_of_episode.end()) return absl::OkStatus();
     Class& cls = *it->second;
