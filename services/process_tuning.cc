@@ -1,5 +1,6 @@
 #include "services/process_tuning.h"
 
+#include <dlfcn.h>
 #include <malloc.h>
 
 #include "absl/synchronization/mutex.h"
@@ -16,9 +17,16 @@ const char* malloc_conf = "background_thread:true,dirty_decay_ms:10000,muzzy_dec
 
 namespace tractus::services {
 
+bool OnGlibcMalloc() {
+  // jemalloc, when it replaces malloc, also exports its control interface.
+  static const bool glibc = dlsym(RTLD_DEFAULT, "mallctl") == nullptr;
+  return glibc;
+}
+
 void TuneProcessForServing() {
-  // For builds on glibc's malloc (the sanitizer builds; jemalloc ignores
-  // these). glibc's default mmap threshold rises after the first large free, so
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  if (!OnGlibcMalloc()) return;
+  // glibc's default mmap threshold rises after the first large free, so
   // 100 KB–1 MB buffers (upload messages, export chunks, RocksDB blocks)
   // then come from the heap and fragment it: the soak measured resident
   // memory growing 55 % in four minutes with a full, fixed-size block
@@ -28,7 +36,6 @@ void TuneProcessForServing() {
   mallopt(M_MMAP_THRESHOLD, 128 << 10);
   mallopt(M_TRIM_THRESHOLD, 1 << 20);
   mallopt(M_ARENA_MAX, 4);
-  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
 }
 
 }  // namespace tractus::services

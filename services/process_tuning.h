@@ -13,6 +13,10 @@ namespace tractus::services {
 // debug and sanitizer test builds keep it).
 void TuneProcessForServing();
 
+// True when glibc's malloc serves this process (not jemalloc): it then also
+// needs a periodic malloc_trim to hand freed pages back.
+bool OnGlibcMalloc();
+
 }  // namespace tractus::services
 
 #endif  // TRACTUS_SERVICES_PROCESS_TUNING_H_

@@ -134,19 +134,23 @@ int main(int argc, char** argv) {
   }
   std::cout << "tractusd listening on " << (*server)->address() << std::endl;
 
-  // Returns freed heap pages to the system every 10 s (see TuneMalloc).
+  // On glibc's malloc, returns freed heap pages to the system every 10 s
+  // (see TuneProcessForServing); jemalloc's background thread does it itself.
   std::atomic<bool> stopping{false};
-  std::thread trimmer([&stopping] {
-    while (!stopping.load()) {
-      for (int i = 0; i < 100 && !stopping.load(); ++i) absl::SleepFor(absl::Milliseconds(100));
-      malloc_trim(0);
-    }
-  });
+  std::thread trimmer;
+  if (tractus::services::OnGlibcMalloc()) {
+    trimmer = std::thread([&stopping] {
+      while (!stopping.load()) {
+        for (int i = 0; i < 100 && !stopping.load(); ++i) absl::SleepFor(absl::Milliseconds(100));
+        malloc_trim(0);
+      }
+    });
+  }
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);
   stopping = true;
-  trimmer.join();
+  if (trimmer.joinable()) trimmer.join();
   spdlog::info("received {}, shutting down", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
   absl::Status closed =
       (*server)->Shutdown(absl::Milliseconds(absl::GetFlag(FLAGS_shutdown_grace_ms)));
