@@ -33,23 +33,24 @@ FileSink::~FileSink() {
 }
 
 absl::Status FileSink::Line(absl::string_view line, bool header) {
-  if (buffer_.size() + line.size() + 1 > kBufferBytes) RETURN_IF_ERROR(Drain());
-  buffer_.append(line.data(), line.size());
-  buffer_ += '\n';
+  RETURN_IF_ERROR(Append(line));
+  RETURN_IF_ERROR(Append("\n"));
   file_.set_bytes(file_.bytes() + static_cast<int64_t>(line.size()) + 1);
   if (!header) file_.set_records(file_.records() + 1);
   return absl::OkStatus();
 }
 
 absl::Status FileSink::Lines(absl::string_view lines, int64_t records) {
-  if (buffer_.size() + lines.size() > kBufferBytes) RETURN_IF_ERROR(Drain());
-  if (lines.size() > kBufferBytes) {
-    RETURN_IF_ERROR(WriteOut(lines));  // too big to gather
-  } else {
-    buffer_.append(lines.data(), lines.size());
-  }
+  RETURN_IF_ERROR(Append(lines));
   file_.set_bytes(file_.bytes() + static_cast<int64_t>(lines.size()));
   file_.set_records(file_.records() + records);
+  return absl::OkStatus();
+}
+
+absl::Status FileSink::Append(absl::string_view bytes) {
+  if (buffer_.size() + bytes.size() > kBufferBytes) RETURN_IF_ERROR(Drain());
+  if (bytes.size() > kBufferBytes) return WriteOut(bytes);  // too big to gather
+  buffer_.append(bytes.data(), bytes.size());
   return absl::OkStatus();
 }
 

@@ -33,6 +33,8 @@ class FileSink {
 
  private:
   FileSink() = default;
+  // Gathers `bytes` in the buffer (draining it first when full).
+  absl::Status Append(absl::string_view bytes);
   // Hashes and writes the buffer, then empties it.
   absl::Status Drain();
   // Hashes and writes `bytes`.
