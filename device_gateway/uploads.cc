@@ -27,13 +27,25 @@ constexpr uint32_t kMaxSeq = 10'000'000;
 // How long a replay of a chunk still being written waits for the write.
 constexpr absl::Duration kSettleTimeout = absl::Seconds(10);
 
-
 google::protobuf::Duration ToDuration(absl::Duration d) {
   google::protobuf::Duration out;
   const int64_t nanos = absl::ToInt64Nanoseconds(d);
   out.set_seconds(nanos / 1000000000);
   out.set_nanos(static_cast<int32_t>(nanos % 1000000000));
   return out;
+}
+
+// Whether `stored` (a chunk's stored bytes) holds the same chunk as `chunk`
+// (whose received bytes are `wire`, if known). The same bytes are the same
+// chunk; other bytes may still serialize it differently.
+bool SameChunk(absl::string_view stored, const v1::TelemetryChunk& chunk,
+               absl::string_view wire) {
+  if (!wire.empty() && stored == wire) return true;
+  const std::string canonical = chunk.SerializeAsString();
+  if (stored == canonical) return true;
+  v1::TelemetryChunk parsed;
+  return parsed.ParseFromArray(stored.data(), static_cast<int>(stored.size())) &&
+         parsed.SerializeAsString() == canonical;
 }
 
 v1::UploadSessionResponse Nack(uint32_t seq, absl::StatusCode code, int sample_index,
@@ -211,10 +223,12 @@ absl::StatusOr<Uploads::Opened> Uploads::OpenSession(const v1::Device& device,
 }
 
 absl::StatusOr<Uploads::ChunkDecision> Uploads::AcceptChunk(const Opened& opened,
-                                                             const v1::TelemetryChunk& chunk) {
+                                                             const v1::TelemetryChunk& chunk,
+                                                             absl::string_view wire) {
   const uint32_t seq = chunk.seq();
-  // Also caches the sizes the serialization below uses.
-  const size_t chunk_bytes = chunk.ByteSizeLong();
+  // Without the received bytes, also caches the sizes the serialization
+  // below uses.
+  const size_t chunk_bytes = wire.empty() ? chunk.ByteSizeLong() : wire.size();
   if (static_cast<int64_t>(chunk_bytes) > config_.max_message_bytes) {
     return Nack(seq, absl::StatusCode::kResourceExhausted, -1,
                 absl::StrCat("chunk is ", chunk_bytes, " bytes; at most ",
@@ -261,7 +275,7 @@ absl::StatusOr<Uploads::ChunkDecision> Uploads::AcceptChunk(const Opened& opened
   if (state.timeline.Stored(seq)) {  // written: nothing of it is pending now
     ASSIGN_OR_RETURN(std::string existing, store_->Get(Cf::kTelemetry, key));
     ASSIGN_OR_RETURN(storage::ChunkValue stored, storage::DecodeChunkValue(existing));
-    if (stored.chunk_bytes != chunk.SerializeAsString()) {
+    if (!SameChunk(stored.chunk_bytes, chunk, wire)) {
       return Nack(seq, absl::StatusCode::kAlreadyExists, -1,
                   absl::StrCat("seq ", seq, " is already stored with different content; "
                                "nothing was changed"));
@@ -302,9 +316,13 @@ absl::StatusOr<Uploads::ChunkDecision> Uploads::AcceptChunk(const Opened& opened
   // The stored header, then the chunk serialized straight after it.
   accepted.value = storage::EncodeChunkValue(span.first_ms, span.last_ms, accepted.samples, "");
   const size_t header = accepted.value.size();
-  accepted.value.resize(header + chunk_bytes);
-  chunk.SerializeWithCachedSizesToArray(
-      reinterpret_cast<uint8_t*>(accepted.value.data() + header));
+  if (wire.empty()) {
+    accepted.value.resize(header + chunk_bytes);
+    chunk.SerializeWithCachedSizesToArray(
+        reinterpret_cast<uint8_t*>(accepted.value.data() + header));
+  } else {
+    accepted.value.append(wire.data(), wire.size());
+  }
   state.timeline.Add(seq, span);
   ++state.pending;
   if (state.summary) {

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "common/clock.h"
 #include "device_gateway/chunk_timeline.h"
 #include "device_gateway/open_sessions.h"
@@ -85,8 +86,11 @@ class Uploads {
   // — or a chunk to commit and then acknowledge. A non-OK status means
   // storage failed (the caller ends the stream).
   using ChunkDecision = std::variant<v1::UploadSessionResponse, AcceptedChunk>;
+  // `wire` is `chunk` serialized as received, stored as it is; when empty,
+  // `chunk` is serialized.
   absl::StatusOr<ChunkDecision> AcceptChunk(const Opened& opened,
-                                            const v1::TelemetryChunk& chunk);
+                                            const v1::TelemetryChunk& chunk,
+                                            absl::string_view wire = {});
 
   // Writes chunks accepted for `opened` in one batch, durable per the
   // store's options (so the chunks in flight on a stream share one fsync).

@@ -77,6 +77,41 @@ TEST_F(UploadsTest, ConflictingReplayIsRefusedAndChangesNothing) {
   EXPECT_EQ(force, 390);
 }
 
+TEST_F(UploadsTest, ReceivedBytesAreStoredAsSentAndReplaysCompareContent) {
+  Uploads::Opened s = Open("s-1");
+  const v1::TelemetryChunk chunk = Chunk(0);
+  // The same chunk as another client might serialize it: flags first.
+  v1::TelemetryChunk without_flags = chunk;
+  without_flags.clear_flags();
+  v1::TelemetryChunk only_flags;
+  *only_flags.mutable_flags() = chunk.flags();
+  const std::string wire = only_flags.SerializeAsString() + without_flags.SerializeAsString();
+  ASSERT_NE(wire, chunk.SerializeAsString());
+
+  auto accepted = uploads_->AcceptChunk(s, chunk, wire);
+  ASSERT_THAT(accepted, IsOk());
+  ASSERT_TRUE(std::holds_alternative<Uploads::AcceptedChunk>(*accepted));
+  ASSERT_THAT(uploads_->CommitChunks(s, {std::get<Uploads::AcceptedChunk>(*accepted)}), IsOk());
+  auto stored = store_->Get(storage::Cf::kTelemetry, storage::TelemetryKey("s-1", 0));
+  ASSERT_THAT(stored, IsOk());
+  auto value = storage::DecodeChunkValue(*stored);
+  ASSERT_THAT(value, IsOk());
+  EXPECT_EQ(value->chunk_bytes, wire);
+
+  // Resent as serialized here, or as received: the same content.
+  EXPECT_TRUE(Store(s, chunk).chunk_ack().replayed());
+  auto again = uploads_->AcceptChunk(s, chunk, wire);
+  ASSERT_THAT(again, IsOk());
+  EXPECT_TRUE(std::get<v1::UploadSessionResponse>(*again).chunk_ack().replayed());
+  // Other content under the stored seq is refused.
+  const v1::TelemetryChunk other = Chunk(0, 100, 391);
+  auto conflict = uploads_->AcceptChunk(s, other, other.SerializeAsString());
+  ASSERT_THAT(conflict, IsOk());
+  EXPECT_EQ(std::get<v1::UploadSessionResponse>(*conflict).chunk_nack().code(),
+            static_cast<int>(absl::StatusCode::kAlreadyExists));
+  EXPECT_EQ(StoredChunkCount(), 1);
+}
+
 TEST_F(UploadsTest, ResumeReportsStoredChunksAndGaps) {
   Uploads::Opened s = Open("s-1");
   Store(s, Chunk(0));

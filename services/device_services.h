@@ -9,6 +9,7 @@
 #include "device_gateway/stream_slots.h"
 #include "device_gateway/uploads.h"
 #include "services/call_guard.h"
+#include "services/received_upload.h"
 #include "tractus/v1/device.grpc.pb.h"
 #include "tractus/v1/session.grpc.pb.h"
 
@@ -33,9 +34,10 @@ class DeviceAdminServiceImpl final : public v1::DeviceAdminService::Service {
 
 class DeviceServiceImpl final : public v1::DeviceService::Service {
  public:
+  // Registers UploadSession with ReceivedUploadRequest in place of the
+  // generated request type (received_upload.h).
   DeviceServiceImpl(CallGuard* guard, device_gateway::Devices* devices,
-                    device_gateway::Uploads* uploads, device_gateway::StreamSlots* slots)
-      : guard_(guard), devices_(devices), uploads_(uploads), slots_(slots) {}
+                    device_gateway::Uploads* uploads, device_gateway::StreamSlots* slots);
   grpc::Status Enroll(grpc::ServerContext* ctx, const v1::EnrollRequest* req,
                       v1::EnrollResponse* resp) override;
   grpc::Status RotateCredential(grpc::ServerContext* ctx, const v1::RotateCredentialRequest* req,
@@ -44,18 +46,15 @@ class DeviceServiceImpl final : public v1::DeviceService::Service {
                                v1::GetUploadLimitsResponse* resp) override;
   grpc::Status GetUploadState(grpc::ServerContext* ctx, const v1::GetUploadStateRequest* req,
                               v1::GetUploadStateResponse* resp) override;
-  // Header first, then chunks (each acknowledged once durable, or refused
-  // with a ChunkNack while the stream goes on), then an end. A stream that
-  // closes without an end leaves the session open for resumption.
-  grpc::Status UploadSession(
-      grpc::ServerContext* ctx,
-      grpc::ServerReaderWriter<v1::UploadSessionResponse, v1::UploadSessionRequest>* stream)
-      override;
+  // UploadSession: header first, then chunks (each acknowledged once
+  // durable, or refused with a ChunkNack while the stream goes on), then an
+  // end. A stream that closes without an end leaves the session open for
+  // resumption.
+  grpc::Status ServeUpload(grpc::ServerContext* ctx, UploadStream* stream);
 
  private:
-  absl::Status RunUpload(
-      grpc::ServerContext* ctx, CallGuard::Admission& call,
-      grpc::ServerReaderWriter<v1::UploadSessionResponse, v1::UploadSessionRequest>* stream);
+  absl::Status RunUpload(grpc::ServerContext* ctx, CallGuard::Admission& call,
+                         UploadStream* stream);
 
   CallGuard* const guard_;
 

@@ -108,7 +108,9 @@ absl::Status WriteParts(CallGuard& guard, CallGuard::Admission& call, const Requ
   absl::Status produced = std::forward<Produce>(produce)([&](const Response& part) {
     refused = guard.Recheck(call, request);
     if (!refused.ok()) return false;
-    client_gone = context->IsCancelled() || !writer->Write(part);
+    // Write fails once the client has gone (IsCancelled() per part would
+    // poll the completion queue).
+    client_gone = !writer->Write(part);
     return !client_gone;
   });
   if (!produced.ok()) return produced;

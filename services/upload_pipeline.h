@@ -21,13 +21,14 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "device_gateway/uploads.h"
+#include "services/received_upload.h"
 #include "tractus/v1/session.pb.h"
 
 namespace tractus::services {
 
 class UploadPipeline {
  public:
-  using Stream = grpc::ServerReaderWriter<v1::UploadSessionResponse, v1::UploadSessionRequest>;
+  using Stream = UploadStream;
 
   // At most `max_queued` decisions wait; Submit blocks beyond that. Every
   // pointer must outlive this object.

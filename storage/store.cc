@@ -148,6 +148,10 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path,
   db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   db_options.info_log = std::make_shared<RocksDbLogger>();
   db_options.write_buffer_manager = store->write_buffers_;
+  // Concurrent writers (upload streams, each with a batch of chunks): the
+  // next group writes the WAL while the last one fills the memtable
+  // (synced 16-table ingest +10 %).
+  db_options.enable_pipelined_write = true;
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (size_t i = 0; i < static_cast<size_t>(Cf::kCount); ++i) {

@@ -1,0 +1,76 @@
+#include "services/received_upload.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "device_gateway/test_chunks.h"
+
+namespace tractus::services {
+namespace {
+
+grpc::ByteBuffer InSlices(const std::string& bytes, size_t parts) {
+  std::vector<grpc::Slice> slices;
+  const size_t step = bytes.size() / parts + 1;
+  for (size_t at = 0; at < bytes.size(); at += step) {
+    slices.emplace_back(bytes.data() + at, std::min(step, bytes.size() - at));
+  }
+  return grpc::ByteBuffer(slices.data(), slices.size());
+}
+
+v1::UploadSessionRequest ChunkRequest() {
+  v1::UploadSessionRequest req;
+  *req.mutable_chunk() = device_gateway::TestChunk(3, 500, 390);
+  return req;
+}
+
+TEST(ChunkWireOfTest, FindsTheChunkOfAOneFieldRequest) {
+  const v1::UploadSessionRequest req = ChunkRequest();
+  EXPECT_EQ(ChunkWireOf(req.SerializeAsString()), req.chunk().SerializeAsString());
+}
+
+TEST(ChunkWireOfTest, AnythingElseIsLeftToSerialize) {
+  v1::UploadSessionRequest header;
+  header.mutable_header()->set_session_id("s-1");
+  EXPECT_TRUE(ChunkWireOf(header.SerializeAsString()).empty());
+  // Two chunk fields merge when parsed: neither's bytes are the chunk.
+  const std::string twice =
+      ChunkRequest().SerializeAsString() + ChunkRequest().SerializeAsString();
+  EXPECT_TRUE(ChunkWireOf(twice).empty());
+  const std::string wire = ChunkRequest().SerializeAsString();
+  EXPECT_TRUE(ChunkWireOf(wire.substr(0, wire.size() - 1)).empty());  // truncated
+  EXPECT_TRUE(ChunkWireOf("").empty());
+}
+
+TEST(ReceivedUploadRequestTest, ParsesAndKeepsTheChunkBytesFromManySlices) {
+  const v1::UploadSessionRequest req = ChunkRequest();
+  grpc::ByteBuffer buffer = InSlices(req.SerializeAsString(), 3);
+  ReceivedUploadRequest received;
+  ASSERT_TRUE(
+      grpc::SerializationTraits<ReceivedUploadRequest>::Deserialize(&buffer, &received).ok());
+  EXPECT_EQ(received.message.SerializeAsString(), req.SerializeAsString());
+  EXPECT_EQ(received.chunk_wire, req.chunk().SerializeAsString());
+}
+
+TEST(ReceivedUploadRequestTest, AHeaderHasNoChunkBytes) {
+  v1::UploadSessionRequest req;
+  req.mutable_header()->set_session_id("s-1");
+  grpc::ByteBuffer buffer = InSlices(req.SerializeAsString(), 1);
+  ReceivedUploadRequest received;
+  received.chunk_wire = "stale";
+  ASSERT_TRUE(
+      grpc::SerializationTraits<ReceivedUploadRequest>::Deserialize(&buffer, &received).ok());
+  EXPECT_EQ(received.message.header().session_id(), "s-1");
+  EXPECT_TRUE(received.chunk_wire.empty());
+}
+
+TEST(ReceivedUploadRequestTest, GarbageIsRefused) {
+  grpc::ByteBuffer buffer = InSlices(std::string("\x12\xff\xff\xff\xff\x0f", 6), 1);
+  ReceivedUploadRequest received;
+  EXPECT_FALSE(
+      grpc::SerializationTraits<ReceivedUploadRequest>::Deserialize(&buffer, &received).ok());
+  EXPECT_TRUE(received.chunk_wire.empty());
+}
+
+}  // namespace
+}  // namespace tractus::services
