@@ -38,8 +38,7 @@ google::protobuf::Duration ToDuration(absl::Duration d) {
 // Whether `stored` (a chunk's stored bytes) holds the same chunk as `chunk`
 // (whose received bytes are `wire`, if known). The same bytes are the same
 // chunk; other bytes may still serialize it differently.
-bool SameChunk(absl::string_view stored, const v1::TelemetryChunk& chunk,
-               absl::string_view wire) {
+bool SameChunk(absl::string_view stored, const v1::TelemetryChunk& chunk, absl::string_view wire) {
   if (!wire.empty() && stored == wire) return true;
   const std::string canonical = chunk.SerializeAsString();
   if (stored == canonical) return true;
@@ -223,8 +222,8 @@ absl::StatusOr<Uploads::Opened> Uploads::OpenSession(const v1::Device& device,
 }
 
 absl::StatusOr<Uploads::ChunkDecision> Uploads::AcceptChunk(const Opened& opened,
-                                                             const v1::TelemetryChunk& chunk,
-                                                             absl::string_view wire) {
+                                                            const v1::TelemetryChunk& chunk,
+                                                            absl::string_view wire) {
   const uint32_t seq = chunk.seq();
   // Without the received bytes, also caches the sizes the serialization
   // below uses.

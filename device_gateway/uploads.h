@@ -88,8 +88,7 @@ class Uploads {
   using ChunkDecision = std::variant<v1::UploadSessionResponse, AcceptedChunk>;
   // `wire` is `chunk` serialized as received, stored as it is; when empty,
   // `chunk` is serialized.
-  absl::StatusOr<ChunkDecision> AcceptChunk(const Opened& opened,
-                                            const v1::TelemetryChunk& chunk,
+  absl::StatusOr<ChunkDecision> AcceptChunk(const Opened& opened, const v1::TelemetryChunk& chunk,
                                             absl::string_view wire = {});
 
   // Writes chunks accepted for `opened` in one batch, durable per the

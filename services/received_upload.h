@@ -40,8 +40,8 @@ namespace grpc {
 template <>
 class SerializationTraits<tractus::services::ReceivedUploadRequest, void> {
  public:
-  static Status Serialize(const tractus::services::ReceivedUploadRequest& msg,
-                          ByteBuffer* buffer, bool* own_buffer);
+  static Status Serialize(const tractus::services::ReceivedUploadRequest& msg, ByteBuffer* buffer,
+                          bool* own_buffer);
   static Status Deserialize(ByteBuffer* buffer, tractus::services::ReceivedUploadRequest* msg);
 };
 

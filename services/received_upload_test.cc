@@ -34,8 +34,7 @@ TEST(ChunkWireOfTest, AnythingElseIsLeftToSerialize) {
   header.mutable_header()->set_session_id("s-1");
   EXPECT_TRUE(ChunkWireOf(header.SerializeAsString()).empty());
   // Two chunk fields merge when parsed: neither's bytes are the chunk.
-  const std::string twice =
-      ChunkRequest().SerializeAsString() + ChunkRequest().SerializeAsString();
+  const std::string twice = ChunkRequest().SerializeAsString() + ChunkRequest().SerializeAsString();
   EXPECT_TRUE(ChunkWireOf(twice).empty());
   const std::string wire = ChunkRequest().SerializeAsString();
   EXPECT_TRUE(ChunkWireOf(wire.substr(0, wire.size() - 1)).empty());  // truncated
