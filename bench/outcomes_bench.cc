@@ -116,6 +116,7 @@ void ResetPeakRss(int pid) { std::ofstream(absl::StrCat("/proc/", pid, "/clear_r
 
 // A running tractusd on `data_dir` with the benchmark's accounts.
 struct Tractusd {
+  std::string binary;
   std::unique_ptr<testing::Subprocess> process;
   std::string address;
   testing::TestKeys keys;
@@ -130,13 +131,7 @@ struct Tractusd {
                    .string();
     }
     Tractusd t;
-    t.process = std::make_unique<testing::Subprocess>(std::vector<std::string>{
-        binary, "--listen=127.0.0.1:0", "--data_dir=" + data_dir, "--rate_limit_qps=0",
-        "--log_level=warn", "--max_streams_per_principal=64"});
-    t.address = t.process->WaitForLine("tractusd listening on ", absl::Seconds(120));
-    if (t.address.empty()) {
-      Die("tractusd did not start", absl::UnavailableError(t.process->output()));
-    }
+    t.Launch(binary, data_dir);
     auto keys = testing::MakeTestKeys(t.address, data_dir + "/bootstrap-admin.key");
     if (!keys.ok()) Die("accounts", keys.status());
     t.keys = *keys;
@@ -146,6 +141,21 @@ struct Tractusd {
     t.clinician = *clinician;
     t.analyst = *analyst;
     return t;
+  }
+
+  void Launch(const std::string& binary_path, const std::string& data_dir) {
+    binary = binary_path;
+    process = std::make_unique<testing::Subprocess>(std::vector<std::string>{
+        binary, "--listen=127.0.0.1:0", "--data_dir=" + data_dir, "--rate_limit_qps=0",
+        "--log_level=warn", "--max_streams_per_principal=64"});
+    address = process->WaitForLine("tractusd listening on ", absl::Seconds(120));
+    if (address.empty()) Die("tractusd did not start", absl::UnavailableError(process->output()));
+  }
+
+  // A clean stop and a new start on the same data dir (the accounts stay).
+  void Restart(const std::string& data_dir) {
+    Stop();
+    Launch(binary, data_dir);
   }
 
   void Stop() {
@@ -446,34 +456,47 @@ void SmallNetwork(const std::string& data_dir, int runs) {
 
 // Cohort seconds (the first after a start, then the median of the next
 // runs) and tractusd's RSS on the large network.
-void CohortFigures(const Tractusd& t, int runs) {
+// Seconds for one cohort (herniated disc, the whole network) from `t`.
+double TimeCohort(const Tractusd& t, v1::GetCohortOutcomesResponse* cohort) {
   auto stub = v1::OutcomeService::NewStub(testing::TestChannel(t.address, t.analyst));
-  // The first cohort after a start computes every episode's summary; the
-  // next ones read the cached summaries.
+  v1::GetCohortOutcomesRequest req;
+  req.set_condition(v1::CONDITION_HERNIATED_DISC);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(10));
+  const absl::Time start = absl::Now();
+  grpc::Status s = stub->GetCohortOutcomes(&ctx, req, cohort);
+  if (!s.ok()) Die("cohort", absl::UnknownError(s.error_message()));
+  return absl::ToDoubleSeconds(absl::Now() - start);
+}
+
+void CohortFigures(Tractusd& t, const std::string& data_dir, int runs) {
+  // The first cohort after the first start computes every episode's
+  // summary; the next ones read the cached summaries; after a clean
+  // restart they come from the snapshot the stop saved.
   std::vector<double> seconds;
-  double first_seconds = 0;
   v1::GetCohortOutcomesResponse cohort;
-  for (int i = 0; i <= runs; ++i) {
-    v1::GetCohortOutcomesRequest req;
-    req.set_condition(v1::CONDITION_HERNIATED_DISC);
-    grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(10));
-    const absl::Time start = absl::Now();
-    grpc::Status s = stub->GetCohortOutcomes(&ctx, req, &cohort);
-    if (!s.ok()) Die("cohort", absl::UnknownError(s.error_message()));
-    (i == 0 ? first_seconds : seconds.emplace_back()) = absl::ToDoubleSeconds(absl::Now() - start);
-  }
+  const double first_seconds = TimeCohort(t, &cohort);
+  for (int i = 0; i < runs; ++i) seconds.push_back(TimeCohort(t, &cohort));
   const double rss_mb = ProcKb(t.process->pid(), "VmRSS") / 1024.0;
+  t.Restart(data_dir);
+  v1::GetCohortOutcomesResponse again;
+  const double restarted_seconds = TimeCohort(t, &again);
+  if (again.outcomes().SerializeAsString() != cohort.outcomes().SerializeAsString()) {
+    Die("cohort", absl::InternalError("the cohort differs after a restart"));
+  }
   const double rate =
       cohort.outcomes().has_responder_rate() ? cohort.outcomes().responder_rate().estimate() : -1;
   std::cout << absl::StrFormat(
       "  %-44s %.2f s (%d episodes, responder rate %.4f)\n"
       "  %-44s %.2f s\n"
+      "  %-44s %.2f s\n"
       "  %-44s %.0f MB\n",
       "cohort outcomes, large network", Median(seconds), cohort.outcomes().episodes(), rate,
-      "  the first after a start (summaries computed)", first_seconds,
+      "  the first after a first start (computed)", first_seconds,
+      "  the first after a clean restart (snapshot)", restarted_seconds,
       "tractusd RSS with the large network loaded", rss_mb);
   Result("cohort_first_seconds", first_seconds);
+  Result("cohort_restarted_seconds", restarted_seconds);
   Result("cohort_seconds", Median(seconds));
   Result("cohort_episodes", cohort.outcomes().episodes());
   Result("cohort_responder_rate", rate);
@@ -495,7 +518,7 @@ void LargeNetwork(const std::string& data_dir, int runs) {
     }
   }
   Tractusd t = Tractusd::Start(data_dir, b->clinic_ids);
-  if (Phase("cohort")) CohortFigures(t, runs);
+  if (Phase("cohort")) CohortFigures(t, data_dir, runs);
   if (Phase("export")) {
     ReportExport("export CSV, large network", "export_large",
                  MedianExport(t, data_dir + "-export", std::min(runs, 1)));

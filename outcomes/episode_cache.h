@@ -80,6 +80,29 @@ class EpisodeCache {
     return value;
   }
 
+  // Keeps `value` for `episode_id` unless one is kept (for values known to
+  // be current, e.g. restored at start before any change).
+  void Put(const std::string& episode_id, V value) {
+    auto kept = std::make_shared<const V>(std::move(value));
+    const size_t cost = bytes_ ? bytes_(*kept) : 0;
+    Stripe& stripe = StripeOf(episode_id);
+    absl::MutexLock lock(&stripe.mu);
+    if (stripe.entries.contains(episode_id)) return;
+    if (bounded_ && stripe.bytes + cost > stripe_budget_) return;
+    stripe.lru.push_front(episode_id);
+    stripe.entries.emplace(episode_id, Entry{std::move(kept), cost, stripe.lru.begin()});
+    stripe.bytes += cost;
+  }
+
+  // Calls `fn(episode_id, value)` for every kept value, one stripe locked
+  // at a time (so `fn` must not call back into this cache).
+  void ForEach(const std::function<void(const std::string&, const V&)>& fn) const {
+    for (const Stripe& stripe : stripes_) {
+      absl::MutexLock lock(&stripe.mu);
+      for (const auto& [episode_id, entry] : stripe.entries) fn(episode_id, *entry.value);
+    }
+  }
+
   // Drops the value of `episode_id`. Call after its data changed.
   void Invalidate(const std::string& episode_id) {
     Stripe& stripe = StripeOf(episode_id);

@@ -60,7 +60,8 @@ bool Before(const Cursor& a, const Cursor& b) {
 Outcomes::Outcomes(storage::Store* store, records::Records* records,
                    device_gateway::Uploads* uploads, const Clock* clock,
                    size_t progress_cache_bytes)
-    : records_(records),
+    : store_(store),
+      records_(records),
       uploads_(uploads),
       clock_(clock),
       hub_(store, [this](const std::string& episode_id) { return EvaluateAlerts(episode_id); }),

@@ -88,6 +88,16 @@ class Outcomes final : public records::EpisodeListener {
                                   const std::function<bool()>& cancelled,
                                   const std::function<bool(const v1::Alert&)>& emit);
 
+  // Cohort summaries across a clean restart (summary_snapshot.h). Save
+  // writes the cached summaries to `path`: call it once nothing writes any
+  // more, before the store closes. Load, before serving, keeps the
+  // summaries of the snapshot at `path` if it is trusted and removes the
+  // file either way; it returns how many it kept (0 when there was none or
+  // it was not trusted, and why in `*why_not` then).
+  absl::Status SaveCohortSummaries(const std::string& path) const;
+  size_t LoadCohortSummaries(const std::string& path, std::string* why_not);
+  size_t cohort_summaries_cached() const { return summaries_.size(); }
+
   // records::EpisodeListener.
   void OnEpisodeChanged(const std::string& episode_id, bool closed) override;
 
@@ -130,6 +140,7 @@ class Outcomes final : public records::EpisodeListener {
   // PrepareProgress of the episode, from the cache when it is current.
   absl::StatusOr<std::shared_ptr<const ProgressBasis>> Basis(const std::string& episode_id);
 
+  storage::Store* const store_;
   records::Records* const records_;
   device_gateway::Uploads* const uploads_;
   const Clock* const clock_;

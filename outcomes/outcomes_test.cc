@@ -1,14 +1,19 @@
 #include "outcomes/outcomes.h"
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "common/status_matchers.h"
 #include "device_gateway/gateway_test_util.h"
+#include "outcomes/summary_snapshot.h"
 
 namespace tractus::outcomes {
 namespace {
 
+using ::testing::HasSubstr;
 using testing::IsOk;
 using testing::StatusIs;
 
@@ -69,6 +74,32 @@ class OutcomesTest : public device_gateway::GatewayTest {
   }
 
   void TearDown() override { records_->SetListener(nullptr); }
+
+  // Stops everything as tractusd does at shutdown and starts it again on
+  // the same data dir.
+  void Restart() {
+    records_->SetListener(nullptr);
+    outcomes_.reset();
+    uploads_.reset();
+    devices_.reset();
+    records_.reset();
+    ASSERT_THAT(store_->Close(), IsOk());
+    store_ = *storage::Store::Open(dir_.path(), storage::StoreOptions{.sync_writes = false});
+    records_ = std::make_unique<records::Records>(store_.get(), &clock_);
+    devices_ = std::make_unique<device_gateway::Devices>(store_.get(), &clock_);
+    uploads_ = std::make_unique<device_gateway::Uploads>(store_.get(), &clock_, records_.get(),
+                                                         device_gateway::UploadConfig{});
+    outcomes_ = std::make_unique<Outcomes>(store_.get(), records_.get(), uploads_.get(), &clock_);
+    records_->SetListener(outcomes_.get());
+  }
+
+  // Twelve more herniated-disc patients with a course of pain reports.
+  void TwelveCourses() {
+    for (int i = 0; i < 12; ++i) {
+      const std::string e = MakeEpisode(clinic_id_, "c" + std::to_string(i));
+      for (int day = 0; day <= 21; day += 3) Pain(e, day, std::max(1, 7 - day / 3 - i % 3));
+    }
+  }
 
   std::unique_ptr<Outcomes> outcomes_;
 };
@@ -252,11 +283,7 @@ TEST_F(OutcomesTest, AlertStateSurvivesARestartWithoutRepeats) {
 }
 
 TEST_F(OutcomesTest, CohortOutcomesSuppressSmallCellsAndCountEpisodes) {
-  // Twelve more herniated-disc patients with a course of pain reports.
-  for (int i = 0; i < 12; ++i) {
-    const std::string e = MakeEpisode(clinic_id_, "c" + std::to_string(i));
-    for (int day = 0; day <= 21; day += 3) Pain(e, day, std::max(1, 7 - day / 3 - i % 3));
-  }
+  TwelveCourses();
   v1::GetCohortOutcomesRequest req;
   req.set_condition(v1::CONDITION_HERNIATED_DISC);
   auto resp = outcomes_->GetCohortOutcomes(req);
@@ -278,6 +305,67 @@ TEST_F(OutcomesTest, CohortOutcomesSuppressSmallCellsAndCountEpisodes) {
   EXPECT_EQ(outcomes_->GetCohortOutcomes(req)->outcomes().episodes(), 0);
   req.set_condition(v1::CONDITION_UNSPECIFIED);
   EXPECT_THAT(outcomes_->GetCohortOutcomes(req), StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST_F(OutcomesTest, CohortSummariesAreKeptAcrossACleanRestartOfTheSameStore) {
+  TwelveCourses();
+  v1::GetCohortOutcomesRequest req;
+  req.set_condition(v1::CONDITION_HERNIATED_DISC);
+  auto before = outcomes_->GetCohortOutcomes(req);
+  ASSERT_THAT(before, IsOk());
+  ASSERT_GT(before->outcomes().responder_rate().estimate(), 0.5);
+  const std::string path = dir_.path() + "/cohort-summaries";
+  // As tractusd's shutdown: once nothing writes (alert work done).
+  outcomes_->Stop();
+  ASSERT_THAT(outcomes_->SaveCohortSummaries(path), IsOk());
+
+  // What the snapshot says is what the next start serves: make every
+  // episode a non-responder in the file, then restart.
+  std::string bytes;
+  {
+    std::ifstream in(path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  auto snapshot = DecodeSummarySnapshot(bytes);
+  ASSERT_THAT(snapshot, IsOk());
+  ASSERT_EQ(snapshot->summaries.size(), 13u);
+  for (auto& [id, summary] : snapshot->summaries) summary.responder = false;
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << EncodeSummarySnapshot(*snapshot);
+  Restart();
+  std::string why;
+  EXPECT_EQ(outcomes_->LoadCohortSummaries(path, &why), 13u) << why;
+  EXPECT_EQ(outcomes_->cohort_summaries_cached(), 13u);
+  EXPECT_FALSE(std::filesystem::exists(path));  // used once
+  EXPECT_EQ(outcomes_->GetCohortOutcomes(req)->outcomes().responder_rate().estimate(), 0);
+
+  // Nothing is taken once the store changed after the save.
+  outcomes_->Stop();
+  ASSERT_THAT(outcomes_->SaveCohortSummaries(path), IsOk());
+  Pain(episode_id_, 0, 8);
+  Restart();
+  EXPECT_EQ(outcomes_->LoadCohortSummaries(path, &why), 0u);
+  EXPECT_THAT(why, HasSubstr("changed"));
+  EXPECT_EQ(outcomes_->cohort_summaries_cached(), 0u);
+  auto after = outcomes_->GetCohortOutcomes(req);
+  ASSERT_THAT(after, IsOk());
+  EXPECT_GT(after->outcomes().responder_rate().estimate(), 0.5);  // computed again
+
+  // Nor from another build, nor when there is no file.
+  outcomes_->Stop();
+  ASSERT_THAT(outcomes_->SaveCohortSummaries(path), IsOk());
+  Restart();
+  {
+    std::ifstream in(path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  snapshot = DecodeSummarySnapshot(bytes);
+  ASSERT_THAT(snapshot, IsOk());
+  snapshot->build_id = "another";
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << EncodeSummarySnapshot(*snapshot);
+  EXPECT_EQ(outcomes_->LoadCohortSummaries(path, &why), 0u);
+  EXPECT_THAT(why, HasSubstr("another build"));
+  EXPECT_EQ(outcomes_->LoadCohortSummaries(path, &why), 0u);
+  EXPECT_THAT(why, HasSubstr("no snapshot"));
 }
 
 TEST_F(OutcomesTest, SimilarPatientsNeedElevenCompletedEpisodes) {

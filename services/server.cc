@@ -68,6 +68,15 @@ absl::Status Server::StartDomain(const ServerConfig& config, const Clock* clock)
   outcomes_ = std::make_unique<outcomes::Outcomes>(store_.get(), records_.get(), uploads_.get(),
                                                    clock, config.progress_cache_bytes);
   records_->SetListener(outcomes_.get());
+  // Before anything is served: the summaries a clean stop left, if this
+  // build saved them for this very store and nothing changed since.
+  cohort_snapshot_path_ = config.data_dir + "/cohort-summaries";
+  std::string why_not;
+  if (size_t kept = outcomes_->LoadCohortSummaries(cohort_snapshot_path_, &why_not); kept > 0) {
+    spdlog::info("cohort summaries of {} episodes kept from the last clean stop", kept);
+  } else {
+    spdlog::info("cohort summaries start empty: {}", why_not);
+  }
   ASSIGN_OR_RETURN(shard_id_, storage::LoadOrCreateShardId(*store_));
   if (!config.cluster_key_file.empty()) {
     ASSIGN_OR_RETURN(std::string cluster_secret, ReadSecretFile(config.cluster_key_file));
@@ -255,6 +264,13 @@ absl::Status Server::Shutdown(absl::Duration grace) {
     // An outside copy of this line lets an operator detect a rewritten log.
     spdlog::info("audit log head: entry {} hash {}", audit_->head_sequence(),
                  absl::BytesToHexString(audit_->head_hash()));
+  }
+  if (outcomes_ && store_ && !cohort_snapshot_path_.empty()) {
+    // Nothing writes any more: the summaries match the store as it closes.
+    if (absl::Status saved = outcomes_->SaveCohortSummaries(cohort_snapshot_path_); !saved.ok()) {
+      spdlog::warn("cohort summaries not saved (the next start computes them): {}",
+                   saved.ToString());
+    }
   }
   absl::Status closed = store_ ? store_->Close() : absl::OkStatus();
   if (!closed.ok()) spdlog::error("closing the store: {}", closed.ToString());

@@ -134,6 +134,7 @@ class Server {
   std::unique_ptr<device_gateway::StreamSlots> stream_slots_;
   std::unique_ptr<outcomes::Outcomes> outcomes_;
   std::string shard_id_;
+  std::string cohort_snapshot_path_;  // outcomes/summary_snapshot.h
   std::unique_ptr<exports::Exporter> exporter_;
   std::unique_ptr<exports::ExportJobs> export_jobs_;
   std::unique_ptr<security::Accounts> accounts_;

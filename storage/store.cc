@@ -163,8 +163,12 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path,
       absl::StrCat("open ", path)));
   store->db_.reset(raw);
   RETURN_IF_ERROR(store->CheckSchemaVersion(created));
+  store->opened_at_sequence_ = store->LatestSequence();
+  if (!store->db_->GetDbIdentity(store->identity_).ok()) store->identity_.clear();
   return store;
 }
+
+uint64_t Store::LatestSequence() const { return db_ ? db_->GetLatestSequenceNumber() : 0; }
 
 absl::Status Store::CheckSchemaVersion(bool created) {
   auto stored = Get(Cf::kMeta, SchemaVersionKey());

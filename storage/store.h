@@ -175,6 +175,14 @@ class Store {
 
   const std::string& path() const { return path_; }
 
+  // RocksDB's sequence number: it grows with every write. LatestSequence()
+  // now; OpenedAtSequence() once opened (equal to the one at the last
+  // Close when nothing was written since).
+  uint64_t LatestSequence() const;
+  uint64_t OpenedAtSequence() const { return opened_at_sequence_; }
+  // This database's unique identity (RocksDB's DB id; empty if unknown).
+  const std::string& identity() const { return identity_; }
+
  private:
   Store(std::string path, const StoreOptions& options);
   absl::Status CheckSchemaVersion(bool created);
@@ -186,6 +194,8 @@ class Store {
   std::shared_ptr<rocksdb::WriteBufferManager> write_buffers_;
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  uint64_t opened_at_sequence_ = 0;
+  std::string identity_;
   // Set after a write failed with an I/O error: RocksDB is read-only until
   // Resume() succeeds.
   std::atomic<bool> needs_resume_{false};

@@ -38,6 +38,43 @@ TEST(StoreTest, WritesReadsAndPersistsAcrossReopen) {
   EXPECT_EQ(*(*reopened)->Get(Cf::kIdentity, IdentityKey("pt_a")), "secret");
 }
 
+TEST(StoreTest, SequenceAtOpenIsTheOneAtCloseUntilAWrite) {
+  TestDir dir;
+  uint64_t at_close = 0;
+  std::string identity;
+  {
+    auto store = Store::Open(dir.path(), StoreOptions{});
+    ASSERT_THAT(store, IsOk());
+    identity = (*store)->identity();
+    EXPECT_FALSE(identity.empty());
+    const uint64_t opened = (*store)->OpenedAtSequence();
+    WriteBatch batch;
+    batch.Put(Cf::kClinics, ClinicKey("cl_a"), "alpha");
+    ASSERT_THAT((*store)->Write(batch), IsOk());
+    at_close = (*store)->LatestSequence();
+    EXPECT_GT(at_close, opened);
+    EXPECT_EQ((*store)->OpenedAtSequence(), opened);
+    ASSERT_THAT((*store)->Close(), IsOk());
+  }
+  {
+    auto store = Store::Open(dir.path(), StoreOptions{});
+    ASSERT_THAT(store, IsOk());
+    EXPECT_EQ((*store)->OpenedAtSequence(), at_close);
+    EXPECT_EQ((*store)->identity(), identity);
+    WriteBatch batch;
+    batch.Put(Cf::kClinics, ClinicKey("cl_b"), "beta");
+    ASSERT_THAT((*store)->Write(batch), IsOk());
+    ASSERT_THAT((*store)->Close(), IsOk());
+  }
+  auto store = Store::Open(dir.path(), StoreOptions{});
+  ASSERT_THAT(store, IsOk());
+  EXPECT_GT((*store)->OpenedAtSequence(), at_close);
+  TestDir other;
+  auto another = Store::Open(other.path(), StoreOptions{});
+  ASSERT_THAT(another, IsOk());
+  EXPECT_NE((*another)->identity(), identity);
+}
+
 TEST(StoreTest, ScanHonoursBoundsAndEarlyStop) {
   TestDir dir;
   auto store = *Store::Open(dir.path(), StoreOptions{});

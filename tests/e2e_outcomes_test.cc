@@ -1,5 +1,6 @@
 // OutcomeService end to end over real gRPC on loopback: progress, ranked
 // alerts, the alert stream, cohort outcomes.
+#include <filesystem>
 #include <thread>
 
 #include "absl/synchronization/mutex.h"
@@ -142,6 +143,35 @@ TEST_F(OutcomesE2eTest, CohortOverGrpcSuppressesSmallCohorts) {
   EXPECT_EQ(gw_->records().Call(&v1::OutcomeService::Stub::GetCohortOutcomes, stub_.get(), req)
                 .status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(OutcomesE2eTest, CohortSummariesOutliveACleanRestart) {
+  for (int i = 0; i < 12; ++i) {
+    std::string unused;
+    const std::string e = gw_->MakeEpisode("k" + std::to_string(i), &unused);
+    for (int day = 0; day <= 14; day += 2) Pain(e, day, 6 - day / 4 - i % 2);
+  }
+  v1::GetCohortOutcomesRequest req;
+  req.set_condition(v1::CONDITION_SCIATICA);
+  const auto cohort = [&] {
+    auto resp = gw_->records().Call(&v1::OutcomeService::Stub::GetCohortOutcomes, stub_.get(), req);
+    EXPECT_TRUE(resp.ok()) << resp.status();
+    return resp.ok() ? resp->outcomes().SerializeAsString() : "";
+  };
+  const std::string before = cohort();
+  const std::string snapshot =
+      (data_dir_.empty() ? dir_.path() + "/data" : data_dir_) + "/cohort-summaries";
+  Stop();
+  EXPECT_TRUE(std::filesystem::exists(snapshot));  // saved by the clean stop
+  Start();
+  EXPECT_FALSE(std::filesystem::exists(snapshot));  // taken by the start
+  stub_ = v1::OutcomeService::NewStub(TestChannel(server_->address(), keys_.clinician));
+  gw_ = std::make_unique<GatewayClient>(server_->address(), keys_);
+  EXPECT_EQ(cohort(), before);
+  // Restored summaries still follow new data.
+  Pain(episode_id_, 0, 8);
+  Pain(episode_id_, 14, 1);
+  EXPECT_NE(cohort(), before);
 }
 
 }  // namespace
