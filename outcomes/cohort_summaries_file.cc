@@ -24,16 +24,23 @@ absl::Status Outcomes::SaveCohortSummaries(const std::string& path) const {
   // Written aside and renamed: a reader sees a whole file or none (and a
   // torn one fails its checksum).
   const std::string partial = path + ".partial";
+  std::error_code ec;
   {
     std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-    out << EncodeSummarySnapshot(snapshot);
+    // Outcome figures of patients: the owner's only (before any is written).
+    std::filesystem::permissions(
+        partial, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
+    if (!ec) out << EncodeSummarySnapshot(snapshot);
     out.close();
-    if (!out) return absl::UnavailableError(absl::StrCat("cannot write ", partial));
+    if (ec || !out) {
+      std::filesystem::remove(partial, ec);
+      return absl::UnavailableError(absl::StrCat("cannot write ", partial));
+    }
   }
-  std::error_code ec;
   std::filesystem::rename(partial, path, ec);
-  if (ec)
+  if (ec) {
     return absl::UnavailableError(absl::StrCat("cannot rename to ", path, ": ", ec.message()));
+  }
   return absl::OkStatus();
 }
 

@@ -318,6 +318,8 @@ TEST_F(OutcomesTest, CohortSummariesAreKeptAcrossACleanRestartOfTheSameStore) {
   // As tractusd's shutdown: once nothing writes (alert work done).
   outcomes_->Stop();
   ASSERT_THAT(outcomes_->SaveCohortSummaries(path), IsOk());
+  EXPECT_EQ(std::filesystem::status(path).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
 
   // What the snapshot says is what the next start serves: make every
   // episode a non-responder in the file, then restart.

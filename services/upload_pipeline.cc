@@ -83,18 +83,13 @@ absl::Status UploadPipeline::WriteBatch(std::vector<Uploads::ChunkDecision>& bat
   if (absl::Status s = uploads_->CommitChunks(*opened_, chunks); !s.ok()) return s;
   if (!acknowledge) return absl::OkStatus();
   v1::UploadSessionResponse ack;
-  for (size_t i = 0; i < batch.size(); ++i) {
-    Uploads::ChunkDecision& d = batch[i];
+  for (Uploads::ChunkDecision& d : batch) {
     const v1::UploadSessionResponse* resp = std::get_if<v1::UploadSessionResponse>(&d);
     if (resp == nullptr) {
       ack.mutable_chunk_ack()->set_seq(std::get<Uploads::AcceptedChunk>(d).seq);
       resp = &ack;
     }
-    // The batch's responses leave together: every one but the last may wait
-    // in gRPC's buffer, so the table reads them from one segment.
-    grpc::WriteOptions options;
-    if (i + 1 < batch.size()) options.set_buffer_hint();
-    if (!stream_->Write(*resp, options)) return absl::CancelledError("the table closed the stream");
+    if (!stream_->Write(*resp)) return absl::CancelledError("the table closed the stream");
   }
   return absl::OkStatus();
 }
