@@ -73,7 +73,7 @@ absl::Status Server::StartDomain(const ServerConfig& config, const Clock* clock)
   cohort_snapshot_path_ = config.data_dir + "/cohort-summaries";
   std::string why_not;
   if (size_t kept = outcomes_->LoadCohortSummaries(cohort_snapshot_path_, &why_not); kept > 0) {
-    spdlog::info("cohort summaries of {} episodes kept from the last clean stop", kept);
+    spdlog::info("cohort summaries kept from the last clean stop (episodes: {})", kept);
   } else {
     spdlog::info("cohort summaries start empty: {}", why_not);
   }
