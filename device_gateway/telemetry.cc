@@ -1,5 +1,8 @@
 #include "device_gateway/telemetry.h"
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/wire_format_lite.h>
+
 #include <limits>
 
 #include "absl/strings/str_cat.h"
@@ -108,6 +111,19 @@ std::optional<ChunkProblem> CheckChunk(const Samples& s, const v1::TelemetryChun
     }
   }
   return std::nullopt;
+}
+
+absl::string_view ChunkWireOf(absl::string_view request_wire) {
+  using google::protobuf::internal::WireFormatLite;
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(request_wire.data()),
+                                            static_cast<int>(request_wire.size()));
+  const uint32_t expected_tag = WireFormatLite::MakeTag(v1::UploadSessionRequest::kChunkFieldNumber,
+                                                        WireFormatLite::WIRETYPE_LENGTH_DELIMITED);
+  uint32_t length = 0;
+  if (in.ReadTag() != expected_tag || !in.ReadVarint32(&length)) return {};
+  const size_t start = static_cast<size_t>(in.CurrentPosition());
+  if (start + length != request_wire.size()) return {};  // more than the one field
+  return request_wire.substr(start, length);
 }
 
 void EncodeColumns(const Samples& s, v1::TelemetryChunk* chunk) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "tractus/v1/session.pb.h"
 
 namespace tractus::device_gateway {
@@ -56,6 +57,12 @@ std::optional<ChunkProblem> DecodeChunk(const v1::TelemetryChunk& chunk, Samples
 std::optional<ChunkProblem> CheckChunk(const Samples& samples,
                                        const v1::TelemetryChunk& chunk,
                                        const ChunkRules& rules);
+
+// The serialized chunk inside a serialized UploadSessionRequest that holds
+// that one field and nothing else (as tables send a chunk), so that it can
+// be stored as received; empty for anything else (a header, an end, extra
+// or repeated fields), which the caller then serializes itself.
+absl::string_view ChunkWireOf(absl::string_view request_wire);
 
 // Delta-codes absolute columns into `chunk` (used by the table simulator and
 // tests; the inverse of DecodeChunk).

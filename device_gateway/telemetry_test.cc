@@ -2,6 +2,7 @@
 
 #include <functional>
 
+#include "device_gateway/test_chunks.h"
 #include "gtest/gtest.h"
 
 namespace tractus::device_gateway {
@@ -26,6 +27,30 @@ ChunkRules Rules() {
   r.protocol_max_dn = 4000;
   r.max_offset_ms = 90 * 60 * 1000;
   return r;
+}
+
+v1::UploadSessionRequest ChunkRequestForTest() {
+  v1::UploadSessionRequest req;
+  *req.mutable_chunk() = TestChunk(3, 500, 390);
+  return req;
+}
+
+TEST(ChunkWireOfTest, FindsTheChunkOfAOneFieldRequest) {
+  const v1::UploadSessionRequest req = ChunkRequestForTest();
+  EXPECT_EQ(ChunkWireOf(req.SerializeAsString()), req.chunk().SerializeAsString());
+}
+
+TEST(ChunkWireOfTest, AnythingElseIsLeftToSerialize) {
+  v1::UploadSessionRequest header;
+  header.mutable_header()->set_session_id("s-1");
+  EXPECT_TRUE(ChunkWireOf(header.SerializeAsString()).empty());
+  // Two chunk fields merge when parsed: neither's bytes are the chunk.
+  const std::string twice =
+      ChunkRequestForTest().SerializeAsString() + ChunkRequestForTest().SerializeAsString();
+  EXPECT_TRUE(ChunkWireOf(twice).empty());
+  const std::string wire = ChunkRequestForTest().SerializeAsString();
+  EXPECT_TRUE(ChunkWireOf(wire.substr(0, wire.size() - 1)).empty());  // truncated
+  EXPECT_TRUE(ChunkWireOf("").empty());
 }
 
 TEST(TelemetryTest, EncodeDecodeRoundTripsAndDeltasAreSmall) {
@@ -84,12 +109,20 @@ TEST(TelemetryTest, CheckTable) {
        absl::StatusCode::kInvalidArgument, 2},
       {"unknown flag", [](Samples& s, auto&) { s.flags[1] = 8; },
        absl::StatusCode::kInvalidArgument, 1},
-      {"event outside", [](auto&, v1::TelemetryChunk& c) {
-         auto* e = c.add_events(); e->set_kind(v1::SESSION_EVENT_KIND_PAUSE); e->set_offset_ms(1);
-       }, absl::StatusCode::kInvalidArgument, -1},
-      {"event unknown kind", [](auto&, v1::TelemetryChunk& c) {
-         auto* e = c.add_events(); e->set_kind(static_cast<v1::SessionEventKind>(9)); e->set_offset_ms(1100);
-       }, absl::StatusCode::kInvalidArgument, -1},
+      {"event outside",
+       [](auto&, v1::TelemetryChunk& c) {
+         auto* e = c.add_events();
+         e->set_kind(v1::SESSION_EVENT_KIND_PAUSE);
+         e->set_offset_ms(1);
+       },
+       absl::StatusCode::kInvalidArgument, -1},
+      {"event unknown kind",
+       [](auto&, v1::TelemetryChunk& c) {
+         auto* e = c.add_events();
+         e->set_kind(static_cast<v1::SessionEventKind>(9));
+         e->set_offset_ms(1100);
+       },
+       absl::StatusCode::kInvalidArgument, -1},
       {"too many samples", [](Samples& s, auto&) { s = Ramp(101); },
        absl::StatusCode::kResourceExhausted, -1},
       {"empty", [](Samples& s, auto&) { s = Samples(); }, absl::StatusCode::kInvalidArgument, -1},

@@ -1,6 +1,7 @@
 // Telemetry chunks as a table sends them: decoding and physical validation
 // never crash; a chunk that validates round-trips through the codec and can
-// be summarized.
+// be summarized; a chunk found in an upload request's bytes is the one the
+// request parses to.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -15,7 +16,24 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   return 0;
 }
 
+// The same bytes as an upload request: a chunk found in it (ChunkWireOf,
+// stored as received) is exactly the chunk the request parses to.
+void CheckChunkWire(const uint8_t* data, size_t size) {
+  const absl::string_view wire(reinterpret_cast<const char*>(data), size);
+  const absl::string_view chunk_wire = device_gateway::ChunkWireOf(wire);
+  v1::UploadSessionRequest request;
+  // The server looks for the chunk only in a request that parsed.
+  if (chunk_wire.empty() || !request.ParseFromArray(data, static_cast<int>(size))) return;
+  v1::TelemetryChunk chunk;
+  if (!request.has_chunk() ||
+      !chunk.ParseFromArray(chunk_wire.data(), static_cast<int>(chunk_wire.size())) ||
+      chunk.SerializeAsString() != request.chunk().SerializeAsString()) {
+    std::abort();
+  }
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  CheckChunkWire(data, size);
   v1::TelemetryChunk chunk;
   if (!chunk.ParseFromArray(data, static_cast<int>(size))) return 0;
   device_gateway::Samples samples;

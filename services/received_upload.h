@@ -24,11 +24,6 @@ struct ReceivedUploadRequest {
   grpc::Slice wire;  // owns what chunk_wire points into
 };
 
-// The serialized chunk inside a serialized UploadSessionRequest that holds
-// that one field and nothing else; empty for anything else (a header, an
-// end, extra or repeated fields), which the caller then serializes itself.
-absl::string_view ChunkWireOf(absl::string_view request_wire);
-
 using UploadStream = grpc::ServerReaderWriter<v1::UploadSessionResponse, ReceivedUploadRequest>;
 
 }  // namespace tractus::services

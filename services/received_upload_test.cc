@@ -24,23 +24,6 @@ v1::UploadSessionRequest ChunkRequest() {
   return req;
 }
 
-TEST(ChunkWireOfTest, FindsTheChunkOfAOneFieldRequest) {
-  const v1::UploadSessionRequest req = ChunkRequest();
-  EXPECT_EQ(ChunkWireOf(req.SerializeAsString()), req.chunk().SerializeAsString());
-}
-
-TEST(ChunkWireOfTest, AnythingElseIsLeftToSerialize) {
-  v1::UploadSessionRequest header;
-  header.mutable_header()->set_session_id("s-1");
-  EXPECT_TRUE(ChunkWireOf(header.SerializeAsString()).empty());
-  // Two chunk fields merge when parsed: neither's bytes are the chunk.
-  const std::string twice = ChunkRequest().SerializeAsString() + ChunkRequest().SerializeAsString();
-  EXPECT_TRUE(ChunkWireOf(twice).empty());
-  const std::string wire = ChunkRequest().SerializeAsString();
-  EXPECT_TRUE(ChunkWireOf(wire.substr(0, wire.size() - 1)).empty());  // truncated
-  EXPECT_TRUE(ChunkWireOf("").empty());
-}
-
 TEST(ReceivedUploadRequestTest, ParsesAndKeepsTheChunkBytesFromManySlices) {
   const v1::UploadSessionRequest req = ChunkRequest();
   grpc::ByteBuffer buffer = InSlices(req.SerializeAsString(), 3);
