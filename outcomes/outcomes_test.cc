@@ -3,6 +3,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <thread>
 
@@ -91,6 +92,24 @@ class OutcomesTest : public device_gateway::GatewayTest {
                                                          device_gateway::UploadConfig{});
     outcomes_ = std::make_unique<Outcomes>(store_.get(), records_.get(), uploads_.get(), &clock_);
     records_->SetListener(outcomes_.get());
+  }
+
+  // What tractusd's shutdown does: once nothing writes (alert work done),
+  // the cohort summaries go to `path`.
+  void SaveAsAtShutdown(const std::string& path) {
+    outcomes_->Stop();
+    ASSERT_THAT(outcomes_->SaveCohortSummaries(path), IsOk());
+  }
+
+  // Decodes the snapshot at `path`, lets `edit` change it, writes it back.
+  static void EditSnapshot(const std::string& path,
+                           const std::function<void(SummarySnapshot&)>& edit) {
+    std::ifstream in(path, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto snapshot = DecodeSummarySnapshot(bytes);
+    ASSERT_THAT(snapshot, IsOk());
+    edit(*snapshot);
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << EncodeSummarySnapshot(*snapshot);
   }
 
   // Twelve more herniated-disc patients with a course of pain reports.
@@ -315,24 +334,16 @@ TEST_F(OutcomesTest, CohortSummariesAreKeptAcrossACleanRestartOfTheSameStore) {
   ASSERT_THAT(before, IsOk());
   ASSERT_GT(before->outcomes().responder_rate().estimate(), 0.5);
   const std::string path = dir_.path() + "/cohort-summaries";
-  // As tractusd's shutdown: once nothing writes (alert work done).
-  outcomes_->Stop();
-  ASSERT_THAT(outcomes_->SaveCohortSummaries(path), IsOk());
+  SaveAsAtShutdown(path);
   EXPECT_EQ(std::filesystem::status(path).permissions() & std::filesystem::perms::all,
             std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
 
   // What the snapshot says is what the next start serves: make every
   // episode a non-responder in the file, then restart.
-  std::string bytes;
-  {
-    std::ifstream in(path, std::ios::binary);
-    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  }
-  auto snapshot = DecodeSummarySnapshot(bytes);
-  ASSERT_THAT(snapshot, IsOk());
-  ASSERT_EQ(snapshot->summaries.size(), 13u);
-  for (auto& [id, summary] : snapshot->summaries) summary.responder = false;
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << EncodeSummarySnapshot(*snapshot);
+  EditSnapshot(path, [](SummarySnapshot& snapshot) {
+    ASSERT_EQ(snapshot.summaries.size(), 13u);
+    for (auto& [id, summary] : snapshot.summaries) summary.responder = false;
+  });
   Restart();
   std::string why;
   EXPECT_EQ(outcomes_->LoadCohortSummaries(path, &why), 13u) << why;
@@ -341,8 +352,7 @@ TEST_F(OutcomesTest, CohortSummariesAreKeptAcrossACleanRestartOfTheSameStore) {
   EXPECT_EQ(outcomes_->GetCohortOutcomes(req)->outcomes().responder_rate().estimate(), 0);
 
   // Nothing is taken once the store changed after the save.
-  outcomes_->Stop();
-  ASSERT_THAT(outcomes_->SaveCohortSummaries(path), IsOk());
+  SaveAsAtShutdown(path);
   Pain(episode_id_, 0, 8);
   Restart();
   EXPECT_EQ(outcomes_->LoadCohortSummaries(path, &why), 0u);
@@ -353,17 +363,9 @@ TEST_F(OutcomesTest, CohortSummariesAreKeptAcrossACleanRestartOfTheSameStore) {
   EXPECT_GT(after->outcomes().responder_rate().estimate(), 0.5);  // computed again
 
   // Nor from another build, nor when there is no file.
-  outcomes_->Stop();
-  ASSERT_THAT(outcomes_->SaveCohortSummaries(path), IsOk());
+  SaveAsAtShutdown(path);
   Restart();
-  {
-    std::ifstream in(path, std::ios::binary);
-    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  }
-  snapshot = DecodeSummarySnapshot(bytes);
-  ASSERT_THAT(snapshot, IsOk());
-  snapshot->build_id = "another";
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << EncodeSummarySnapshot(*snapshot);
+  EditSnapshot(path, [](SummarySnapshot& snapshot) { snapshot.build_id = "another"; });
   EXPECT_EQ(outcomes_->LoadCohortSummaries(path, &why), 0u);
   EXPECT_THAT(why, HasSubstr("another build"));
   EXPECT_EQ(outcomes_->LoadCohortSummaries(path, &why), 0u);
