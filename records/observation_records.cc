@@ -190,14 +190,14 @@ absl::StatusOr<std::vector<v1::Observation>> Records::ObservationsOfEpisode(
   std::vector<v1::Observation> out;
   out.reserve(128);
   const std::string prefix = storage::ObservationEpisodePrefix(episode_id);
-  bool parsed = true;
+  absl::Status parsed;
   RETURN_IF_ERROR(store_->Scan(Cf::kObservations, prefix, storage::PrefixSuccessor(prefix),
                                [&](absl::string_view, absl::string_view value) {
-                                 parsed = out.emplace_back().ParseFromArray(
-                                     value.data(), static_cast<int>(value.size()));
-                                 return parsed;
+                                 parsed = storage::ParseRecordInto(value, "observation",
+                                                                   &out.emplace_back());
+                                 return parsed.ok();
                                }));
-  if (!parsed) return absl::DataLossError("stored observation record does not decode");
+  RETURN_IF_ERROR(parsed);
   return out;
 }
 

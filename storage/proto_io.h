@@ -12,14 +12,22 @@
 
 namespace tractus::storage {
 
-// Parses a stored record. DATA_LOSS if the bytes do not decode: a stored
-// record that fails to parse is damage, never the caller's fault.
+// Parses a stored record into `*record` (in place, e.g. into a vector's
+// element). DATA_LOSS if the bytes do not decode: a stored record that
+// fails to parse is damage, never the caller's fault.
+inline absl::Status ParseRecordInto(absl::string_view bytes, absl::string_view what,
+                                    google::protobuf::MessageLite* record) {
+  if (!record->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError(absl::StrCat("stored ", what, " record does not decode"));
+  }
+  return absl::OkStatus();
+}
+
+// The same, returning the record.
 template <typename T>
 absl::StatusOr<T> ParseRecord(absl::string_view bytes, absl::string_view what) {
   T record;
-  if (!record.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return absl::DataLossError(absl::StrCat("stored ", what, " record does not decode"));
-  }
+  if (absl::Status s = ParseRecordInto(bytes, what, &record); !s.ok()) return s;
   return record;
 }
 
@@ -41,14 +49,13 @@ absl::StatusOr<std::vector<T>> GetRecords(const Store& store, Cf cf,
                                           absl::string_view what) {
   std::vector<T> records(keys.size());
   std::vector<bool> found(keys.size());
-  bool decoded = true;
+  absl::Status decoded;
   absl::Status read = store.GetMany(cf, keys, [&](size_t i, absl::string_view bytes) {
     found[i] = true;
-    decoded = decoded && records[i].ParseFromArray(bytes.data(), static_cast<int>(bytes.size()));
+    if (decoded.ok()) decoded = ParseRecordInto(bytes, what, &records[i]);
   });
   if (!read.ok()) return read;
-  if (!decoded)
-    return absl::DataLossError(absl::StrCat("stored ", what, " record does not decode"));
+  if (!decoded.ok()) return decoded;
   for (size_t i = 0; i < keys.size(); ++i) {
     if (!found[i]) {
       return absl::NotFoundError(
