@@ -18,11 +18,18 @@ double Median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
+SerializedRequest Serialized(const v1::UploadSessionRequest& request) {
+  const std::string bytes = request.SerializeAsString();
+  grpc::Slice slice(bytes);
+  return SerializedRequest{grpc::ByteBuffer(&slice, 1)};
+}
+
 void SessionChunks::Add(v1::TelemetryChunk chunk) {
   sizes.push_back(static_cast<int64_t>(chunk.ByteSizeLong()));
   bytes += sizes.back();
-  requests.emplace_back();
-  *requests.back().mutable_chunk() = chunk;
+  v1::UploadSessionRequest request;
+  *request.mutable_chunk() = chunk;
+  requests.push_back(Serialized(request));
   chunks.push_back(std::move(chunk));
 }
 
@@ -61,7 +68,10 @@ Rate Upload(const std::shared_ptr<grpc::Channel>& channel, const SessionChunks& 
   std::atomic<int64_t> samples{0}, bytes{0};
   std::atomic<bool> stop{false};
   std::atomic<int64_t> session_counter{0};
-  auto stub = v1::DeviceService::NewStub(channel);
+  const std::string method_name =
+      absl::StrCat("/", v1::DeviceService::service_full_name(), "/UploadSession");
+  const grpc::internal::RpcMethod method(method_name.c_str(),
+                                         grpc::internal::RpcMethod::BIDI_STREAMING, channel);
   std::vector<std::thread> threads;
   for (int t = 0; t < streams; ++t) {
     threads.emplace_back([&, t] {
@@ -70,15 +80,18 @@ Rate Upload(const std::shared_ptr<grpc::Channel>& channel, const SessionChunks& 
         if (options.max_sessions > 0 && number >= options.max_sessions) return;
         auto ctx = testing::GatewayClient::Context(
             credentials.empty() ? "" : credentials[t % credentials.size()], absl::Minutes(10));
-        std::unique_ptr<grpc::ClientReaderWriter<v1::UploadSessionRequest, v1::UploadSessionResponse>>
-            stream = stub->UploadSession(ctx.get());
+        // What the generated stub does, with requests sent as serialized.
+        std::unique_ptr<grpc::ClientReaderWriter<SerializedRequest, v1::UploadSessionResponse>>
+            stream(grpc::internal::ClientReaderWriterFactory<
+                   SerializedRequest, v1::UploadSessionResponse>::Create(channel.get(), method,
+                                                                         ctx.get()));
         v1::UploadSessionRequest req;
         *req.mutable_header() = testing::GatewayClient::Header(
             absl::StrCat("bench-", t, "-", number, "-", absl::ToUnixNanos(absl::Now())),
             episode_id, absl::Now() - absl::Hours(2), absl::Now());
         req.mutable_header()->mutable_protocol()->set_planned_minutes(90);
         v1::UploadSessionResponse resp;
-        if (!stream->Write(req) || !stream->Read(&resp) || !resp.has_header_ack()) {
+        if (!stream->Write(Serialized(req)) || !stream->Read(&resp) || !resp.has_header_ack()) {
           std::cerr << "header refused: " << stream->Finish().error_message() << "\n";
           stop = true;
           return;
@@ -129,7 +142,7 @@ Rate Upload(const std::shared_ptr<grpc::Channel>& channel, const SessionChunks& 
           v1::UploadSessionRequest end;
           end.mutable_end()->set_chunk_count(n);
           end.mutable_end()->set_outcome(v1::SESSION_OUTCOME_COMPLETED);
-          stream->Write(end);
+          stream->Write(Serialized(end));
           stream->WritesDone();
           while (stream->Read(&resp)) {
           }
