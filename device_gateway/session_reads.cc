@@ -41,22 +41,23 @@ absl::StatusOr<v1::ListSessionsResponse> Uploads::ListSessions(
 }
 
 absl::StatusOr<std::vector<v1::Session>> Uploads::SessionsOfEpisode(
-    const std::string& episode_id) const {
+    const std::string& episode_id, storage::Store::RangeReader* index_reader) const {
   // The index gives the sessions in start order; they are read together.
   std::vector<std::string> keys;
   absl::Status decoded;
   const std::string prefix = storage::SessionsByEpisodePrefix(episode_id);
-  RETURN_IF_ERROR(store_->Scan(Cf::kIndex, prefix, storage::PrefixSuccessor(prefix),
-                               [&](absl::string_view key, absl::string_view) {
-                                 absl::StatusOr<std::string> id =
-                                     storage::DecodeSessionsByEpisodeKey(key);
-                                 if (!id.ok()) {
-                                   decoded = id.status();
-                                   return false;
-                                 }
-                                 keys.push_back(storage::SessionKey(*id));
-                                 return true;
-                               }));
+  const std::string end = storage::PrefixSuccessor(prefix);
+  const auto decode = [&](absl::string_view key, absl::string_view) {
+    absl::StatusOr<std::string> id = storage::DecodeSessionsByEpisodeKey(key);
+    if (!id.ok()) {
+      decoded = id.status();
+      return false;
+    }
+    keys.push_back(storage::SessionKey(*id));
+    return true;
+  };
+  RETURN_IF_ERROR(index_reader != nullptr ? index_reader->Scan(prefix, end, decode)
+                                          : store_->Scan(Cf::kIndex, prefix, end, decode));
   RETURN_IF_ERROR(decoded);
   return storage::GetRecords<v1::Session>(*store_, Cf::kSessions, keys, "session");
 }

@@ -113,8 +113,14 @@ class Uploads {
 
   absl::StatusOr<v1::ListSessionsResponse> ListSessions(const v1::ListSessionsRequest& req);
   // Every session of an episode known to exist (by start time), without
-  // pages: for the views computed from a whole episode.
-  absl::StatusOr<std::vector<v1::Session>> SessionsOfEpisode(const std::string& episode_id) const;
+  // pages: for the views computed from a whole episode. With `index_reader`
+  // (from NewSessionIndexReader), the episode's index entries are read
+  // through it: for jobs reading episode after episode in id order.
+  absl::StatusOr<std::vector<v1::Session>> SessionsOfEpisode(
+      const std::string& episode_id, storage::Store::RangeReader* index_reader = nullptr) const;
+  absl::StatusOr<std::unique_ptr<storage::Store::RangeReader>> NewSessionIndexReader() const {
+    return store_->NewRangeReader(storage::Cf::kIndex);
+  }
   absl::StatusOr<v1::GetSessionResponse> GetSession(const v1::GetSessionRequest& req);
   // Calls `emit` once per stored chunk, in time order, until it returns false.
   absl::Status ReadTelemetry(const v1::ReadTelemetryRequest& req,

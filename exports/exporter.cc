@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <thread>
+#include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
@@ -92,17 +93,29 @@ int Exporter::WorkerThreads() {
   return static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 4u));
 }
 
-absl::StatusOr<Exporter::Prepared> Exporter::Prepare(const ExportPlan& plan,
-                                                     const std::set<int>& instruments,
-                                                     const DatasetWriter& writer, absl::Time now,
-                                                     Task& task) const {
+absl::StatusOr<std::vector<Exporter::Prepared>> Exporter::PrepareBatch(
+    const ExportPlan& plan, const std::set<int>& instruments, const DatasetWriter& writer,
+    absl::Time now, Batch& batch) const {
+  // Every observation and session is read once: past the block cache (see
+  // BulkReadScope), which keeps serving the clinicians' calls meanwhile.
   storage::BulkReadScope bulk;
+  ASSIGN_OR_RETURN(outcomes::Outcomes::EpisodeReader reader, outcomes_->NewEpisodeReader());
+  std::vector<Prepared> prepared;
+  prepared.reserve(batch.size());
+  for (Task& task : batch) {
+    ASSIGN_OR_RETURN(prepared.emplace_back(),
+                     Prepare(plan, instruments, writer, now, task, reader));
+  }
+  return prepared;
+}
+
+absl::StatusOr<Exporter::Prepared> Exporter::Prepare(
+    const ExportPlan& plan, const std::set<int>& instruments, const DatasetWriter& writer,
+    absl::Time now, Task& task, outcomes::Outcomes::EpisodeReader& reader) const {
   Prepared p;
   p.exported = task.exported;
   if (!task.exported) {
-    ASSIGN_OR_RETURN(std::vector<v1::Observation> observations,
-                     records_->ObservationsOfEpisode(task.episode.episode_id()));
-    p.observations = static_cast<int64_t>(observations.size());
+    ASSIGN_OR_RETURN(p.observations, reader.ObservationCount(task.episode.episode_id()));
     return p;
   }
   const v1::Episode& e = task.episode;
@@ -115,7 +128,7 @@ absl::StatusOr<Exporter::Prepared> Exporter::Prepare(const ExportPlan& plan,
         ConditionName(static_cast<v1::Condition>(e.conditions(i))));
   }
   episode.state = StateName(e);
-  ASSIGN_OR_RETURN(outcomes::Outcomes::EpisodeData data, outcomes_->LoadEpisode(std::move(task.episode)));
+  ASSIGN_OR_RETURN(outcomes::Outcomes::EpisodeData data, reader.Load(std::move(task.episode)));
   // episodes.csv has no trends: they are not fitted.
   p.progress = outcomes::ComputeProgress(data, now, analytics::TrendFit::kSkip);
   episode.today_day = std::min(p.progress.today_day(), 84);
@@ -199,40 +212,44 @@ absl::StatusOr<v1::ExportManifest> Exporter::Run(const ExportPlan& plan,
   v1::Suppression suppressed;
   suppressed.set_reason(kSuppressedK);
   const absl::Time now = clock_->Now();
-  OrderedWork<Task, absl::StatusOr<Prepared>> workers(
-      WorkerThreads(), kEpisodesInFlight,
-      [&](Task& task) { return Prepare(plan, instruments, *writer, now, task); });
-  const auto write = [&](absl::StatusOr<Prepared>& prepared) -> absl::Status {
-    RETURN_IF_ERROR(prepared.status());
-    Prepared& p = *prepared;
-    if (!p.exported) {
-      suppressed.set_episodes(suppressed.episodes() + 1);
-      suppressed.set_observations(suppressed.observations() + p.observations);
-      return absl::OkStatus();
+  OrderedWork<Batch, absl::StatusOr<std::vector<Prepared>>> workers(
+      WorkerThreads(), kEpisodesInFlight / kEpisodesPerBatch,
+      [&](Batch& batch) { return PrepareBatch(plan, instruments, *writer, now, batch); });
+  const auto write = [&](absl::StatusOr<std::vector<Prepared>>& batch) -> absl::Status {
+    RETURN_IF_ERROR(batch.status());
+    for (Prepared& p : *batch) {
+      if (!p.exported) {
+        suppressed.set_episodes(suppressed.episodes() + 1);
+        suppressed.set_observations(suppressed.observations() + p.observations);
+        continue;
+      }
+      p.episode.progress = &p.progress;
+      RETURN_IF_ERROR(writer->WriteEpisode(p.episode));
+      manifest.set_episodes_exported(manifest.episodes_exported() + 1);
+      RETURN_IF_ERROR(writer->WriteObservations(p.rendered_rows, p.rows));
+      manifest.set_observations_exported(manifest.observations_exported() + p.rows);
     }
-    p.episode.progress = &p.progress;
-    RETURN_IF_ERROR(writer->WriteEpisode(p.episode));
-    manifest.set_episodes_exported(manifest.episodes_exported() + 1);
-    RETURN_IF_ERROR(writer->WriteObservations(p.rendered_rows, p.rows));
-    manifest.set_observations_exported(manifest.observations_exported() + p.rows);
     return absl::OkStatus();
   };
   // Exactly the episodes of pass 1 (one created since is not in this
   // export), with the quasi-identifiers pass 1 counted, so every class
-  // written is the class counted. Pass 2 reads every observation
-  // and session once: past the block cache (see BulkReadScope), which keeps
-  // serving the clinicians' calls meanwhile. (Pass 1's episodes and
-  // patients are few and read often by others: they stay cached.)
+  // written is the class counted; in id order, so each batch's episodes
+  // are neighbours in the observations and the session index. Read past
+  // the block cache. (Pass 1's episodes and patients are few and read
+  // often by others: they stay cached.)
   storage::BulkReadScope bulk;
+  Batch batch;
   RETURN_IF_ERROR(records_->ForEachEpisode([&](const v1::Episode& e) -> absl::Status {
     const auto it = class_of_episode.find(Fnv1a64(e.episode_id()));
     if (it == class_of_episode.end()) return absl::OkStatus();
     Class& cls = *it->second;
     if (!progress(++done, total)) return absl::CancelledError("export cancelled");
-    Task task{e, cls.qi, static_cast<int64_t>(cls.patients.size()) >= plan.k};
-    if (task.exported) cls.exported_patients.insert(Fnv1a64(e.patient_id()));
-    return workers.Submit(std::move(task), write);
+    batch.push_back(Task{e, cls.qi, static_cast<int64_t>(cls.patients.size()) >= plan.k});
+    if (batch.back().exported) cls.exported_patients.insert(Fnv1a64(e.patient_id()));
+    if (batch.size() < kEpisodesPerBatch) return absl::OkStatus();
+    return workers.Submit(std::exchange(batch, {}), write);
   }));
+  if (!batch.empty()) RETURN_IF_ERROR(workers.Submit(std::move(batch), write));
   RETURN_IF_ERROR(workers.Finish(write));
 
   ASSIGN_OR_RETURN(std::vector<v1::ExportFile> files, writer->Finish());

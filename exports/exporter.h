@@ -16,6 +16,7 @@
 #include <functional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/clock.h"
@@ -50,16 +51,26 @@ class Exporter {
   absl::StatusOr<v1::ExportManifest> Run(const ExportPlan& plan, const ProgressFn& progress);
 
  private:
-  // Episodes read ahead of the writer in pass 2.
+  // Episodes read ahead of the writer in pass 2, in batches of
+  // neighbouring episodes (one worker reads a batch through one
+  // EpisodeReader, so the data blocks two neighbours share are read once).
   static constexpr int kEpisodesInFlight = 64;
+  static constexpr int kEpisodesPerBatch = 16;
   struct Candidate;
   struct Task;
   struct Prepared;
+  using Batch = std::vector<Task>;
   static int WorkerThreads();
+  // The episodes of a batch, each as Prepare makes it (on a worker thread).
+  absl::StatusOr<std::vector<Prepared>> PrepareBatch(const ExportPlan& plan,
+                                                     const std::set<int>& instruments,
+                                                     const DatasetWriter& writer, absl::Time now,
+                                                     Batch& batch) const;
   // One episode of pass 2, read, de-identified and its observation rows
-  // rendered by `writer` (on a worker thread).
+  // rendered by `writer`.
   absl::StatusOr<Prepared> Prepare(const ExportPlan& plan, const std::set<int>& instruments,
-                                   const DatasetWriter& writer, absl::Time now, Task& task) const;
+                                   const DatasetWriter& writer, absl::Time now, Task& task,
+                                   outcomes::Outcomes::EpisodeReader& reader) const;
   // Calls `fn` for each episode in the filter with its quasi-identifiers.
   absl::Status ForEachCandidate(const ExportPlan& plan,
                                 const std::function<absl::Status(const Candidate&)>& fn);

@@ -3,9 +3,11 @@
 #include "exports/exporter.h"
 
 #include <fstream>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/status_matchers.h"
 #include "device_gateway/uploads.h"
@@ -13,6 +15,7 @@
 #include "outcomes/outcomes.h"
 #include "records/records.h"
 #include "records/test_requests.h"
+#include "records/time_proto.h"
 #include "storage/test_dir.h"
 
 namespace tractus::exports {
@@ -85,6 +88,77 @@ TEST(ExporterTest, ChangesBetweenThePassesDoNotBreakTheClasses) {
   ASSERT_EQ(rows.size(), 6u);  // header and five episodes
   ASSERT_EQ(rows[0][2], "age_band");
   for (size_t i = 1; i < rows.size(); ++i) EXPECT_EQ(rows[i][2], "65-69") << i;
+  outcomes.Stop();
+}
+
+// Pass 2 reads neighbouring episodes in batches: every episode is written
+// or counted as suppressed exactly once, with all of its observations,
+// across batch boundaries and whatever the mix.
+TEST(ExporterTest, EveryEpisodeIsWrittenOrSuppressedOnceAcrossBatches) {
+  TestDir dir;
+  auto store =
+      storage::Store::Open(dir.path() + "/db", storage::StoreOptions{.sync_writes = false});
+  ASSERT_THAT(store, IsOk());
+  FakeClock clock(absl::FromCivil(absl::CivilSecond(2027, 2, 1, 12, 0, 0), absl::UTCTimeZone()));
+  records::Records records(store->get(), &clock);
+  device_gateway::Uploads uploads(store->get(), &clock, &records, {});
+  outcomes::Outcomes outcomes(store->get(), &records, &uploads, &clock);
+  const std::string clinic =
+      records.CreateClinic(records::testing::ClinicRequest("c"))->clinic().clinic_id();
+  // 45 episodes: 38 with sciatica (one class, kept), 7 with stenosis (a
+  // class of 7 < k, suppressed), interleaved; episode i has i % 6 + 1
+  // observations.
+  int64_t kept_observations = 0, suppressed_observations = 0;
+  for (int i = 0; i < 45; ++i) {
+    const std::string tag = std::to_string(i);
+    auto patient = records.CreatePatient(records::testing::PatientRequest(clinic, tag));
+    ASSERT_THAT(patient, IsOk());
+    const bool kept = i % 6 != 5;
+    auto episode = records.CreateEpisode(records::testing::EpisodeRequest(
+        patient->patient().patient_id(), tag,
+        kept ? v1::CONDITION_SCIATICA : v1::CONDITION_SPINAL_STENOSIS));
+    ASSERT_THAT(episode, IsOk());
+    v1::RecordObservationsRequest rec;
+    rec.set_episode_id(episode->episode().episode_id());
+    for (int day = 0; day <= i % 6; ++day) {
+      v1::ObservationInput* in = rec.add_observations();
+      in->set_observation_id(absl::StrCat("o", i, "-", day));
+      in->set_instrument(v1::INSTRUMENT_NPRS);
+      in->set_source(v1::SOURCE_HOME);
+      in->set_value(day % 10);
+      *in->mutable_effective_time() = records::ToProto(
+          absl::FromCivil(absl::CivilSecond(2026, 11, 2, 18, 0, 0), absl::UTCTimeZone()) +
+          absl::Hours(24 * day));
+    }
+    ASSERT_THAT(records.RecordObservations(rec), IsOk());
+    (kept ? kept_observations : suppressed_observations) += i % 6 + 1;
+  }
+
+  Exporter exporter(&records, &outcomes, &clock);
+  ExportPlan plan;
+  plan.k = 8;
+  plan.subject_key = std::string(32, 'k');
+  plan.dir = dir.path();
+  auto manifest = exporter.Run(plan, [](int64_t, int64_t) { return true; });
+  ASSERT_THAT(manifest, IsOk());
+  EXPECT_EQ(manifest->episodes_exported(), 38);
+  EXPECT_EQ(manifest->observations_exported(), kept_observations);
+  ASSERT_EQ(manifest->suppressed_size(), 1);
+  EXPECT_EQ(manifest->suppressed(0).episodes(), 7);
+  EXPECT_EQ(manifest->suppressed(0).observations(), suppressed_observations);
+  const auto episodes = ReadCsv(dir.path() + "/episodes.csv");
+  const auto observations = ReadCsv(dir.path() + "/observations.csv");
+  ASSERT_EQ(episodes.size(), 39u);
+  ASSERT_EQ(static_cast<int64_t>(observations.size()), kept_observations + 1);
+  // Each episode once, and its rows right after the previous episode's.
+  std::set<std::string> refs;
+  for (size_t i = 1; i < episodes.size(); ++i) refs.insert(episodes[i][1]);
+  EXPECT_EQ(refs.size(), 38u);
+  std::vector<std::string> order;
+  for (size_t i = 1; i < observations.size(); ++i) {
+    if (order.empty() || order.back() != observations[i][1]) order.push_back(observations[i][1]);
+  }
+  EXPECT_EQ(order.size(), 38u);
   outcomes.Stop();
 }
 

@@ -77,11 +77,31 @@ absl::StatusOr<Outcomes::EpisodeData> Outcomes::LoadEpisode(const std::string& e
 }
 
 absl::StatusOr<Outcomes::EpisodeData> Outcomes::LoadEpisode(v1::Episode episode) const {
+  EpisodeReader reader;  // without readers: each read makes its own iterator
+  reader.outcomes_ = this;
+  return reader.Load(std::move(episode));
+}
+
+absl::StatusOr<Outcomes::EpisodeReader> Outcomes::NewEpisodeReader() const {
+  EpisodeReader reader;
+  reader.outcomes_ = this;
+  ASSIGN_OR_RETURN(reader.observations_, records_->NewObservationReader());
+  ASSIGN_OR_RETURN(reader.session_index_, uploads_->NewSessionIndexReader());
+  return reader;
+}
+
+absl::StatusOr<int64_t> Outcomes::EpisodeReader::ObservationCount(const std::string& episode_id) {
+  return outcomes_->records_->CountObservationsOfEpisode(episode_id, observations_.get());
+}
+
+absl::StatusOr<Outcomes::EpisodeData> Outcomes::EpisodeReader::Load(v1::Episode episode) {
   EpisodeData data;
   data.episode = std::move(episode);
-  ASSIGN_OR_RETURN(data.zone, ZoneOf(data.episode.clinic_id()));
-  ASSIGN_OR_RETURN(data.observations, records_->ObservationsOfEpisode(data.episode.episode_id()));
-  ASSIGN_OR_RETURN(data.sessions, uploads_->SessionsOfEpisode(data.episode.episode_id()));
+  const std::string& id = data.episode.episode_id();
+  ASSIGN_OR_RETURN(data.zone, outcomes_->ZoneOf(data.episode.clinic_id()));
+  ASSIGN_OR_RETURN(data.observations,
+                   outcomes_->records_->ObservationsOfEpisode(id, observations_.get()));
+  ASSIGN_OR_RETURN(data.sessions, outcomes_->uploads_->SessionsOfEpisode(id, session_index_.get()));
   return data;
 }
 

@@ -124,6 +124,26 @@ class Outcomes final : public records::EpisodeListener {
   // The same for an episode record already read.
   absl::StatusOr<EpisodeData> LoadEpisode(v1::Episode episode) const;
 
+  // Loads episode after episode in id order (as Records::ForEachEpisode
+  // gives them) through one reader per column family, so neighbouring
+  // episodes' data blocks are read once: for jobs over many episodes
+  // (exports). Sees the store as it was when made. Not thread-safe: one
+  // per thread; must not outlive the Outcomes.
+  class EpisodeReader {
+   public:
+    absl::StatusOr<EpisodeData> Load(v1::Episode episode);
+    // How many observations the episode holds (none parsed).
+    absl::StatusOr<int64_t> ObservationCount(const std::string& episode_id);
+
+   private:
+    friend class Outcomes;
+    EpisodeReader() = default;
+    const Outcomes* outcomes_ = nullptr;
+    std::unique_ptr<storage::Store::RangeReader> observations_;
+    std::unique_ptr<storage::Store::RangeReader> session_index_;
+  };
+  absl::StatusOr<EpisodeReader> NewEpisodeReader() const;
+
  private:
   struct Reference {
     uint64_t generation = 0;

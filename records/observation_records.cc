@@ -184,21 +184,33 @@ absl::StatusOr<v1::ListObservationsResponse> Records::ListObservations(
 }
 
 absl::StatusOr<std::vector<v1::Observation>> Records::ObservationsOfEpisode(
-    const std::string& episode_id) const {
+    const std::string& episode_id, storage::Store::RangeReader* reader) const {
   // Parsed in place (an episode holds ~100-200): no moves of whole
   // records while the vector grows from a typical size.
   std::vector<v1::Observation> out;
   out.reserve(128);
   const std::string prefix = storage::ObservationEpisodePrefix(episode_id);
+  const std::string end = storage::PrefixSuccessor(prefix);
   absl::Status parsed;
-  RETURN_IF_ERROR(store_->Scan(Cf::kObservations, prefix, storage::PrefixSuccessor(prefix),
-                               [&](absl::string_view, absl::string_view value) {
-                                 parsed = storage::ParseRecordInto(value, "observation",
-                                                                   &out.emplace_back());
-                                 return parsed.ok();
-                               }));
+  const auto parse = [&](absl::string_view, absl::string_view value) {
+    parsed = storage::ParseRecordInto(value, "observation", &out.emplace_back());
+    return parsed.ok();
+  };
+  RETURN_IF_ERROR(reader != nullptr ? reader->Scan(prefix, end, parse)
+                                    : store_->Scan(Cf::kObservations, prefix, end, parse));
   RETURN_IF_ERROR(parsed);
   return out;
+}
+
+absl::StatusOr<int64_t> Records::CountObservationsOfEpisode(
+    const std::string& episode_id, storage::Store::RangeReader* reader) const {
+  int64_t n = 0;
+  const std::string prefix = storage::ObservationEpisodePrefix(episode_id);
+  const std::string end = storage::PrefixSuccessor(prefix);
+  const auto count = [&](absl::string_view, absl::string_view) { return ++n, true; };
+  RETURN_IF_ERROR(reader != nullptr ? reader->Scan(prefix, end, count)
+                                    : store_->Scan(Cf::kObservations, prefix, end, count));
+  return n;
 }
 
 absl::StatusOr<v1::SubmitHomeReportResponse> Records::SubmitHomeReport(

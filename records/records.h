@@ -63,9 +63,17 @@ class Records {
   absl::StatusOr<v1::ListObservationsResponse> ListObservations(
       const v1::ListObservationsRequest& req);
   // Every observation of an episode known to exist (by instrument, then
-  // time), in one scan: for the views computed from a whole episode.
+  // time), in one scan: for the views computed from a whole episode. With
+  // `reader` (from NewObservationReader), through that reader: for jobs
+  // reading episode after episode in id order (ForEachEpisode's order).
   absl::StatusOr<std::vector<v1::Observation>> ObservationsOfEpisode(
-      const std::string& episode_id) const;
+      const std::string& episode_id, storage::Store::RangeReader* reader = nullptr) const;
+  // How many observations the episode holds (none parsed).
+  absl::StatusOr<int64_t> CountObservationsOfEpisode(
+      const std::string& episode_id, storage::Store::RangeReader* reader = nullptr) const;
+  absl::StatusOr<std::unique_ptr<storage::Store::RangeReader>> NewObservationReader() const {
+    return store_->NewRangeReader(storage::Cf::kObservations);
+  }
 
   // Home reports (home_reports.cc): an observation with source = HOME.
   absl::StatusOr<v1::SubmitHomeReportResponse> SubmitHomeReport(

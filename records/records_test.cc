@@ -1,8 +1,10 @@
 // Records over a real RocksDB in a temp dir, with a fake clock.
 #include "records/records.h"
 
+#include <algorithm>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "common/errors.h"
 #include "common/ids.h"
@@ -318,6 +320,51 @@ TEST_F(RecordsTest, RecordObservationsIsAtomicAndIdempotent) {
   *twice.add_observations() = Pain("x", 13, 2);
   auto dup = records_->RecordObservations(twice);
   EXPECT_EQ(FirstField(dup.status()), "observations[1].observation_id");
+}
+
+TEST_F(RecordsTest, EpisodesReadThroughOneReaderMatchTheirOwnReads) {
+  std::string clinic = MakeClinic();
+  // Episodes with 0, 3, 7, ... observations, read in id order, then out of
+  // order, through one reader.
+  std::vector<std::string> episodes;
+  for (int i = 0; i < 5; ++i) {
+    auto patient = *records_->CreatePatient(PatientRequest(clinic, "MRN-" + std::to_string(i)));
+    episodes.push_back(MakeEpisode(patient.patient().patient_id()));
+    if (i == 0) continue;
+    v1::RecordObservationsRequest rec;
+    rec.set_episode_id(episodes.back());
+    for (int day = 0; day < 4 * i - 1; ++day) {
+      *rec.add_observations() = Pain(absl::StrCat("p", i, "-", day), day, i);
+    }
+    ASSERT_THAT(records_->RecordObservations(rec), IsOk());
+  }
+  std::sort(episodes.begin(), episodes.end());
+  auto reader = records_->NewObservationReader();
+  ASSERT_THAT(reader, IsOk());
+  const auto same = [](const std::vector<v1::Observation>& a,
+                       const std::vector<v1::Observation>& b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+      if (a[i].SerializeAsString() != b[i].SerializeAsString()) return false;
+    }
+    return true;
+  };
+  std::vector<std::string> order = episodes;
+  order.push_back(episodes[1]);
+  for (const std::string& id : order) {
+    auto own = records_->ObservationsOfEpisode(id);
+    auto through = records_->ObservationsOfEpisode(id, reader->get());
+    ASSERT_THAT(own, IsOk());
+    ASSERT_THAT(through, IsOk());
+    EXPECT_TRUE(same(*own, *through)) << id;
+    for (const v1::Observation& o : *through) EXPECT_EQ(o.episode_id(), id);
+    const auto n = static_cast<int64_t>(own->size());
+    EXPECT_EQ(records_->CountObservationsOfEpisode(id, reader->get()).value_or(-1), n);
+    EXPECT_EQ(records_->CountObservationsOfEpisode(id).value_or(-1), n);
+  }
+  int64_t total = 0;
+  for (const std::string& id : episodes) total += *records_->CountObservationsOfEpisode(id);
+  EXPECT_EQ(total, 0 + 3 + 7 + 11 + 15);
 }
 
 TEST_F(RecordsTest, ListObservationsFiltersAndPages) {

@@ -302,6 +302,29 @@ absl::Status Store::Scan(Cf cf, absl::string_view lower, absl::string_view upper
   return FromRocksDb(it->status(), "scan");
 }
 
+Store::RangeReader::RangeReader(std::unique_ptr<rocksdb::Iterator> it) : it_(std::move(it)) {}
+Store::RangeReader::~RangeReader() = default;
+
+absl::StatusOr<std::unique_ptr<Store::RangeReader>> Store::NewRangeReader(Cf cf) const {
+  if (!db_) return absl::UnavailableError("store is closed");
+  // No iterate_upper_bound: each range checks its own end (the bound would
+  // have to outlive the iterator and be reset between ranges).
+  return std::unique_ptr<RangeReader>(new RangeReader(
+      std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(ReadOptionsHere(), Handle(cf)))));
+}
+
+absl::Status Store::RangeReader::Scan(absl::string_view lower, absl::string_view upper,
+                                      const ScanFn& fn) {
+  for (it_->Seek(rocksdb::Slice(lower.data(), lower.size())); it_->Valid(); it_->Next()) {
+    rocksdb::Slice k = it_->key();
+    const absl::string_view key(k.data(), k.size());
+    if (!upper.empty() && key >= upper) break;  // bytewise, as RocksDB orders keys
+    rocksdb::Slice v = it_->value();
+    if (!fn(key, absl::string_view(v.data(), v.size()))) break;
+  }
+  return FromRocksDb(it_->status(), "scan");
+}
+
 absl::Status Store::CompactAll() {
   if (!db_) return absl::UnavailableError("store is closed");
   rocksdb::CompactRangeOptions options;

@@ -21,6 +21,7 @@
 
 namespace rocksdb {
 class Cache;
+class Iterator;
 class WriteBufferManager;
 class ColumnFamilyHandle;
 class DB;
@@ -143,6 +144,32 @@ class Store {
   using ScanFn = std::function<bool(absl::string_view key, absl::string_view value)>;
   absl::Status Scan(Cf cf, absl::string_view lower, absl::string_view upper,
                     const ScanFn& fn) const;
+
+  // Reads ranges of one column family one after another through one RocksDB
+  // iterator, i.e. one view of the store (taken when the reader is made).
+  // For jobs that read many neighbouring ranges in increasing key order
+  // (an export reading episode after episode): a range starting inside the
+  // data block the last one ended in reuses that block instead of reading
+  // it again, and no iterator is made per range. Reads as the making
+  // thread's BulkReadScope says. Not thread-safe: one per thread; must not
+  // outlive the store.
+  class RangeReader {
+   public:
+    ~RangeReader();
+    RangeReader(const RangeReader&) = delete;
+    RangeReader& operator=(const RangeReader&) = delete;
+
+    // As Store::Scan over [lower, upper), in this reader's view. Any range
+    // may be read (a range before the last one just reads its blocks again).
+    absl::Status Scan(absl::string_view lower, absl::string_view upper, const ScanFn& fn);
+
+   private:
+    friend class Store;
+    explicit RangeReader(std::unique_ptr<rocksdb::Iterator> it);
+    std::unique_ptr<rocksdb::Iterator> it_;
+  };
+  // UNAVAILABLE once the store is closed.
+  absl::StatusOr<std::unique_ptr<RangeReader>> NewRangeReader(Cf cf) const;
 
   // Compacts every column family fully (for footprint measurements and
   // maintenance; blocks until done).

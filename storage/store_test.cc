@@ -102,6 +102,53 @@ TEST(StoreTest, ScanHonoursBoundsAndEarlyStop) {
   EXPECT_EQ(visited, 2);
 }
 
+TEST(StoreTest, RangeReaderReadsRangesInItsOwnView) {
+  TestDir dir;
+  auto store = *Store::Open(dir.path(), StoreOptions{});
+  WriteBatch batch;
+  for (const char* clinic : {"cl_1", "cl_2", "cl_3"}) {
+    for (int i = 0; i < 3; ++i) {
+      batch.Put(Cf::kIndex, PatientsByClinicKey(clinic, "pt_" + std::to_string(i)), clinic);
+    }
+  }
+  batch.Put(Cf::kClinics, ClinicKey("cl_2"), "another family");
+  ASSERT_THAT(store->Write(batch), IsOk());
+  auto reader = store->NewRangeReader(Cf::kIndex);
+  ASSERT_THAT(reader, IsOk());
+  // Written after the reader was made: not in its view.
+  WriteBatch later;
+  later.Put(Cf::kIndex, PatientsByClinicKey("cl_2", "pt_9"), "late");
+  ASSERT_THAT(store->Write(later), IsOk());
+
+  const auto read = [&](const std::string& clinic) {
+    std::vector<std::string> seen;
+    const std::string prefix = PatientsByClinicPrefix(clinic);
+    EXPECT_THAT((*reader)->Scan(prefix, PrefixSuccessor(prefix),
+                                [&](absl::string_view k, absl::string_view v) {
+                                  EXPECT_EQ(v, clinic);
+                                  seen.push_back(*DecodePatientsByClinicKey(k));
+                                  return true;
+                                }),
+                IsOk());
+    return seen;
+  };
+  const std::vector<std::string> three = {"pt_0", "pt_1", "pt_2"};
+  EXPECT_EQ(read("cl_1"), three);  // ends before cl_2's first key
+  EXPECT_EQ(read("cl_2"), three);
+  EXPECT_EQ(read("cl_3"), three);
+  EXPECT_EQ(read("cl_1"), three);  // backwards too
+  EXPECT_TRUE(read("cl_0").empty());
+  EXPECT_TRUE(read("cl_4").empty());  // past the end
+  int visited = 0;
+  EXPECT_THAT(
+      (*reader)->Scan("", "", [&](absl::string_view, absl::string_view) { return ++visited < 4; }),
+      IsOk());
+  EXPECT_EQ(visited, 4);  // stops when told; an empty upper bound is none
+  reader->reset();        // before the store closes
+  ASSERT_THAT(store->Close(), IsOk());
+  EXPECT_THAT(store->NewRangeReader(Cf::kIndex), StatusIs(absl::StatusCode::kUnavailable));
+}
+
 TEST(StoreTest, GetManyReportsPresentKeysInOrder) {
   TestDir dir;
   auto store = *Store::Open(dir.path(), StoreOptions{});
@@ -144,6 +191,13 @@ TEST(StoreTest, BulkReadsLeaveTheBlockCacheAlone) {
     ASSERT_THAT(store->Get(Cf::kSessions, SessionKey("s10007")), IsOk());
     ASSERT_THAT(store->GetMany(Cf::kSessions, {SessionKey("s10042")}, [](size_t, absl::string_view) {}),
                 IsOk());
+    auto reader = store->NewRangeReader(Cf::kSessions);
+    ASSERT_THAT(reader, IsOk());
+    seen = 0;
+    ASSERT_THAT(
+        (*reader)->Scan("", "", [&](absl::string_view, absl::string_view) { return ++seen > 0; }),
+        IsOk());
+    ASSERT_EQ(seen, 2000);
   };
   const uint64_t before = store->BlockCacheUsage();
   {
