@@ -117,7 +117,7 @@ class Outcomes final : public records::EpisodeListener {
   struct EpisodeData {
     v1::Episode episode;
     absl::TimeZone zone;
-    std::vector<v1::Observation> observations;  // by instrument, then time
+    records::ObservationList observations;      // by instrument, then time
     std::vector<v1::Session> sessions;          // by start time
   };
   absl::StatusOr<EpisodeData> LoadEpisode(const std::string& episode_id) const;

@@ -183,17 +183,14 @@ absl::StatusOr<v1::ListObservationsResponse> Records::ListObservations(
   return resp;
 }
 
-absl::StatusOr<std::vector<v1::Observation>> Records::ObservationsOfEpisode(
+absl::StatusOr<ObservationList> Records::ObservationsOfEpisode(
     const std::string& episode_id, storage::Store::RangeReader* reader) const {
-  // Parsed in place (an episode holds ~100-200): no moves of whole
-  // records while the vector grows from a typical size.
-  std::vector<v1::Observation> out;
-  out.reserve(128);
+  ObservationList out;
   const std::string prefix = storage::ObservationEpisodePrefix(episode_id);
   const std::string end = storage::PrefixSuccessor(prefix);
   absl::Status parsed;
   const auto parse = [&](absl::string_view, absl::string_view value) {
-    parsed = storage::ParseRecordInto(value, "observation", &out.emplace_back());
+    parsed = storage::ParseRecordInto(value, "observation", out.Add());
     return parsed.ok();
   };
   RETURN_IF_ERROR(reader != nullptr ? reader->Scan(prefix, end, parse)

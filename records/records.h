@@ -22,6 +22,7 @@
 #include "analytics/scoring.h"
 #include "common/clock.h"
 #include "records/episode_listener.h"
+#include "records/observation_list.h"
 #include "records/striped_lock.h"
 #include "storage/store.h"
 #include "tractus/v1/clinic.pb.h"
@@ -66,7 +67,7 @@ class Records {
   // time), in one scan: for the views computed from a whole episode. With
   // `reader` (from NewObservationReader), through that reader: for jobs
   // reading episode after episode in id order (ForEachEpisode's order).
-  absl::StatusOr<std::vector<v1::Observation>> ObservationsOfEpisode(
+  absl::StatusOr<ObservationList> ObservationsOfEpisode(
       const std::string& episode_id, storage::Store::RangeReader* reader = nullptr) const;
   // How many observations the episode holds (none parsed).
   absl::StatusOr<int64_t> CountObservationsOfEpisode(

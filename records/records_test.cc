@@ -341,8 +341,8 @@ TEST_F(RecordsTest, EpisodesReadThroughOneReaderMatchTheirOwnReads) {
   std::sort(episodes.begin(), episodes.end());
   auto reader = records_->NewObservationReader();
   ASSERT_THAT(reader, IsOk());
-  const auto same = [](const std::vector<v1::Observation>& a,
-                       const std::vector<v1::Observation>& b) {
+  // As the paged listing (its own scan, onto the heap) gives them.
+  const auto same = [](const ObservationList& a, const std::vector<v1::Observation>& b) {
     if (a.size() != b.size()) return false;
     for (size_t i = 0; i < a.size(); ++i) {
       if (a[i].SerializeAsString() != b[i].SerializeAsString()) return false;
@@ -356,8 +356,13 @@ TEST_F(RecordsTest, EpisodesReadThroughOneReaderMatchTheirOwnReads) {
     auto through = records_->ObservationsOfEpisode(id, reader->get());
     ASSERT_THAT(own, IsOk());
     ASSERT_THAT(through, IsOk());
-    EXPECT_TRUE(same(*own, *through)) << id;
-    for (const v1::Observation& o : *through) EXPECT_EQ(o.episode_id(), id);
+    const std::vector<v1::Observation> listed = ListAll(id);
+    EXPECT_TRUE(same(*own, listed)) << id;
+    EXPECT_TRUE(same(*through, listed)) << id;
+    for (const v1::Observation& o : *through) {
+      EXPECT_EQ(o.episode_id(), id);
+      EXPECT_NE(o.GetArena(), nullptr);  // parsed onto the list's arena
+    }
     const auto n = static_cast<int64_t>(own->size());
     EXPECT_EQ(records_->CountObservationsOfEpisode(id, reader->get()).value_or(-1), n);
     EXPECT_EQ(records_->CountObservationsOfEpisode(id).value_or(-1), n);
