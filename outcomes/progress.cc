@@ -81,9 +81,10 @@ v1::Alert ToProtoAlert(const analytics::Alert& a, const v1::Episode& episode) {
 // The episode's NPRS values by day, sorted by day.
 std::vector<analytics::DayValue> PainSeries(const Outcomes::EpisodeData& data) {
   std::vector<analytics::DayValue> pain;
+  records::DayCounter days(data.zone, records::ToCivilDay(data.episode.start_date()));
   for (const v1::Observation& o : data.observations) {
     if (o.instrument() != v1::INSTRUMENT_NPRS) continue;
-    pain.push_back({DayOf(FromProto(o.effective_time()), data.episode, data.zone), o.value()});
+    pain.push_back({days.DayOf(FromProto(o.effective_time())), o.value()});
   }
   std::stable_sort(pain.begin(), pain.end(),
                    [](const auto& a, const auto& b) { return a.day < b.day; });
@@ -148,9 +149,10 @@ ProgressBasis PrepareProgress(const Outcomes::EpisodeData& data, analytics::Tren
   // then time).
   std::map<int, std::vector<analytics::DayValue>> series;
   analytics::AlertInputs& alerts = basis.alerts;
+  records::DayCounter days(data.zone, records::ToCivilDay(episode.start_date()));
   for (const v1::Observation& o : data.observations) {
     const absl::Time t = FromProto(o.effective_time());
-    const int day = DayOf(t, episode, data.zone);
+    const int day = days.DayOf(t);
     series[o.instrument()].push_back({day, o.value()});
     if (o.instrument() == v1::INSTRUMENT_NPRS) {
       alerts.pain.push_back({day, o.value(), absl::ToUnixSeconds(t)});
@@ -178,7 +180,7 @@ ProgressBasis PrepareProgress(const Outcomes::EpisodeData& data, analytics::Tren
     const absl::Time start = FromProto(s.start_time());
     analytics::SessionFact f;
     f.session_id = s.session_id();
-    f.day = DayOf(start, episode, data.zone);
+    f.day = days.DayOf(start);
     f.end_unix = absl::ToUnixSeconds(start) + s.summary().duration().seconds();
     f.aborted = s.outcome() == v1::SESSION_OUTCOME_ABORTED;
     f.patient_stops = s.summary().patient_stops();
