@@ -40,7 +40,7 @@ absl::StatusOr<v1::ListSessionsResponse> Uploads::ListSessions(
   return resp;
 }
 
-absl::StatusOr<std::vector<v1::Session>> Uploads::SessionsOfEpisode(
+absl::StatusOr<storage::RecordList<v1::Session>> Uploads::SessionsOfEpisode(
     const std::string& episode_id, storage::Store::RangeReader* index_reader) const {
   // The index gives the sessions in start order; they are read together.
   std::vector<std::string> keys;
@@ -59,7 +59,7 @@ absl::StatusOr<std::vector<v1::Session>> Uploads::SessionsOfEpisode(
   RETURN_IF_ERROR(index_reader != nullptr ? index_reader->Scan(prefix, end, decode)
                                           : store_->Scan(Cf::kIndex, prefix, end, decode));
   RETURN_IF_ERROR(decoded);
-  return storage::GetRecords<v1::Session>(*store_, Cf::kSessions, keys, "session");
+  return storage::GetRecordList<v1::Session>(*store_, Cf::kSessions, keys, "session");
 }
 
 absl::StatusOr<v1::GetSessionResponse> Uploads::GetSession(const v1::GetSessionRequest& req) {

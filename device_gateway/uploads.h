@@ -116,7 +116,7 @@ class Uploads {
   // pages: for the views computed from a whole episode. With `index_reader`
   // (from NewSessionIndexReader), the episode's index entries are read
   // through it: for jobs reading episode after episode in id order.
-  absl::StatusOr<std::vector<v1::Session>> SessionsOfEpisode(
+  absl::StatusOr<storage::RecordList<v1::Session>> SessionsOfEpisode(
       const std::string& episode_id, storage::Store::RangeReader* index_reader = nullptr) const;
   absl::StatusOr<std::unique_ptr<storage::Store::RangeReader>> NewSessionIndexReader() const {
     return store_->NewRangeReader(storage::Cf::kIndex);

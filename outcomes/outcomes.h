@@ -118,7 +118,7 @@ class Outcomes final : public records::EpisodeListener {
     v1::Episode episode;
     absl::TimeZone zone;
     records::ObservationList observations;      // by instrument, then time
-    std::vector<v1::Session> sessions;          // by start time
+    storage::RecordList<v1::Session> sessions;  // by start time
   };
   absl::StatusOr<EpisodeData> LoadEpisode(const std::string& episode_id) const;
   // The same for an episode record already read.

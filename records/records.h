@@ -22,8 +22,8 @@
 #include "analytics/scoring.h"
 #include "common/clock.h"
 #include "records/episode_listener.h"
-#include "records/observation_list.h"
 #include "records/striped_lock.h"
+#include "storage/record_list.h"
 #include "storage/store.h"
 #include "tractus/v1/clinic.pb.h"
 #include "tractus/v1/episode.pb.h"
@@ -32,6 +32,9 @@
 #include "tractus/v1/patient.pb.h"
 
 namespace tractus::records {
+
+// An episode's observations parsed onto one arena (ObservationsOfEpisode).
+using ObservationList = storage::RecordList<v1::Observation>;
 
 class Records {
  public:

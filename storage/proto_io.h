@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/message_lite.h"
+#include "storage/record_list.h"
 #include "storage/store.h"
 
 namespace tractus::storage {
@@ -41,26 +42,31 @@ absl::StatusOr<T> GetRecord(const Store& store, Cf cf, absl::string_view key,
 }
 
 // The records under `keys`, in the order of `keys`, read together
-// (Store::GetMany). NOT_FOUND naming the first absent key's position,
-// DATA_LOSS if one does not decode.
+// (Store::GetMany) and parsed onto one arena (storage/record_list.h).
+// NOT_FOUND naming the first absent key's position, DATA_LOSS if one does
+// not decode.
 template <typename T>
-absl::StatusOr<std::vector<T>> GetRecords(const Store& store, Cf cf,
-                                          const std::vector<std::string>& keys,
-                                          absl::string_view what) {
-  std::vector<T> records(keys.size());
-  std::vector<bool> found(keys.size());
+absl::StatusOr<RecordList<T>> GetRecordList(const Store& store, Cf cf,
+                                            const std::vector<std::string>& keys,
+                                            absl::string_view what) {
+  RecordList<T> records;
+  size_t next = 0;  // GetMany reports present keys in order of their index
   absl::Status decoded;
   absl::Status read = store.GetMany(cf, keys, [&](size_t i, absl::string_view bytes) {
-    found[i] = true;
-    if (decoded.ok()) decoded = ParseRecordInto(bytes, what, &records[i]);
+    if (!decoded.ok()) return;
+    if (i != next) {
+      decoded = absl::NotFoundError(
+          absl::StrCat("no ", what, " record (", next + 1, " of ", keys.size(), ")"));
+      return;
+    }
+    ++next;
+    decoded = ParseRecordInto(bytes, what, records.Add());
   });
   if (!read.ok()) return read;
   if (!decoded.ok()) return decoded;
-  for (size_t i = 0; i < keys.size(); ++i) {
-    if (!found[i]) {
-      return absl::NotFoundError(
-          absl::StrCat("no ", what, " record (", i + 1, " of ", keys.size(), ")"));
-    }
+  if (next != keys.size()) {
+    return absl::NotFoundError(
+        absl::StrCat("no ", what, " record (", next + 1, " of ", keys.size(), ")"));
   }
   return records;
 }
