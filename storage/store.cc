@@ -309,8 +309,13 @@ absl::StatusOr<std::unique_ptr<Store::RangeReader>> Store::NewRangeReader(Cf cf)
   if (!db_) return absl::UnavailableError("store is closed");
   // No iterate_upper_bound: each range checks its own end (the bound would
   // have to outlive the iterator and be reset between ranges).
+  rocksdb::ReadOptions ro = ReadOptionsHere();
+  // A range reader reads forward: fetch 256 KiB of a table file at a time
+  // instead of a block per read (export of 1 M rows +5-10 %; 64 KiB and
+  // 1 MiB were slower).
+  ro.readahead_size = 256 << 10;
   return std::unique_ptr<RangeReader>(new RangeReader(
-      std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(ReadOptionsHere(), Handle(cf)))));
+      std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(ro, Handle(cf)))));
 }
 
 absl::Status Store::RangeReader::Scan(absl::string_view lower, absl::string_view upper,

@@ -150,9 +150,9 @@ class Store {
   // For jobs that read many neighbouring ranges in increasing key order
   // (an export reading episode after episode): a range starting inside the
   // data block the last one ended in reuses that block instead of reading
-  // it again, and no iterator is made per range. Reads as the making
-  // thread's BulkReadScope says. Not thread-safe: one per thread; must not
-  // outlive the store.
+  // it again, no iterator is made per range, and table files are read
+  // ahead 256 KiB at a time. Reads as the making thread's BulkReadScope
+  // says. Not thread-safe: one per thread; must not outlive the store.
   class RangeReader {
    public:
     ~RangeReader();
