@@ -46,18 +46,18 @@ absl::StatusOr<storage::RecordList<v1::Session>> Uploads::SessionsOfEpisode(
   std::vector<std::string> keys;
   absl::Status decoded;
   const std::string prefix = storage::SessionsByEpisodePrefix(episode_id);
-  const std::string end = storage::PrefixSuccessor(prefix);
-  const auto decode = [&](absl::string_view key, absl::string_view) {
-    absl::StatusOr<std::string> id = storage::DecodeSessionsByEpisodeKey(key);
-    if (!id.ok()) {
-      decoded = id.status();
-      return false;
-    }
-    keys.push_back(storage::SessionKey(*id));
-    return true;
-  };
-  RETURN_IF_ERROR(index_reader != nullptr ? index_reader->Scan(prefix, end, decode)
-                                          : store_->Scan(Cf::kIndex, prefix, end, decode));
+  RETURN_IF_ERROR(store_->Scan(
+      Cf::kIndex, prefix, storage::PrefixSuccessor(prefix),
+      [&](absl::string_view key, absl::string_view) {
+        absl::StatusOr<std::string> id = storage::DecodeSessionsByEpisodeKey(key);
+        if (!id.ok()) {
+          decoded = id.status();
+          return false;
+        }
+        keys.push_back(storage::SessionKey(*id));
+        return true;
+      },
+      index_reader));
   RETURN_IF_ERROR(decoded);
   return storage::GetRecordList<v1::Session>(*store_, Cf::kSessions, keys, "session");
 }

@@ -186,15 +186,12 @@ absl::StatusOr<v1::ListObservationsResponse> Records::ListObservations(
 absl::StatusOr<ObservationList> Records::ObservationsOfEpisode(
     const std::string& episode_id, storage::Store::RangeReader* reader) const {
   ObservationList out;
-  const std::string prefix = storage::ObservationEpisodePrefix(episode_id);
-  const std::string end = storage::PrefixSuccessor(prefix);
   absl::Status parsed;
-  const auto parse = [&](absl::string_view, absl::string_view value) {
-    parsed = storage::ParseRecordInto(value, "observation", out.Add());
-    return parsed.ok();
-  };
-  RETURN_IF_ERROR(reader != nullptr ? reader->Scan(prefix, end, parse)
-                                    : store_->Scan(Cf::kObservations, prefix, end, parse));
+  RETURN_IF_ERROR(ScanObservationsOfEpisode(
+      episode_id, reader, [&](absl::string_view, absl::string_view value) {
+        parsed = storage::ParseRecordInto(value, "observation", out.Add());
+        return parsed.ok();
+      }));
   RETURN_IF_ERROR(parsed);
   return out;
 }
@@ -202,12 +199,16 @@ absl::StatusOr<ObservationList> Records::ObservationsOfEpisode(
 absl::StatusOr<int64_t> Records::CountObservationsOfEpisode(
     const std::string& episode_id, storage::Store::RangeReader* reader) const {
   int64_t n = 0;
-  const std::string prefix = storage::ObservationEpisodePrefix(episode_id);
-  const std::string end = storage::PrefixSuccessor(prefix);
-  const auto count = [&](absl::string_view, absl::string_view) { return ++n, true; };
-  RETURN_IF_ERROR(reader != nullptr ? reader->Scan(prefix, end, count)
-                                    : store_->Scan(Cf::kObservations, prefix, end, count));
+  RETURN_IF_ERROR(ScanObservationsOfEpisode(
+      episode_id, reader, [&](absl::string_view, absl::string_view) { return ++n, true; }));
   return n;
+}
+
+absl::Status Records::ScanObservationsOfEpisode(const std::string& episode_id,
+                                                storage::Store::RangeReader* reader,
+                                                const storage::Store::ScanFn& fn) const {
+  const std::string prefix = storage::ObservationEpisodePrefix(episode_id);
+  return store_->Scan(Cf::kObservations, prefix, storage::PrefixSuccessor(prefix), fn, reader);
 }
 
 absl::StatusOr<v1::SubmitHomeReportResponse> Records::SubmitHomeReport(

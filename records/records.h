@@ -105,6 +105,10 @@ class Records {
   }
 
  private:
+  // Scans the episode's observations, through `reader` when given.
+  absl::Status ScanObservationsOfEpisode(const std::string& episode_id,
+                                         storage::Store::RangeReader* reader,
+                                         const storage::Store::ScanFn& fn) const;
   // Loaders: NOT_FOUND naming the id, DATA_LOSS if the record is damaged.
   absl::StatusOr<v1::Clinic> LoadClinic(const std::string& clinic_id) const;
   absl::StatusOr<v1::Patient> LoadPatient(const std::string& patient_id) const;

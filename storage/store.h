@@ -165,11 +165,16 @@ class Store {
 
    private:
     friend class Store;
-    explicit RangeReader(std::unique_ptr<rocksdb::Iterator> it);
+    RangeReader(Cf cf, std::unique_ptr<rocksdb::Iterator> it);
+    const Cf cf_;
     std::unique_ptr<rocksdb::Iterator> it_;
   };
   // UNAVAILABLE once the store is closed.
   absl::StatusOr<std::unique_ptr<RangeReader>> NewRangeReader(Cf cf) const;
+  // Scan(cf, ...) through `reader` when there is one (it must read `cf`:
+  // INTERNAL otherwise), else a scan of its own.
+  absl::Status Scan(Cf cf, absl::string_view lower, absl::string_view upper, const ScanFn& fn,
+                    RangeReader* reader) const;
 
   // Compacts every column family fully (for footprint measurements and
   // maintenance; blocks until done).

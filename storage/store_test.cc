@@ -144,7 +144,16 @@ TEST(StoreTest, RangeReaderReadsRangesInItsOwnView) {
       (*reader)->Scan("", "", [&](absl::string_view, absl::string_view) { return ++visited < 4; }),
       IsOk());
   EXPECT_EQ(visited, 4);  // stops when told; an empty upper bound is none
-  reader->reset();        // before the store closes
+  // Through Store::Scan: the reader must read the family scanned.
+  EXPECT_THAT(store->Scan(
+                  Cf::kIndex, "", "", [](absl::string_view, absl::string_view) { return true; },
+                  reader->get()),
+              IsOk());
+  EXPECT_THAT(store->Scan(
+                  Cf::kClinics, "", "", [](absl::string_view, absl::string_view) { return true; },
+                  reader->get()),
+              StatusIs(absl::StatusCode::kInternal, HasSubstr("clinics")));
+  reader->reset();  // before the store closes
   ASSERT_THAT(store->Close(), IsOk());
   EXPECT_THAT(store->NewRangeReader(Cf::kIndex), StatusIs(absl::StatusCode::kUnavailable));
 }
