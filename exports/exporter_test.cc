@@ -3,6 +3,7 @@
 #include "exports/exporter.h"
 
 #include <fstream>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -31,33 +32,52 @@ std::vector<std::vector<std::string>> ReadCsv(const std::string& path) {
   return rows;
 }
 
-TEST(ExporterTest, ChangesBetweenThePassesDoNotBreakTheClasses) {
-  TestDir dir;
-  auto store = storage::Store::Open(dir.path() + "/db", storage::StoreOptions{});
-  ASSERT_THAT(store, IsOk());
-  FakeClock clock(absl::FromCivil(absl::CivilSecond(2027, 2, 1, 12, 0, 0), absl::UTCTimeZone()));
-  records::Records records(store->get(), &clock);
-  device_gateway::Uploads uploads(store->get(), &clock, &records, {});
-  outcomes::Outcomes outcomes(store->get(), &records, &uploads, &clock);
-  const std::string clinic =
-      records.CreateClinic(records::testing::ClinicRequest("c"))->clinic().clinic_id();
+// A store with the domain layers over it and one clinic.
+class ExporterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto store =
+        storage::Store::Open(dir_.path() + "/db", storage::StoreOptions{.sync_writes = false});
+    ASSERT_THAT(store, IsOk());
+    store_ = std::move(*store);
+    records_ = std::make_unique<records::Records>(store_.get(), &clock_);
+    uploads_ = std::make_unique<device_gateway::Uploads>(store_.get(), &clock_, records_.get(),
+                                                         device_gateway::UploadConfig{});
+    outcomes_ =
+        std::make_unique<outcomes::Outcomes>(store_.get(), records_.get(), uploads_.get(), &clock_);
+    clinic_ = records_->CreateClinic(records::testing::ClinicRequest("c"))->clinic().clinic_id();
+  }
+  void TearDown() override {
+    if (outcomes_) outcomes_->Stop();
+  }
+
+  TestDir dir_;
+  FakeClock clock_{absl::FromCivil(absl::CivilSecond(2027, 2, 1, 12, 0, 0), absl::UTCTimeZone())};
+  std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<records::Records> records_;
+  std::unique_ptr<device_gateway::Uploads> uploads_;
+  std::unique_ptr<outcomes::Outcomes> outcomes_;
+  std::string clinic_;
+};
+
+TEST_F(ExporterTest, ChangesBetweenThePassesDoNotBreakTheClasses) {
   // Five patients of one class (female, 65-69, 606, sciatica): exactly k.
   std::vector<std::string> patients;
   const auto add_patient = [&](const std::string& tag) {
-    auto patient = records.CreatePatient(records::testing::PatientRequest(clinic, tag));
+    auto patient = records_->CreatePatient(records::testing::PatientRequest(clinic_, tag));
     ASSERT_THAT(patient, IsOk());
     patients.push_back(patient->patient().patient_id());
-    ASSERT_THAT(records.CreateEpisode(records::testing::EpisodeRequest(
-                    patients.back(), tag, v1::CONDITION_SCIATICA)),
+    ASSERT_THAT(records_->CreateEpisode(
+                    records::testing::EpisodeRequest(patients.back(), tag, v1::CONDITION_SCIATICA)),
                 IsOk());
   };
   for (int i = 0; i < 5; ++i) add_patient(std::to_string(i));
 
-  Exporter exporter(&records, &outcomes, &clock);
+  Exporter exporter(records_.get(), outcomes_.get(), &clock_);
   ExportPlan plan;
   plan.k = 5;
   plan.subject_key = std::string(32, 'k');
-  plan.dir = dir.path();
+  plan.dir = dir_.path();
   // Between the passes (progress reports 0 done once pass 1 is over): a
   // sixth patient of the class arrives, and one of the five is corrected
   // into another age band.
@@ -73,7 +93,7 @@ TEST(ExporterTest, ChangesBetweenThePassesDoNotBreakTheClasses) {
       update.mutable_patient()->mutable_identity()->mutable_birth_date()->set_month(6);
       update.mutable_patient()->mutable_identity()->mutable_birth_date()->set_day(6);
       update.mutable_update_mask()->add_paths("identity.birth_date");
-      EXPECT_THAT(records.UpdatePatient(update), IsOk());
+      EXPECT_THAT(records_->UpdatePatient(update), IsOk());
     }
     return true;
   });
@@ -84,37 +104,26 @@ TEST(ExporterTest, ChangesBetweenThePassesDoNotBreakTheClasses) {
   EXPECT_EQ(manifest->classes(), 1);
   EXPECT_EQ(manifest->smallest_class(), 5);
   EXPECT_EQ(manifest->suppressed_size(), 0);
-  const auto rows = ReadCsv(dir.path() + "/episodes.csv");
+  const auto rows = ReadCsv(dir_.path() + "/episodes.csv");
   ASSERT_EQ(rows.size(), 6u);  // header and five episodes
   ASSERT_EQ(rows[0][2], "age_band");
   for (size_t i = 1; i < rows.size(); ++i) EXPECT_EQ(rows[i][2], "65-69") << i;
-  outcomes.Stop();
 }
 
 // Pass 2 reads neighbouring episodes in batches: every episode is written
 // or counted as suppressed exactly once, with all of its observations,
 // across batch boundaries and whatever the mix.
-TEST(ExporterTest, EveryEpisodeIsWrittenOrSuppressedOnceAcrossBatches) {
-  TestDir dir;
-  auto store =
-      storage::Store::Open(dir.path() + "/db", storage::StoreOptions{.sync_writes = false});
-  ASSERT_THAT(store, IsOk());
-  FakeClock clock(absl::FromCivil(absl::CivilSecond(2027, 2, 1, 12, 0, 0), absl::UTCTimeZone()));
-  records::Records records(store->get(), &clock);
-  device_gateway::Uploads uploads(store->get(), &clock, &records, {});
-  outcomes::Outcomes outcomes(store->get(), &records, &uploads, &clock);
-  const std::string clinic =
-      records.CreateClinic(records::testing::ClinicRequest("c"))->clinic().clinic_id();
+TEST_F(ExporterTest, EveryEpisodeIsWrittenOrSuppressedOnceAcrossBatches) {
   // 45 episodes: 38 with sciatica (one class, kept), 7 with stenosis (a
   // class of 7 < k, suppressed), interleaved; episode i has i % 6 + 1
   // observations.
   int64_t kept_observations = 0, suppressed_observations = 0;
   for (int i = 0; i < 45; ++i) {
     const std::string tag = std::to_string(i);
-    auto patient = records.CreatePatient(records::testing::PatientRequest(clinic, tag));
+    auto patient = records_->CreatePatient(records::testing::PatientRequest(clinic_, tag));
     ASSERT_THAT(patient, IsOk());
     const bool kept = i % 6 != 5;
-    auto episode = records.CreateEpisode(records::testing::EpisodeRequest(
+    auto episode = records_->CreateEpisode(records::testing::EpisodeRequest(
         patient->patient().patient_id(), tag,
         kept ? v1::CONDITION_SCIATICA : v1::CONDITION_SPINAL_STENOSIS));
     ASSERT_THAT(episode, IsOk());
@@ -130,15 +139,15 @@ TEST(ExporterTest, EveryEpisodeIsWrittenOrSuppressedOnceAcrossBatches) {
           absl::FromCivil(absl::CivilSecond(2026, 11, 2, 18, 0, 0), absl::UTCTimeZone()) +
           absl::Hours(24 * day));
     }
-    ASSERT_THAT(records.RecordObservations(rec), IsOk());
+    ASSERT_THAT(records_->RecordObservations(rec), IsOk());
     (kept ? kept_observations : suppressed_observations) += i % 6 + 1;
   }
 
-  Exporter exporter(&records, &outcomes, &clock);
+  Exporter exporter(records_.get(), outcomes_.get(), &clock_);
   ExportPlan plan;
   plan.k = 8;
   plan.subject_key = std::string(32, 'k');
-  plan.dir = dir.path();
+  plan.dir = dir_.path();
   auto manifest = exporter.Run(plan, [](int64_t, int64_t) { return true; });
   ASSERT_THAT(manifest, IsOk());
   EXPECT_EQ(manifest->episodes_exported(), 38);
@@ -146,8 +155,8 @@ TEST(ExporterTest, EveryEpisodeIsWrittenOrSuppressedOnceAcrossBatches) {
   ASSERT_EQ(manifest->suppressed_size(), 1);
   EXPECT_EQ(manifest->suppressed(0).episodes(), 7);
   EXPECT_EQ(manifest->suppressed(0).observations(), suppressed_observations);
-  const auto episodes = ReadCsv(dir.path() + "/episodes.csv");
-  const auto observations = ReadCsv(dir.path() + "/observations.csv");
+  const auto episodes = ReadCsv(dir_.path() + "/episodes.csv");
+  const auto observations = ReadCsv(dir_.path() + "/observations.csv");
   ASSERT_EQ(episodes.size(), 39u);
   ASSERT_EQ(static_cast<int64_t>(observations.size()), kept_observations + 1);
   // Each episode once, and its rows right after the previous episode's.
@@ -159,7 +168,6 @@ TEST(ExporterTest, EveryEpisodeIsWrittenOrSuppressedOnceAcrossBatches) {
     if (order.empty() || order.back() != observations[i][1]) order.push_back(observations[i][1]);
   }
   EXPECT_EQ(order.size(), 38u);
-  outcomes.Stop();
 }
 
 }  // namespace
