@@ -29,36 +29,49 @@ absl::StatusOr<v1::ListSessionsResponse> Uploads::ListSessions(
                            absl::StrCat("sessions/", req.episode_id()), page_size,
                            req.page_token()};
   v1::ListSessionsResponse resp;
-  ASSIGN_OR_RETURN(
-      *resp.mutable_next_page_token(),
-      records::ScanPage(*store_, query, [&](absl::string_view key, absl::string_view)
-                                            -> absl::StatusOr<bool> {
-        ASSIGN_OR_RETURN(std::string session_id, storage::DecodeSessionsByEpisodeKey(key));
-        ASSIGN_OR_RETURN(*resp.add_sessions(), LoadSession(session_id));
-        return true;
-      }));
+  ASSIGN_OR_RETURN(*resp.mutable_next_page_token(),
+                   records::ScanPage(
+                       *store_, query,
+                       [&](absl::string_view key, absl::string_view value) -> absl::StatusOr<bool> {
+                         v1::Session* session = resp.add_sessions();
+                         if (!value.empty()) {  // the copy (storage/key_codec.h)
+                           RETURN_IF_ERROR(storage::ParseRecordInto(value, "session", session));
+                           return true;
+                         }
+                         ASSIGN_OR_RETURN(std::string session_id,
+                                          storage::DecodeSessionsByEpisodeKey(key));
+                         ASSIGN_OR_RETURN(*session, LoadSession(session_id));
+                         return true;
+                       }));
   return resp;
 }
 
 absl::StatusOr<storage::RecordList<v1::Session>> Uploads::SessionsOfEpisode(
     const std::string& episode_id, storage::Store::RangeReader* index_reader) const {
-  // The index gives the sessions in start order; they are read together.
+  // The index gives the sessions in start order, each with its copy
+  // (storage/key_codec.h). An episode with an entry from before the copies
+  // is read from the sessions CF, all of its sessions together.
+  storage::RecordList<v1::Session> sessions;
   std::vector<std::string> keys;
+  bool copied = true;
   absl::Status decoded;
   const std::string prefix = storage::SessionsByEpisodePrefix(episode_id);
   RETURN_IF_ERROR(store_->Scan(
       Cf::kIndex, prefix, storage::PrefixSuccessor(prefix),
-      [&](absl::string_view key, absl::string_view) {
+      [&](absl::string_view key, absl::string_view value) {
         absl::StatusOr<std::string> id = storage::DecodeSessionsByEpisodeKey(key);
         if (!id.ok()) {
           decoded = id.status();
           return false;
         }
         keys.push_back(storage::SessionKey(*id));
-        return true;
+        copied = copied && !value.empty();
+        if (copied) decoded = storage::ParseRecordInto(value, "session", sessions.Add());
+        return decoded.ok();
       },
       index_reader));
   RETURN_IF_ERROR(decoded);
+  if (copied) return sessions;
   return storage::GetRecordList<v1::Session>(*store_, Cf::kSessions, keys, "session");
 }
 

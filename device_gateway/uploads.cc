@@ -65,6 +65,18 @@ bool SameSession(const v1::Session& stored, const v1::SessionHeader& header) {
              header.device_start_time().SerializeAsString();
 }
 
+// The session's record and its copy in the episode's index range, together
+// (storage/key_codec.h). The index key is made from the stored start time,
+// so every rewrite of a session replaces the same entry.
+void PutSession(storage::WriteBatch& batch, const v1::Session& s) {
+  const std::string bytes = s.SerializeAsString();
+  batch.Put(Cf::kSessions, storage::SessionKey(s.session_id()), bytes);
+  batch.Put(Cf::kIndex,
+            storage::SessionsByEpisodeKey(
+                s.episode_id(), absl::ToUnixMicros(FromProto(s.start_time())), s.session_id()),
+            bytes);
+}
+
 }  // namespace
 
 Uploads::Uploads(storage::Store* store, const Clock* clock, records::Records* records,
@@ -195,11 +207,7 @@ absl::StatusOr<Uploads::Opened> Uploads::OpenSession(const v1::Device& device,
     *s.mutable_clock_offset() = ToDuration(offset);
     s.set_late(start < now - kLateAfter);
     storage::WriteBatch batch;
-    storage::PutRecord(batch, Cf::kSessions, storage::SessionKey(s.session_id()), s);
-    batch.Put(Cf::kIndex,
-              storage::SessionsByEpisodeKey(s.episode_id(), absl::ToUnixMicros(start),
-                                            s.session_id()),
-              "");
+    PutSession(batch, s);
     RETURN_IF_ERROR(WriteFor(state, batch));
     state.session = std::move(s);
     state.exists = true;
@@ -454,7 +462,7 @@ absl::StatusOr<v1::Session> Uploads::FinishSession(const Opened& opened,
   RETURN_IF_ERROR(RecordConsolePain(current, end));
 
   storage::WriteBatch batch;
-  storage::PutRecord(batch, Cf::kSessions, storage::SessionKey(current.session_id()), current);
+  PutSession(batch, current);
   RETURN_IF_ERROR(WriteFor(state, batch));
   state.session = current;
   state.summary.reset();

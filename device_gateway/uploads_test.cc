@@ -6,6 +6,7 @@
 #include "common/status_matchers.h"
 #include "device_gateway/gateway_test_util.h"
 #include "storage/key_codec.h"
+#include "storage/verify.h"
 
 namespace tractus::device_gateway {
 namespace {
@@ -318,6 +319,97 @@ TEST_F(UploadsTest, SessionsAreListedForTheEpisode) {
   ASSERT_THAT(sessions, IsOk());
   ASSERT_EQ(sessions->sessions_size(), 2);
   EXPECT_EQ(sessions->sessions(0).session_id(), "s-1");  // in start order
+}
+
+// The episode's index entries of its sessions, in start order.
+std::vector<std::pair<std::string, std::string>> SessionIndex(const storage::Store& store,
+                                                              const std::string& episode_id) {
+  std::vector<std::pair<std::string, std::string>> entries;
+  const std::string prefix = storage::SessionsByEpisodePrefix(episode_id);
+  EXPECT_THAT(store.Scan(storage::Cf::kIndex, prefix, storage::PrefixSuccessor(prefix),
+                         [&](absl::string_view key, absl::string_view value) {
+                           entries.emplace_back(std::string(key), std::string(value));
+                           return true;
+                         }),
+              IsOk());
+  return entries;
+}
+
+std::vector<std::string> Serialized(const storage::RecordList<v1::Session>& sessions) {
+  std::vector<std::string> out;
+  for (const v1::Session& s : sessions) out.push_back(s.SerializeAsString());
+  return out;
+}
+
+TEST_F(UploadsTest, EachSessionIsCopiedIntoItsEpisodesIndexRangeAsItIsWritten) {
+  Uploads::Opened first = Open("s-1", Now0() - absl::Hours(3));
+  Open("s-2", Now0() - absl::Hours(1));
+  Store(first, Chunk(0));
+  ASSERT_THAT(uploads_->FinishSession(first, End(1)), IsOk());
+
+  const auto index = SessionIndex(*store_, episode_id_);
+  ASSERT_EQ(index.size(), 2u);  // the finished session's entry was replaced, not added
+  std::vector<std::string> records;
+  for (const std::string id : {"s-1", "s-2"}) {
+    records.push_back(*store_->Get(storage::Cf::kSessions, storage::SessionKey(id)));
+  }
+  EXPECT_EQ(index[0].second, records[0]);
+  EXPECT_EQ(index[1].second, records[1]);
+  auto sessions = uploads_->SessionsOfEpisode(episode_id_);
+  ASSERT_THAT(sessions, IsOk());
+  EXPECT_EQ(Serialized(*sessions), records);
+  EXPECT_TRUE((*sessions)[0].finalized());
+  v1::ListSessionsRequest list;
+  list.set_episode_id(episode_id_);
+  auto listed = uploads_->ListSessions(list);
+  ASSERT_THAT(listed, IsOk());
+  ASSERT_EQ(listed->sessions_size(), 2);
+  EXPECT_EQ(listed->sessions(0).SerializeAsString(), records[0]);
+  EXPECT_TRUE(storage::VerifyDatabase(*store_)->ok());
+}
+
+TEST_F(UploadsTest, IndexEntriesWithoutTheCopyAreReadFromTheSessionRecords) {
+  // A store written before the copies: empty index values, for one of the
+  // sessions or all.
+  Uploads::Opened first = Open("s-1", Now0() - absl::Hours(3));
+  Open("s-2", Now0() - absl::Hours(2));
+  Open("s-3", Now0() - absl::Hours(1));
+  Store(first, Chunk(0));
+  ASSERT_THAT(uploads_->FinishSession(first, End(1)), IsOk());
+  auto expected = uploads_->SessionsOfEpisode(episode_id_);
+  ASSERT_THAT(expected, IsOk());
+  const auto index = SessionIndex(*store_, episode_id_);
+  for (size_t blank : {1u, 3u}) {
+    storage::WriteBatch batch;
+    for (size_t i = 0; i < blank; ++i) batch.Put(storage::Cf::kIndex, index[i].first, "");
+    ASSERT_THAT(store_->Write(batch), IsOk());
+    auto sessions = uploads_->SessionsOfEpisode(episode_id_);
+    ASSERT_THAT(sessions, IsOk());
+    EXPECT_EQ(Serialized(*sessions), Serialized(*expected)) << blank << " blank";
+    v1::ListSessionsRequest list;
+    list.set_episode_id(episode_id_);
+    auto listed = uploads_->ListSessions(list);
+    ASSERT_THAT(listed, IsOk());
+    ASSERT_EQ(listed->sessions_size(), 3);
+    for (int i = 0; i < 3; ++i) {
+      EXPECT_EQ(listed->sessions(i).SerializeAsString(), (*expected)[i].SerializeAsString());
+    }
+    EXPECT_TRUE(storage::VerifyDatabase(*store_)->ok());
+  }
+}
+
+TEST_F(UploadsTest, ADamagedSessionCopyIsDataLossAndVerifyFindsIt) {
+  Open("s-1");
+  const auto index = SessionIndex(*store_, episode_id_);
+  ASSERT_EQ(index.size(), 1u);
+  storage::WriteBatch batch;
+  batch.Put(storage::Cf::kIndex, index[0].first, "\xff\xff\xff");
+  ASSERT_THAT(store_->Write(batch), IsOk());
+  EXPECT_THAT(uploads_->SessionsOfEpisode(episode_id_), StatusIs(absl::StatusCode::kDataLoss));
+  v1::ListSessionsRequest list;
+  list.set_episode_id(episode_id_);
+  EXPECT_THAT(uploads_->ListSessions(list), StatusIs(absl::StatusCode::kDataLoss));
+  EXPECT_FALSE(storage::VerifyDatabase(*store_)->ok());
 }
 
 TEST_F(UploadsTest, ReadTelemetryDownsamples) {

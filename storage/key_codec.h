@@ -149,7 +149,10 @@ absl::StatusOr<std::string> DecodeDevicesByClinicKey(absl::string_view key);
 
 // sessions CF: session_id -> Session.
 std::string SessionKey(absl::string_view session_id);
-// index CF 'S' (episode_id, session start µs, session_id) -> "".
+// index CF 'S' (episode_id, session start µs, session_id) -> a copy of
+// the Session, written in the same batch as the sessions CF record, so an
+// episode's sessions are one range (the views read them all). Empty in
+// stores written before the copy: readers then read the sessions CF.
 inline constexpr uint8_t kTagSessionsByEpisode = 'S';
 std::string SessionsByEpisodeKey(absl::string_view episode_id, int64_t start_micros,
                                  absl::string_view session_id);

@@ -42,6 +42,10 @@ bool RecordDecodes(Cf cf, absl::string_view key, absl::string_view value) {
     case Cf::kIndex:
       if (tag == kTagRequest) return DecodeRequestRecord(value).ok();
       if (tag == kTagAlertState) return Decodes<internal::v1::AlertState>(value);
+      if (tag == kTagSessionsByEpisode) {
+        return DecodeSessionsByEpisodeKey(key).ok() &&
+               (value.empty() || Decodes<v1::Session>(value));  // empty: before the copy
+      }
       return true;
     case Cf::kDevices:
       return tag == 'D' ? Decodes<internal::v1::DeviceRecord>(value)
