@@ -2,7 +2,6 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "common/secrets.h"
 
 namespace tractus::exports {
 
@@ -17,14 +16,14 @@ std::string AgeBand(absl::CivilDay birth, absl::CivilDay day) {
   return absl::StrCat(low, "-", low + 4);
 }
 
-std::string SubjectId(absl::string_view key, absl::string_view patient_id) {
-  return "S" + absl::BytesToHexString(HmacSha256(key, absl::StrCat("patient:", patient_id)))
-                   .substr(0, 20);
+std::string Pseudonyms::SubjectId(absl::string_view patient_id) {
+  return "S" +
+         absl::BytesToHexString(hmac_.Digest(absl::StrCat("patient:", patient_id))).substr(0, 20);
 }
 
-std::string EpisodeRef(absl::string_view key, absl::string_view episode_id) {
-  return "E" + absl::BytesToHexString(HmacSha256(key, absl::StrCat("episode:", episode_id)))
-                   .substr(0, 20);
+std::string Pseudonyms::EpisodeRef(absl::string_view episode_id) {
+  return "E" +
+         absl::BytesToHexString(hmac_.Digest(absl::StrCat("episode:", episode_id))).substr(0, 20);
 }
 
 absl::string_view SexName(v1::Sex sex) {

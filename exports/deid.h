@@ -8,6 +8,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "common/secrets.h"
 #include "tractus/v1/episode.pb.h"
 #include "tractus/v1/patient.pb.h"
 
@@ -26,12 +27,22 @@ std::string Zip3(absl::string_view zip);
 // `day`.
 std::string AgeBand(absl::CivilDay birth, absl::CivilDay day);
 
-// A subject id that cannot be derived from the patient without `key`:
-// "S" + 20 hex digits of HMAC-SHA256(key, patient_id). Stable for one key.
-std::string SubjectId(absl::string_view key, absl::string_view patient_id);
+// Pseudonyms under one export's key, which cannot be derived from the
+// patient or episode without it. Stable for one key. Thread-compatible:
+// one per thread.
+class Pseudonyms {
+ public:
+  explicit Pseudonyms(absl::string_view key) : hmac_(key) {}
 
-// The same for an episode ("E" + 20 hex digits).
-std::string EpisodeRef(absl::string_view key, absl::string_view episode_id);
+  // "S" + 20 hex digits of HMAC-SHA256(key, "patient:" + patient_id).
+  std::string SubjectId(absl::string_view patient_id);
+
+  // "E" + 20 hex digits of HMAC-SHA256(key, "episode:" + episode_id).
+  std::string EpisodeRef(absl::string_view episode_id);
+
+ private:
+  KeyedHmacSha256 hmac_;
+};
 
 // "female", "male", "other", "unknown" (FHIR administrative gender).
 absl::string_view SexName(v1::Sex sex);

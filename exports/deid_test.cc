@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "absl/strings/escaping.h"
+#include "common/secrets.h"
 #include "gtest/gtest.h"
 
 namespace tractus::exports {
@@ -30,14 +32,27 @@ TEST(DeidTest, AgeBands) {
 }
 
 TEST(DeidTest, SubjectIdsAreKeyedStableAndUnlinkable) {
-  const std::string a(32, 'a'), b(32, 'b');
-  const std::string id = SubjectId(a, "pt_0123456789abcdef0123456789abcdef");
-  EXPECT_EQ(id, SubjectId(a, "pt_0123456789abcdef0123456789abcdef"));
-  EXPECT_NE(id, SubjectId(b, "pt_0123456789abcdef0123456789abcdef"));
-  EXPECT_NE(id, SubjectId(a, "pt_0123456789abcdef0123456789abcdee"));
+  const std::string key_a(32, 'a'), key_b(32, 'b');
+  Pseudonyms a(key_a), b(key_b), a_again(key_a);
+  const std::string id = a.SubjectId("pt_0123456789abcdef0123456789abcdef");
+  EXPECT_EQ(id, a.SubjectId("pt_0123456789abcdef0123456789abcdef"));
+  EXPECT_EQ(id, a_again.SubjectId("pt_0123456789abcdef0123456789abcdef"));
+  EXPECT_NE(id, b.SubjectId("pt_0123456789abcdef0123456789abcdef"));
+  EXPECT_NE(id, a.SubjectId("pt_0123456789abcdef0123456789abcdee"));
   EXPECT_EQ(id.size(), 21u);
   EXPECT_EQ(id.find("0123456789abcdef"), std::string::npos);
-  EXPECT_NE(EpisodeRef(a, "x"), SubjectId(a, "x").replace(0, 1, "E"));
+  EXPECT_NE(a.EpisodeRef("x"), a.SubjectId("x").replace(0, 1, "E"));
+}
+
+TEST(DeidTest, PseudonymsAreTheDocumentedHmacs) {
+  // Exports made under one linkage key link across releases: the
+  // derivation is fixed.
+  const std::string key(32, 'k');
+  Pseudonyms p(key);
+  EXPECT_EQ(p.SubjectId("pt_1"),
+            "S" + absl::BytesToHexString(HmacSha256(key, "patient:pt_1")).substr(0, 20));
+  EXPECT_EQ(p.EpisodeRef("ep_1"),
+            "E" + absl::BytesToHexString(HmacSha256(key, "episode:ep_1")).substr(0, 20));
 }
 
 TEST(DeidTest, ClassKeyJoinsTheQuasiIdentifiers) {

@@ -100,18 +100,21 @@ absl::StatusOr<std::vector<Exporter::Prepared>> Exporter::PrepareBatch(
   // BulkReadScope), which keeps serving the clinicians' calls meanwhile.
   storage::BulkReadScope bulk;
   ASSIGN_OR_RETURN(outcomes::Outcomes::EpisodeReader reader, outcomes_->NewEpisodeReader());
+  Pseudonyms pseudonyms(plan.subject_key);
   std::vector<Prepared> prepared;
   prepared.reserve(batch.size());
   for (Task& task : batch) {
     ASSIGN_OR_RETURN(prepared.emplace_back(),
-                     Prepare(plan, instruments, writer, now, task, reader));
+                     Prepare(instruments, writer, now, task, reader, pseudonyms));
   }
   return prepared;
 }
 
-absl::StatusOr<Exporter::Prepared> Exporter::Prepare(
-    const ExportPlan& plan, const std::set<int>& instruments, const DatasetWriter& writer,
-    absl::Time now, Task& task, outcomes::Outcomes::EpisodeReader& reader) const {
+absl::StatusOr<Exporter::Prepared> Exporter::Prepare(const std::set<int>& instruments,
+                                                     const DatasetWriter& writer, absl::Time now,
+                                                     Task& task,
+                                                     outcomes::Outcomes::EpisodeReader& reader,
+                                                     Pseudonyms& pseudonyms) const {
   Prepared p;
   p.exported = task.exported;
   if (!task.exported) {
@@ -120,8 +123,8 @@ absl::StatusOr<Exporter::Prepared> Exporter::Prepare(
   }
   const v1::Episode& e = task.episode;
   ExportedEpisode& episode = p.episode;
-  episode.subject_id = SubjectId(plan.subject_key, e.patient_id());
-  episode.episode_ref = EpisodeRef(plan.subject_key, e.episode_id());
+  episode.subject_id = pseudonyms.SubjectId(e.patient_id());
+  episode.episode_ref = pseudonyms.EpisodeRef(e.episode_id());
   episode.qi = std::move(task.qi);
   for (int i = 1; i < e.conditions_size(); ++i) {
     episode.other_conditions.emplace_back(

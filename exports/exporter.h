@@ -66,11 +66,13 @@ class Exporter {
                                                      const std::set<int>& instruments,
                                                      const DatasetWriter& writer, absl::Time now,
                                                      Batch& batch) const;
-  // One episode of pass 2, read, de-identified and its observation rows
-  // rendered by `writer`.
-  absl::StatusOr<Prepared> Prepare(const ExportPlan& plan, const std::set<int>& instruments,
-                                   const DatasetWriter& writer, absl::Time now, Task& task,
-                                   outcomes::Outcomes::EpisodeReader& reader) const;
+  // One episode of pass 2, read through `reader`, de-identified with
+  // `pseudonyms` (the plan's key) and its observation rows rendered by
+  // `writer`.
+  absl::StatusOr<Prepared> Prepare(const std::set<int>& instruments, const DatasetWriter& writer,
+                                   absl::Time now, Task& task,
+                                   outcomes::Outcomes::EpisodeReader& reader,
+                                   Pseudonyms& pseudonyms) const;
   // Calls `fn` for each episode in the filter with its quasi-identifiers.
   absl::Status ForEachCandidate(const ExportPlan& plan,
                                 const std::function<absl::Status(const Candidate&)>& fn);
