@@ -43,19 +43,65 @@ SessionChunks MakeChunks(int chunk_samples) {
 grpc::Status NullSink::UploadSession(
     grpc::ServerContext*,
     grpc::ServerReaderWriter<v1::UploadSessionResponse, v1::UploadSessionRequest>* stream) {
-  v1::UploadSessionRequest req;
-  v1::UploadSessionResponse resp;
-  while (stream->Read(&req)) {
-    resp.Clear();
-    if (req.has_header()) {
-      resp.mutable_header_ack();
-    } else if (req.has_chunk()) {
-      resp.mutable_chunk_ack()->set_seq(req.chunk().seq());
-    } else {
-      resp.mutable_end_ack();
+  // A reader (this thread) and a writer thread, as Tractus's pipeline: the
+  // writer answers everything read since its last write, a run of
+  // consecutive chunks in one ChunkAck when the table takes ranges.
+  struct Pending {
+    std::vector<v1::UploadSessionRequest::MessageCase> kinds;
+    std::vector<uint32_t> seqs;  // of the chunks among `kinds`
+    bool reading = true;         // of `pending` only
+  };
+  absl::Mutex mu;
+  Pending pending;
+  bool ranges = false;
+  std::thread writer([&] {
+    Pending batch;
+    v1::UploadSessionResponse resp;
+    for (;;) {
+      {
+        absl::MutexLock lock(&mu);
+        mu.Await(absl::Condition(
+            +[](Pending* p) { return !p->kinds.empty() || !p->reading; }, &pending));
+        if (pending.kinds.empty()) return;
+        batch.kinds.swap(pending.kinds);
+        batch.seqs.swap(pending.seqs);
+      }
+      size_t next_seq = 0;
+      for (size_t i = 0; i < batch.kinds.size(); ++i) {
+        resp.Clear();
+        if (batch.kinds[i] == v1::UploadSessionRequest::kHeader) {
+          resp.mutable_header_ack();
+        } else if (batch.kinds[i] == v1::UploadSessionRequest::kChunk) {
+          v1::ChunkAck& ack = *resp.mutable_chunk_ack();
+          ack.set_seq(batch.seqs[next_seq++]);
+          uint32_t count = 1;
+          while (ranges && i + 1 < batch.kinds.size() &&
+                 batch.kinds[i + 1] == v1::UploadSessionRequest::kChunk &&
+                 batch.seqs[next_seq] == ack.seq() + count) {
+            ++i, ++next_seq, ++count;
+          }
+          if (count > 1) ack.set_count(count);
+        } else {
+          resp.mutable_end_ack();
+        }
+        if (!stream->Write(resp)) return;
+      }
+      batch.kinds.clear();
+      batch.seqs.clear();
     }
-    if (!stream->Write(resp)) break;
+  });
+  v1::UploadSessionRequest req;
+  while (stream->Read(&req)) {
+    absl::MutexLock lock(&mu);
+    if (req.has_header()) ranges = req.header().ack_ranges();
+    if (req.has_chunk()) pending.seqs.push_back(req.chunk().seq());
+    pending.kinds.push_back(req.message_case());
   }
+  {
+    absl::MutexLock lock(&mu);
+    pending.reading = false;
+  }
+  writer.join();
   return grpc::Status::OK;
 }
 
@@ -90,6 +136,7 @@ Rate Upload(const std::shared_ptr<grpc::Channel>& channel, const SessionChunks& 
             absl::StrCat("bench-", t, "-", number, "-", absl::ToUnixNanos(absl::Now())),
             episode_id, absl::Now() - absl::Hours(2), absl::Now());
         req.mutable_header()->mutable_protocol()->set_planned_minutes(90);
+        req.mutable_header()->set_ack_ranges(true);  // as the tables send it
         v1::UploadSessionResponse resp;
         if (!stream->Write(Serialized(req)) || !stream->Read(&resp) || !resp.has_header_ack()) {
           std::cerr << "header refused: " << stream->Finish().error_message() << "\n";
@@ -107,15 +154,19 @@ Rate Upload(const std::shared_ptr<grpc::Channel>& channel, const SessionChunks& 
         const int n = static_cast<int>(session.chunks.size());
         std::thread reader([&] {
           v1::UploadSessionResponse ack;
-          for (int acked = 0; acked < n && stream->Read(&ack); ++acked) {
+          for (int acked = 0; acked < n && stream->Read(&ack);) {
             if (!ack.has_chunk_ack()) {
               std::cerr << "chunk not acknowledged: " << ack.DebugString() << "\n";
               break;
             }
-            samples += session.chunks[ack.chunk_ack().seq()].offset_ms_size();
-            bytes += session.sizes[ack.chunk_ack().seq()];
+            const int count = static_cast<int>(std::max<uint32_t>(1, ack.chunk_ack().count()));
+            for (int i = 0; i < count; ++i) {
+              samples += session.chunks[ack.chunk_ack().seq() + i].offset_ms_size();
+              bytes += session.sizes[ack.chunk_ack().seq() + i];
+            }
+            acked += count;
             absl::MutexLock lock(&mu);
-            --w.in_flight;
+            w.in_flight -= count;
           }
           absl::MutexLock lock(&mu);
           w.reader_done = true;

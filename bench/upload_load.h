@@ -41,7 +41,9 @@ struct SessionChunks {
 };
 SessionChunks MakeChunks(int chunk_samples);
 
-// Acknowledges every message, stores nothing.
+// Acknowledges every message, stores nothing: what gRPC alone carries of
+// the same protocol (a writer thread answers what was read since its last
+// write, ranges of chunks for tables that take them, as Tractus does).
 class NullSink final : public v1::DeviceService::Service {
   grpc::Status UploadSession(
       grpc::ServerContext*,

@@ -1,5 +1,6 @@
 #include "cli/table_client.h"
 
+#include <algorithm>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -153,6 +154,7 @@ absl::Status TableClient::Attempt(const v1::SessionHeader& header,
 
   v1::UploadSessionRequest req;
   *req.mutable_header() = header;
+  req.mutable_header()->set_ack_ranges(true);
   v1::UploadSessionResponse resp;
   if (!stream->Write(req) || !stream->Read(&resp) || !resp.has_header_ack()) {
     stream->WritesDone();
@@ -178,9 +180,10 @@ absl::Status TableClient::Attempt(const v1::SessionHeader& header,
     while (stream->Read(&r)) {
       absl::MutexLock lock(&mu);
       if (r.has_chunk_ack()) {
-        Confirm(chunks, r.chunk_ack().seq(), acked);
+        const uint32_t count = std::max<uint32_t>(1, r.chunk_ack().count());  // a range
+        for (uint32_t i = 0; i < count; ++i) Confirm(chunks, r.chunk_ack().seq() + i, acked);
         if (r.chunk_ack().replayed()) counters_->replayed_acks++;
-        --in_flight;
+        in_flight -= static_cast<int>(count);
       } else if (r.has_chunk_nack()) {
         counters_->nacks++;
         nack_error = absl::StrCat("chunk ", r.chunk_nack().seq(), " refused (code ",

@@ -219,6 +219,7 @@ absl::StatusOr<Uploads::Opened> Uploads::OpenSession(const v1::Device& device,
                           episode.episode().plan().target_max_force_newtons());
   }
   opened.session = state.session;
+  opened.ack_ranges = header.ack_ranges();
   v1::HeaderAck& ack = opened.ack;
   ack.set_session_id(header.session_id());
   *ack.mutable_clock_offset() = ToDuration(offset);
@@ -375,6 +376,31 @@ absl::StatusOr<v1::UploadSessionResponse> Uploads::StoreChunk(const Opened& open
   v1::UploadSessionResponse resp;
   resp.mutable_chunk_ack()->set_seq(accepted.seq);
   return resp;
+}
+
+std::vector<v1::UploadSessionResponse> Uploads::Acknowledgements(
+    const std::vector<ChunkDecision>& committed, bool ack_ranges) {
+  std::vector<v1::UploadSessionResponse> out;
+  v1::ChunkAck* run = nullptr;  // the last response, while it acknowledges a run
+  for (const ChunkDecision& d : committed) {
+    const auto* chunk = std::get_if<AcceptedChunk>(&d);
+    if (chunk == nullptr) {
+      out.push_back(std::get<v1::UploadSessionResponse>(d));
+      run = nullptr;
+      continue;
+    }
+    if (ack_ranges && run != nullptr && chunk->seq == run->seq() + run->count()) {
+      run->set_count(run->count() + 1);
+      continue;
+    }
+    run = out.emplace_back().mutable_chunk_ack();
+    run->set_seq(chunk->seq);
+    run->set_count(1);
+  }
+  for (v1::UploadSessionResponse& r : out) {
+    if (r.has_chunk_ack() && r.chunk_ack().count() == 1) r.mutable_chunk_ack()->clear_count();
+  }
+  return out;
 }
 
 absl::StatusOr<v1::SessionSummary> Uploads::SummarizeStored(const v1::Session& session) const {

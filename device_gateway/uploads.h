@@ -64,6 +64,7 @@ class Uploads {
   struct Opened {
     v1::Session session;  // as stored when opened
     v1::HeaderAck ack;
+    bool ack_ranges = false;  // the header's: the table takes ChunkAck.count
     std::shared_ptr<OpenSessionState> state;
   };
   // INVALID_ARGUMENT for a bad header (fields under "header."), NOT_FOUND
@@ -96,6 +97,13 @@ class Uploads {
   // On failure none is acknowledged and the session's state is rebuilt from
   // the store before its next use.
   absl::Status CommitChunks(const Opened& opened, const std::vector<AcceptedChunk>& chunks);
+
+  // The responses to a batch of decisions whose chunks were committed, in
+  // the batch's order: each response as decided, and for the committed
+  // chunks one ChunkAck each — or, when the table takes ranges
+  // (SessionHeader.ack_ranges), one per run of consecutive seqs. Pure.
+  static std::vector<v1::UploadSessionResponse> Acknowledgements(
+      const std::vector<ChunkDecision>& committed, bool ack_ranges);
 
   // AcceptChunk then CommitChunks: the UploadSessionResponse holding a
   // ChunkAck or a ChunkNack.

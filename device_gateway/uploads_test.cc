@@ -2,6 +2,7 @@
 
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "common/errors.h"
 #include "common/status_matchers.h"
 #include "device_gateway/gateway_test_util.h"
@@ -410,6 +411,40 @@ TEST_F(UploadsTest, ADamagedSessionCopyIsDataLossAndVerifyFindsIt) {
   list.set_episode_id(episode_id_);
   EXPECT_THAT(uploads_->ListSessions(list), StatusIs(absl::StatusCode::kDataLoss));
   EXPECT_FALSE(storage::VerifyDatabase(*store_)->ok());
+}
+
+TEST(UploadsAcknowledgementsTest, RunsOfConsecutiveChunksAreOneAckForTablesThatTakeRanges) {
+  const auto accepted = [](uint32_t seq) {
+    Uploads::AcceptedChunk c;
+    c.seq = seq;
+    return Uploads::ChunkDecision(c);
+  };
+  v1::UploadSessionResponse nack, replay;
+  nack.mutable_chunk_nack()->set_seq(3);
+  replay.mutable_chunk_ack()->set_seq(5);
+  replay.mutable_chunk_ack()->set_replayed(true);
+  const std::vector<Uploads::ChunkDecision> batch = {accepted(0), accepted(1), accepted(2), nack,
+                                                     accepted(4), accepted(6), accepted(7), replay,
+                                                     accepted(9), accepted(8)};
+  const auto text = [](const std::vector<v1::UploadSessionResponse>& responses) {
+    std::vector<std::string> out;
+    for (const auto& r : responses) {
+      if (r.has_chunk_nack()) {
+        out.push_back(absl::StrCat("nack ", r.chunk_nack().seq()));
+      } else {
+        out.push_back(absl::StrCat(r.chunk_ack().replayed() ? "replay " : "ack ",
+                                   r.chunk_ack().seq(), "+", r.chunk_ack().count()));
+      }
+    }
+    return out;
+  };
+  EXPECT_THAT(
+      text(Uploads::Acknowledgements(batch, /*ack_ranges=*/true)),
+      ElementsAre("ack 0+3", "nack 3", "ack 4+0", "ack 6+2", "replay 5+0", "ack 9+0", "ack 8+0"));
+  EXPECT_THAT(text(Uploads::Acknowledgements(batch, /*ack_ranges=*/false)),
+              ElementsAre("ack 0+0", "ack 1+0", "ack 2+0", "nack 3", "ack 4+0", "ack 6+0",
+                          "ack 7+0", "replay 5+0", "ack 9+0", "ack 8+0"));
+  EXPECT_TRUE(Uploads::Acknowledgements({}, true).empty());
 }
 
 TEST_F(UploadsTest, ReadTelemetryDownsamples) {

@@ -82,14 +82,9 @@ absl::Status UploadPipeline::WriteBatch(std::vector<Uploads::ChunkDecision>& bat
   // Every accepted chunk is committed, even once the stream has failed.
   if (absl::Status s = uploads_->CommitChunks(*opened_, chunks); !s.ok()) return s;
   if (!acknowledge) return absl::OkStatus();
-  v1::UploadSessionResponse ack;
-  for (Uploads::ChunkDecision& d : batch) {
-    const v1::UploadSessionResponse* resp = std::get_if<v1::UploadSessionResponse>(&d);
-    if (resp == nullptr) {
-      ack.mutable_chunk_ack()->set_seq(std::get<Uploads::AcceptedChunk>(d).seq);
-      resp = &ack;
-    }
-    if (!stream_->Write(*resp)) return absl::CancelledError("the table closed the stream");
+  for (const v1::UploadSessionResponse& resp :
+       Uploads::Acknowledgements(batch, opened_->ack_ranges)) {
+    if (!stream_->Write(resp)) return absl::CancelledError("the table closed the stream");
   }
   return absl::OkStatus();
 }

@@ -3,7 +3,9 @@
 // here; a writer thread commits everything handed over since its last
 // write in one batch — so the chunks a table has in flight share one fsync,
 // and RocksDB groups the batches of concurrent streams — then sends their
-// acknowledgements. Responses that need no write (nacks, acks of replays)
+// acknowledgements: one per chunk, or for a table that takes ranges
+// (SessionHeader.ack_ranges) one per run of consecutive seqs in the batch.
+// Responses that need no write (nacks, acks of replays)
 // go out in order with the rest. Only the writer thread writes to the
 // stream until Drain() returns.
 //

@@ -1,8 +1,11 @@
 // The device gateway end to end over real gRPC on loopback: enrollment and
 // credentials, exactly-once resumable uploads, validation, limits, reads.
+#include <algorithm>
+#include <numeric>
+
+#include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
-#include "gmock/gmock.h"
 #include "tests/gateway_client.h"
 #include "tests/server_fixture.h"
 
@@ -107,6 +110,7 @@ TEST_F(GatewayE2eTest, FullSessionIsSummarizedAndReadable) {
   ASSERT_TRUE(t.status.ok()) << t.status.error_message();
   ASSERT_EQ(t.responses.size(), 4u);
   EXPECT_EQ(t.responses[0].chunk_ack().seq(), 0u);
+  EXPECT_EQ(t.responses[0].chunk_ack().count(), 0u);  // no ranges unless the table asks
   const v1::Session& s = t.responses[3].end_ack().session();
   EXPECT_TRUE(s.finalized());
   EXPECT_EQ(s.summary().sample_count(), 300);
@@ -129,6 +133,40 @@ TEST_F(GatewayE2eTest, FullSessionIsSummarizedAndReadable) {
                                           gw_->records().observations(), obs);
   ASSERT_EQ(observations->observations_size(), 2);
   EXPECT_EQ(observations->observations(0).source(), v1::SOURCE_DEVICE);
+}
+
+TEST_F(GatewayE2eTest, TablesThatTakeRangesGetEveryChunkAcknowledgedOnceInOrder) {
+  // Windows of 8 chunks written before any acknowledgement is read: the
+  // chunks a commit takes together come back as ranges.
+  auto ctx = GatewayClient::Context(credential_);
+  auto stream = gw_->device()->UploadSession(ctx.get());
+  v1::UploadSessionRequest req;
+  *req.mutable_header() = Header("s-ranges");
+  req.mutable_header()->set_ack_ranges(true);
+  v1::UploadSessionResponse resp;
+  ASSERT_TRUE(stream->Write(req) && stream->Read(&resp) && resp.has_header_ack());
+  std::vector<uint32_t> acked;
+  for (uint32_t window = 0; window < 4; ++window) {
+    for (uint32_t seq = window * 8; seq < window * 8 + 8; ++seq) {
+      ASSERT_TRUE(stream->Write(ChunkMsg(seq)));
+    }
+    while (acked.size() < window * 8 + 8 && stream->Read(&resp)) {
+      ASSERT_TRUE(resp.has_chunk_ack()) << resp.DebugString();
+      EXPECT_FALSE(resp.chunk_ack().replayed());
+      EXPECT_NE(resp.chunk_ack().count(), 1u);  // a single chunk is sent without a count
+      for (uint32_t i = 0; i < std::max<uint32_t>(1, resp.chunk_ack().count()); ++i) {
+        acked.push_back(resp.chunk_ack().seq() + i);
+      }
+    }
+  }
+  ASSERT_TRUE(stream->Write(EndMsg(32)));
+  ASSERT_TRUE(stream->Read(&resp) && resp.has_end_ack()) << resp.DebugString();
+  stream->WritesDone();
+  EXPECT_TRUE(stream->Finish().ok());
+  std::vector<uint32_t> expected(32);
+  std::iota(expected.begin(), expected.end(), 0u);
+  EXPECT_EQ(acked, expected);
+  EXPECT_EQ(ReadOffsets("s-ranges").size(), 3200u);
 }
 
 TEST_F(GatewayE2eTest, DuplicateReplayIsAcknowledgedAndStoredOnce) {
