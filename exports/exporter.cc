@@ -157,24 +157,38 @@ absl::StatusOr<Exporter::Prepared> Exporter::Prepare(const std::set<int>& instru
 
 absl::Status Exporter::ForEachCandidate(const ExportPlan& plan,
                                         const std::function<absl::Status(const Candidate&)>& fn) {
-  return records_->ForEachEpisode([&](const v1::Episode& e) -> absl::Status {
+  // Episodes in the filter are gathered, and their patients' identities
+  // read together, a few hundred at a time.
+  std::vector<v1::Episode> episodes;
+  std::vector<std::string> patient_ids;
+  const auto flush = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(storage::RecordList<v1::PatientIdentity> identities,
+                     records_->IdentitiesOfPatients(patient_ids));
+    for (size_t i = 0; i < episodes.size(); ++i) {
+      const v1::Episode& e = episodes[i];
+      const v1::PatientIdentity& id = identities[i];
+      Candidate c{&e, {}};
+      c.qi.age_band = AgeBand(
+          absl::CivilDay(id.birth_date().year(), id.birth_date().month(), id.birth_date().day()),
+          absl::CivilDay(e.start_date().year(), e.start_date().month(), e.start_date().day()));
+      c.qi.sex = std::string(SexName(id.sex()));
+      c.qi.zip3 = Zip3(id.zip_code());
+      c.qi.condition = std::string(
+          ConditionName(e.conditions().empty() ? v1::CONDITION_UNSPECIFIED
+                                               : static_cast<v1::Condition>(e.conditions(0))));
+      RETURN_IF_ERROR(fn(c));
+    }
+    episodes.clear();
+    patient_ids.clear();
+    return absl::OkStatus();
+  };
+  RETURN_IF_ERROR(records_->ForEachEpisode([&](const v1::Episode& e) -> absl::Status {
     if (!InFilter(plan.filter, e)) return absl::OkStatus();
-    v1::GetPatientRequest get;
-    get.set_patient_id(e.patient_id());
-    ASSIGN_OR_RETURN(v1::GetPatientResponse patient, records_->GetPatient(get));
-    const v1::PatientIdentity& id = patient.patient().identity();
-    Candidate c{&e, {}};
-    c.qi.age_band = AgeBand(absl::CivilDay(id.birth_date().year(), id.birth_date().month(),
-                                           id.birth_date().day()),
-                            absl::CivilDay(e.start_date().year(), e.start_date().month(),
-                                           e.start_date().day()));
-    c.qi.sex = std::string(SexName(id.sex()));
-    c.qi.zip3 = Zip3(id.zip_code());
-    c.qi.condition = std::string(ConditionName(
-        e.conditions().empty() ? v1::CONDITION_UNSPECIFIED
-                               : static_cast<v1::Condition>(e.conditions(0))));
-    return fn(c);
-  });
+    episodes.push_back(e);
+    patient_ids.push_back(e.patient_id());
+    return episodes.size() < kCandidatesPerRead ? absl::OkStatus() : flush();
+  }));
+  return flush();
 }
 
 absl::StatusOr<v1::ExportManifest> Exporter::Run(const ExportPlan& plan,

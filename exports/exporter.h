@@ -50,6 +50,9 @@ class Exporter {
   // returned false.
   absl::StatusOr<v1::ExportManifest> Run(const ExportPlan& plan, const ProgressFn& progress);
 
+  // Pass 1 reads the identities of this many episodes' patients together.
+  static constexpr size_t kCandidatesPerRead = 512;
+
  private:
   // Episodes read ahead of the writer in pass 2, in batches of
   // neighbouring episodes (one worker reads a batch through one

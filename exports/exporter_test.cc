@@ -3,6 +3,7 @@
 #include "exports/exporter.h"
 
 #include <fstream>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -12,6 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "common/status_matchers.h"
 #include "device_gateway/uploads.h"
+#include "exports/deid.h"
 #include "gtest/gtest.h"
 #include "outcomes/outcomes.h"
 #include "records/records.h"
@@ -108,6 +110,48 @@ TEST_F(ExporterTest, ChangesBetweenThePassesDoNotBreakTheClasses) {
   ASSERT_EQ(rows.size(), 6u);  // header and five episodes
   ASSERT_EQ(rows[0][2], "age_band");
   for (size_t i = 1; i < rows.size(); ++i) EXPECT_EQ(rows[i][2], "65-69") << i;
+}
+
+// Pass 1 reads patients' identities for many episodes at once: each
+// episode's quasi-identifiers are its own patient's, across reads.
+TEST_F(ExporterTest, QuasiIdentifiersAreEachEpisodesOwnAcrossIdentityReads) {
+  constexpr int kEpisodes = 2 * static_cast<int>(Exporter::kCandidatesPerRead) + 37;
+  std::map<std::string, std::pair<std::string, std::string>> expected;  // subject: sex, zip3
+  Pseudonyms pseudonyms(std::string(32, 'k'));
+  for (int i = 0; i < kEpisodes; ++i) {
+    const std::string tag = std::to_string(i);
+    v1::CreatePatientRequest req = records::testing::PatientRequest(clinic_, tag);
+    v1::PatientIdentity* id = req.mutable_patient()->mutable_identity();
+    id->set_sex(i % 2 == 0 ? v1::SEX_FEMALE : v1::SEX_MALE);
+    id->set_zip_code(i % 3 == 0 ? "60614" : i % 3 == 1 ? "10001" : "94110");
+    auto patient = records_->CreatePatient(req);
+    ASSERT_THAT(patient, IsOk());
+    const std::string& patient_id = patient->patient().patient_id();
+    ASSERT_THAT(records_->CreateEpisode(
+                    records::testing::EpisodeRequest(patient_id, tag, v1::CONDITION_SCIATICA)),
+                IsOk());
+    expected[pseudonyms.SubjectId(patient_id)] = {i % 2 == 0 ? "female" : "male",
+                                                  id->zip_code().substr(0, 3)};
+  }
+  Exporter exporter(records_.get(), outcomes_.get(), &clock_);
+  ExportPlan plan;
+  plan.k = 5;
+  plan.subject_key = std::string(32, 'k');
+  plan.dir = dir_.path();
+  auto manifest = exporter.Run(plan, [](int64_t, int64_t) { return true; });
+  ASSERT_THAT(manifest, IsOk());
+  EXPECT_EQ(manifest->episodes_exported(), kEpisodes);
+  EXPECT_EQ(manifest->classes(), 6);
+  const auto rows = ReadCsv(dir_.path() + "/episodes.csv");
+  ASSERT_EQ(rows.size(), static_cast<size_t>(kEpisodes) + 1);
+  ASSERT_EQ(rows[0][3], "sex");
+  ASSERT_EQ(rows[0][4], "zip3");
+  for (size_t i = 1; i < rows.size(); ++i) {
+    const auto it = expected.find(rows[i][0]);
+    ASSERT_NE(it, expected.end()) << rows[i][0];
+    EXPECT_EQ(rows[i][3], it->second.first) << i;
+    EXPECT_EQ(rows[i][4], it->second.second) << i;
+  }
 }
 
 // Pass 2 reads neighbouring episodes in batches: every episode is written

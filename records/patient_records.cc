@@ -67,6 +67,19 @@ absl::StatusOr<v1::Patient> Records::LoadPatientWithIdentity(
   return patient;
 }
 
+absl::StatusOr<storage::RecordList<v1::PatientIdentity>> Records::IdentitiesOfPatients(
+    const std::vector<std::string>& patient_ids) const {
+  std::vector<std::string> keys;
+  keys.reserve(patient_ids.size());
+  for (const std::string& id : patient_ids) keys.push_back(storage::IdentityKey(id));
+  auto identities =
+      storage::GetRecordList<v1::PatientIdentity>(*store_, Cf::kIdentity, keys, "patient identity");
+  if (absl::IsNotFound(identities.status())) {  // every patient has one
+    return absl::DataLossError(identities.status().message());
+  }
+  return identities;
+}
+
 absl::StatusOr<v1::CreatePatientResponse> Records::CreatePatient(
     const v1::CreatePatientRequest& req) {
   const absl::Time now = clock_->Now();

@@ -17,6 +17,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "analytics/scoring.h"
@@ -54,6 +55,12 @@ class Records {
   absl::StatusOr<v1::GetPatientResponse> GetPatient(const v1::GetPatientRequest& req);
   absl::StatusOr<v1::UpdatePatientResponse> UpdatePatient(const v1::UpdatePatientRequest& req);
   absl::StatusOr<v1::ListPatientsResponse> ListPatients(const v1::ListPatientsRequest& req);
+  // The identity records of patients known to exist, in the order of
+  // `patient_ids` (repeats allowed), read together: for jobs that need the
+  // identities of many patients (an export's quasi-identifiers). DATA_LOSS
+  // if one has none or it is damaged.
+  absl::StatusOr<storage::RecordList<v1::PatientIdentity>> IdentitiesOfPatients(
+      const std::vector<std::string>& patient_ids) const;
 
   // Episodes (episode_records.cc).
   absl::StatusOr<v1::CreateEpisodeResponse> CreateEpisode(const v1::CreateEpisodeRequest& req);

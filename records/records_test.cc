@@ -178,6 +178,32 @@ TEST_F(RecordsTest, PatientIdentityIsStoredApartFromClinicalRecord) {
   EXPECT_EQ(records_->GetPatient(get)->patient().identity().mrn(), "MRN-1");
 }
 
+TEST_F(RecordsTest, IdentitiesOfPatientsAreReadInTheOrderAskedAndEqualGetPatient) {
+  std::string clinic = MakeClinic();
+  std::vector<std::string> ids;
+  for (const std::string mrn : {"MRN-1", "MRN-2", "MRN-3"}) {
+    auto req = PatientRequest(clinic, mrn);
+    req.mutable_patient()->mutable_identity()->set_zip_code("6061" +
+                                                            mrn.substr(4));  // each its own
+    ids.push_back(records_->CreatePatient(req)->patient().patient_id());
+  }
+  const std::vector<std::string> asked = {ids[2], ids[0], ids[2], ids[1]};
+  auto identities = records_->IdentitiesOfPatients(asked);
+  ASSERT_THAT(identities, IsOk());
+  ASSERT_EQ(identities->size(), asked.size());
+  for (size_t i = 0; i < asked.size(); ++i) {
+    v1::GetPatientRequest get;
+    get.set_patient_id(asked[i]);
+    EXPECT_EQ((*identities)[i].SerializeAsString(),
+              records_->GetPatient(get)->patient().identity().SerializeAsString());
+  }
+  EXPECT_EQ((*identities)[0].zip_code(), "60613");
+  EXPECT_TRUE(records_->IdentitiesOfPatients({})->empty());
+  // Every patient has an identity: one missing is damage.
+  EXPECT_THAT(records_->IdentitiesOfPatients({ids[0], "pt_00000000000000000000000000000000"}),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("2 of 2")));
+}
+
 TEST_F(RecordsTest, CreatePatientChecksClinicAndMrn) {
   auto orphan = records_->CreatePatient(
       PatientRequest("cl_00000000000000000000000000000000", "MRN-1"));
