@@ -1,5 +1,6 @@
 #include "exports/file_sink.h"
 
+#include <fcntl.h>
 #include <openssl/evp.h>
 #include <unistd.h>
 
@@ -66,6 +67,14 @@ absl::Status FileSink::WriteOut(absl::string_view bytes) {
   if (std::fwrite(bytes.data(), 1, bytes.size(), out_) != bytes.size()) {
     return absl::ResourceExhaustedError(absl::StrCat("cannot write ", file_.name(),
                                                      " (disk full?)"));
+  }
+  written_ += static_cast<int64_t>(bytes.size());
+  if (written_ - written_back_ >= kWritebackBytes && std::fflush(out_) == 0) {
+    // Starts writeback of what is written so far; errors surface in the
+    // final fsync.
+    (void)sync_file_range(fileno(out_), written_back_, written_ - written_back_,
+                          SYNC_FILE_RANGE_WRITE);
+    written_back_ = written_;
   }
   return absl::OkStatus();
 }
