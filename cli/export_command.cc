@@ -1,16 +1,13 @@
 #include "cli/export_command.h"
 
-#include <openssl/evp.h>
-
 #include <filesystem>
-#include <fstream>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "common/ids.h"
 #include "common/status_macros.h"
+#include "exports/file_sink.h"
 
 namespace tractus::cli {
 namespace {
@@ -30,44 +27,42 @@ void Bar(const v1::ExportJob& job, std::ostream& err) {
 
 absl::StatusOr<int64_t> DownloadExportFile(const Client& client, const std::string& export_id,
                                            const v1::ExportFile& file, const std::string& path) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) return absl::FailedPreconditionError(absl::StrCat("cannot write ", path));
-  EVP_MD_CTX* sha = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(sha, EVP_sha256(), nullptr);
-  int64_t written = 0;
+  // Written, hashed and synced as the server wrote it (exports/file_sink.h).
+  const std::filesystem::path target(path);
+  auto sink =
+      exports::FileSink::Create(target.parent_path().empty() ? "." : target.parent_path().string(),
+                                target.filename().string(), file.content());
+  if (!sink.ok()) return absl::FailedPreconditionError(absl::StrCat("cannot write ", path));
   grpc::Status status;
   // Resume from what arrived if the stream breaks.
-  for (int attempt = 0; attempt < 5 && written < file.bytes(); ++attempt) {
+  for (int attempt = 0; attempt < 5 && (*sink)->bytes() < file.bytes(); ++attempt) {
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(10));
     v1::ReadExportFileRequest req;
     req.set_export_id(export_id);
     req.set_file_name(file.name());
-    req.set_offset(written);
+    req.set_offset((*sink)->bytes());
     auto reader = client.exports()->ReadExportFile(&ctx, req);
     v1::ReadExportFileResponse part;
     while (reader->Read(&part)) {
-      if (part.offset() != written) break;
-      out.write(part.data().data(), static_cast<std::streamsize>(part.data().size()));
-      EVP_DigestUpdate(sha, part.data().data(), part.data().size());
-      written += static_cast<int64_t>(part.data().size());
+      if (part.offset() != (*sink)->bytes()) break;
+      if (absl::Status s = (*sink)->Bytes(part.data()); !s.ok()) {
+        ctx.TryCancel();
+        reader->Finish();
+        return absl::FailedPreconditionError(
+            absl::StrCat("cannot write ", path, ": ", s.message()));
+      }
     }
     status = reader->Finish();
     if (!status.ok() && status.error_code() != grpc::StatusCode::UNAVAILABLE) break;
   }
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_DigestFinal_ex(sha, digest, &length);
-  EVP_MD_CTX_free(sha);
   if (!status.ok()) return FromGrpc(status);
-  out.close();
-  if (!out) return absl::FailedPreconditionError(absl::StrCat("cannot write ", path));
-  const std::string hex = absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), length));
-  if (written != file.bytes() || hex != file.sha256()) {
+  absl::StatusOr<v1::ExportFile> written = (*sink)->Close();
+  if (!written.ok()) return absl::FailedPreconditionError(absl::StrCat("cannot write ", path));
+  if (written->bytes() != file.bytes() || written->sha256() != file.sha256()) {
     return absl::DataLossError(absl::StrCat(file.name(), ": downloaded bytes do not match the manifest"));
   }
-  return written;
+  return written->bytes();
 }
 
 absl::StatusOr<v1::ExportJob> RunExport(const Client& client, ExportOptions options,

@@ -1,5 +1,5 @@
-// FileSink: an export file written line by line, counting records and
-// bytes and hashing as it goes (SHA-256). Lines gather in a 1 MiB buffer
+// FileSink: an export file written line by line (or a downloaded copy of
+// one), counting records and bytes and hashing as it goes (SHA-256). Lines gather in a 1 MiB buffer
 // that is hashed and written whole, so memory stays small whatever the
 // file's size and a line costs a copy. Every 8 MiB written are handed to
 // the disk at once (without waiting), as RocksDB's bytes_per_sync does: the
@@ -32,6 +32,11 @@ class FileSink {
   absl::Status Line(absl::string_view line, bool header = false);
   // Appends `records` complete lines (each ending in a newline).
   absl::Status Lines(absl::string_view lines, int64_t records);
+  // Appends bytes that need not be whole lines (a file received piece by
+  // piece); counts no record.
+  absl::Status Bytes(absl::string_view bytes) { return Lines(bytes, 0); }
+  // Bytes appended so far.
+  int64_t bytes() const { return file_.bytes(); }
 
   // Flushes, fsyncs and closes; describes the file.
   absl::StatusOr<v1::ExportFile> Close();

@@ -5,6 +5,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -258,6 +259,27 @@ TEST_F(ExportE2eTest, CsvIsDeidentifiedKAnonymousAndKeepsIntervals) {
 
 // k counts people, not episodes: five more episodes of the 93-year-old do
 // not make a class of one patient exportable.
+TEST_F(ExportE2eTest, ADownloadThatDoesNotMatchTheManifestIsDataLoss) {
+  auto job = Export(v1::EXPORT_FORMAT_CSV);
+  ASSERT_TRUE(job.ok()) << job.status();
+  ASSERT_EQ(job->state(), v1::EXPORT_STATE_SUCCEEDED) << job->failure();
+  const v1::ExportFile* observations = nullptr;
+  for (const v1::ExportFile& f : job->manifest().files()) {
+    if (f.name() == "observations.csv") observations = &f;
+  }
+  ASSERT_NE(observations, nullptr);
+  const std::string path = dir_.path() + "/checked.csv";
+  auto bytes = cli::DownloadExportFile(*analyst_, job->export_id(), *observations, path);
+  ASSERT_TRUE(bytes.ok()) << bytes.status();
+  EXPECT_EQ(*bytes, observations->bytes());
+  EXPECT_EQ(std::filesystem::file_size(path), static_cast<uintmax_t>(observations->bytes()));
+  // The same bytes against a manifest that says otherwise.
+  v1::ExportFile tampered = *observations;
+  tampered.set_sha256(std::string(64, '0'));
+  EXPECT_EQ(cli::DownloadExportFile(*analyst_, job->export_id(), tampered, path).status().code(),
+            absl::StatusCode::kDataLoss);
+}
+
 TEST_F(ExportE2eTest, ClassesCountDistinctPatients) {
   v1::ListPatientsRequest list;
   list.set_clinic_id(clinic_id_);
