@@ -27,11 +27,12 @@ void Bar(const v1::ExportJob& job, std::ostream& err) {
 
 absl::StatusOr<int64_t> DownloadExportFile(const Client& client, const std::string& export_id,
                                            const v1::ExportFile& file, const std::string& path) {
-  // Written, hashed and synced as the server wrote it (exports/file_sink.h).
+  // Hashed as it arrives and left to the page cache, as cp leaves a copy
+  // (exports/file_sink.h).
   const std::filesystem::path target(path);
-  auto sink =
-      exports::FileSink::Create(target.parent_path().empty() ? "." : target.parent_path().string(),
-                                target.filename().string(), file.content());
+  auto sink = exports::FileSink::Create(
+      target.parent_path().empty() ? "." : target.parent_path().string(),
+      target.filename().string(), file.content(), exports::FileSink::Sync::kPageCache);
   if (!sink.ok()) return absl::FailedPreconditionError(absl::StrCat("cannot write ", path));
   grpc::Status status;
   // Resume from what arrived if the stream breaks.

@@ -12,9 +12,10 @@ namespace tractus::exports {
 
 absl::StatusOr<std::unique_ptr<FileSink>> FileSink::Create(const std::string& dir,
                                                            const std::string& name,
-                                                           const std::string& content) {
+                                                           const std::string& content, Sync sync) {
   std::unique_ptr<FileSink> sink(new FileSink());
   sink->path_ = dir + "/" + name;
+  sink->sync_ = sync;
   sink->out_ = std::fopen(sink->path_.c_str(), "wb");
   if (sink->out_ == nullptr) {
     return absl::UnavailableError(absl::StrCat("cannot create export file ", name));
@@ -69,7 +70,8 @@ absl::Status FileSink::WriteOut(absl::string_view bytes) {
                                                      " (disk full?)"));
   }
   written_ += static_cast<int64_t>(bytes.size());
-  if (written_ - written_back_ >= kWritebackBytes && std::fflush(out_) == 0) {
+  if (sync_ == Sync::kDurable && written_ - written_back_ >= kWritebackBytes &&
+      std::fflush(out_) == 0) {
     // Starts writeback of what is written so far; errors surface in the
     // final fsync.
     (void)sync_file_range(fileno(out_), written_back_, written_ - written_back_,
@@ -81,7 +83,8 @@ absl::Status FileSink::WriteOut(absl::string_view bytes) {
 
 absl::StatusOr<v1::ExportFile> FileSink::Close() {
   const bool drained = Drain().ok();
-  const bool flushed = drained && std::fflush(out_) == 0 && fsync(fileno(out_)) == 0;
+  const bool flushed =
+      drained && std::fflush(out_) == 0 && (sync_ == Sync::kPageCache || fsync(fileno(out_)) == 0);
   const bool closed = std::fclose(out_) == 0;
   out_ = nullptr;
   if (!flushed || !closed) {

@@ -1,12 +1,12 @@
 // FileSink: an export file written line by line (or a downloaded copy of
 // one), counting records and bytes and hashing as it goes (SHA-256). Lines gather in a 1 MiB buffer
 // that is hashed and written whole, so memory stays small whatever the
-// file's size and a line costs a copy. Every 8 MiB written are handed to
-// the disk at once (without waiting), as RocksDB's bytes_per_sync does: the
-// disk writes while the export computes, the final fsync waits only for
-// the tail, and the page cache never holds a whole multi-GB file dirty
-// (which slowed every other writer, the download of the file included).
-// Not thread-safe.
+// file's size and a line costs a copy. A durable file (the server's export
+// files: a job that succeeded survives a crash) is fsynced when closed, and
+// every 8 MiB written are handed to the disk at once (without waiting), as
+// RocksDB's bytes_per_sync does: the disk writes while the export
+// computes and the closing fsync waits only for the tail. A download is
+// left to the page cache, as cp leaves a copy. Not thread-safe.
 #ifndef TRACTUS_EXPORTS_FILE_SINK_H_
 #define TRACTUS_EXPORTS_FILE_SINK_H_
 
@@ -22,10 +22,12 @@ namespace tractus::exports {
 
 class FileSink {
  public:
+  enum class Sync { kDurable, kPageCache };
   // Creates (truncates) `dir`/`name`; `content` names what it holds.
   static absl::StatusOr<std::unique_ptr<FileSink>> Create(const std::string& dir,
                                                           const std::string& name,
-                                                          const std::string& content);
+                                                          const std::string& content,
+                                                          Sync sync = Sync::kDurable);
   ~FileSink();
 
   // Appends `line` and a newline; counts a record unless `header`.
@@ -38,7 +40,7 @@ class FileSink {
   // Bytes appended so far.
   int64_t bytes() const { return file_.bytes(); }
 
-  // Flushes, fsyncs and closes; describes the file.
+  // Flushes, fsyncs (if durable) and closes; describes the file.
   absl::StatusOr<v1::ExportFile> Close();
 
  private:
@@ -53,6 +55,7 @@ class FileSink {
   static constexpr size_t kBufferBytes = 1 << 20;
   static constexpr int64_t kWritebackBytes = 8 << 20;
   std::string path_;
+  Sync sync_ = Sync::kDurable;
   int64_t written_ = 0;       // bytes handed to the file
   int64_t written_back_ = 0;  // of which writeback has been started
   std::string buffer_;

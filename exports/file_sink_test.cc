@@ -23,11 +23,13 @@ std::string ReadAll(const std::string& path) {
   return out.str();
 }
 
-TEST(FileSinkTest, CountsHashesAndHoldsEveryByteAcrossBuffersAndWriteback) {
-  // ~21 MiB: many 1 MiB buffers, writeback started twice, a line bigger
-  // than the buffer, and a tail.
+class FileSinkTest : public ::testing::TestWithParam<FileSink::Sync> {};
+
+TEST_P(FileSinkTest, CountsHashesAndHoldsEveryByteAcrossBuffersAndWriteback) {
+  // ~21 MiB: many 1 MiB buffers, writeback started twice (durable), a line
+  // bigger than the buffer, and a tail.
   TestDir dir;
-  auto sink = FileSink::Create(dir.path(), "rows.csv", "Observation");
+  auto sink = FileSink::Create(dir.path(), "rows.csv", "Observation", GetParam());
   ASSERT_THAT(sink, IsOk());
   std::string expected = "a,b,c\n";
   ASSERT_THAT((*sink)->Line("a,b,c", /*header=*/true), IsOk());
@@ -58,6 +60,9 @@ TEST(FileSinkTest, CountsHashesAndHoldsEveryByteAcrossBuffersAndWriteback) {
   EXPECT_TRUE(on_disk == expected);
   EXPECT_EQ(file->sha256(), absl::BytesToHexString(Sha256(expected)));
 }
+
+INSTANTIATE_TEST_SUITE_P(BothSyncs, FileSinkTest,
+                         ::testing::Values(FileSink::Sync::kDurable, FileSink::Sync::kPageCache));
 
 }  // namespace
 }  // namespace tractus::exports
