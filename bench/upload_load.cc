@@ -8,6 +8,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "device_gateway/test_chunks.h"
+#include "device_gateway/uploads.h"
 #include "tests/gateway_client.h"
 
 namespace tractus::bench {
@@ -44,58 +45,51 @@ grpc::Status NullSink::UploadSession(
     grpc::ServerContext*,
     grpc::ServerReaderWriter<v1::UploadSessionResponse, v1::UploadSessionRequest>* stream) {
   // A reader (this thread) and a writer thread, as Tractus's pipeline: the
-  // writer answers everything read since its last write, a run of
-  // consecutive chunks in one ChunkAck when the table takes ranges.
+  // writer answers everything read since its last write by Tractus's rule
+  // (Uploads::Acknowledgements: a run of chunks in one ChunkAck when the
+  // table takes ranges), with nothing committed.
+  using device_gateway::Uploads;
   struct Pending {
-    std::vector<v1::UploadSessionRequest::MessageCase> kinds;
-    std::vector<uint32_t> seqs;  // of the chunks among `kinds`
-    bool reading = true;         // of `pending` only
+    std::vector<Uploads::ChunkDecision> decisions;
+    bool reading = true;
+    bool ranges = false;
+    bool Ready() const { return !decisions.empty() || !reading; }
   };
   absl::Mutex mu;
   Pending pending;
-  bool ranges = false;
   std::thread writer([&] {
-    Pending batch;
-    v1::UploadSessionResponse resp;
+    std::vector<Uploads::ChunkDecision> batch;
     for (;;) {
+      bool ranges;
       {
         absl::MutexLock lock(&mu);
-        mu.Await(absl::Condition(
-            +[](Pending* p) { return !p->kinds.empty() || !p->reading; }, &pending));
-        if (pending.kinds.empty()) return;
-        batch.kinds.swap(pending.kinds);
-        batch.seqs.swap(pending.seqs);
+        mu.Await(absl::Condition(&pending, &Pending::Ready));
+        if (pending.decisions.empty()) return;
+        batch.swap(pending.decisions);
+        ranges = pending.ranges;
       }
-      size_t next_seq = 0;
-      for (size_t i = 0; i < batch.kinds.size(); ++i) {
-        resp.Clear();
-        if (batch.kinds[i] == v1::UploadSessionRequest::kHeader) {
-          resp.mutable_header_ack();
-        } else if (batch.kinds[i] == v1::UploadSessionRequest::kChunk) {
-          v1::ChunkAck& ack = *resp.mutable_chunk_ack();
-          ack.set_seq(batch.seqs[next_seq++]);
-          uint32_t count = 1;
-          while (ranges && i + 1 < batch.kinds.size() &&
-                 batch.kinds[i + 1] == v1::UploadSessionRequest::kChunk &&
-                 batch.seqs[next_seq] == ack.seq() + count) {
-            ++i, ++next_seq, ++count;
-          }
-          if (count > 1) ack.set_count(count);
-        } else {
-          resp.mutable_end_ack();
-        }
+      for (const v1::UploadSessionResponse& resp : Uploads::Acknowledgements(batch, ranges)) {
         if (!stream->Write(resp)) return;
       }
-      batch.kinds.clear();
-      batch.seqs.clear();
+      batch.clear();
     }
   });
   v1::UploadSessionRequest req;
   while (stream->Read(&req)) {
     absl::MutexLock lock(&mu);
-    if (req.has_header()) ranges = req.header().ack_ranges();
-    if (req.has_chunk()) pending.seqs.push_back(req.chunk().seq());
-    pending.kinds.push_back(req.message_case());
+    v1::UploadSessionResponse resp;
+    if (req.has_header()) {
+      pending.ranges = req.header().ack_ranges();
+      resp.mutable_header_ack();
+    } else if (req.has_chunk()) {
+      Uploads::AcceptedChunk chunk;
+      chunk.seq = req.chunk().seq();
+      pending.decisions.emplace_back(std::move(chunk));
+      continue;
+    } else {
+      resp.mutable_end_ack();
+    }
+    pending.decisions.emplace_back(std::move(resp));
   }
   {
     absl::MutexLock lock(&mu);

@@ -1,5 +1,6 @@
 #include "device_gateway/uploads.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
@@ -389,16 +390,13 @@ std::vector<v1::UploadSessionResponse> Uploads::Acknowledgements(
       run = nullptr;
       continue;
     }
-    if (ack_ranges && run != nullptr && chunk->seq == run->seq() + run->count()) {
-      run->set_count(run->count() + 1);
+    const uint32_t length = run == nullptr ? 0 : std::max(1u, run->count());  // 0 counts as 1
+    if (ack_ranges && run != nullptr && chunk->seq == run->seq() + length) {
+      run->set_count(length + 1);
       continue;
     }
     run = out.emplace_back().mutable_chunk_ack();
     run->set_seq(chunk->seq);
-    run->set_count(1);
-  }
-  for (v1::UploadSessionResponse& r : out) {
-    if (r.has_chunk_ack() && r.chunk_ack().count() == 1) r.mutable_chunk_ack()->clear_count();
   }
   return out;
 }
