@@ -53,6 +53,19 @@ class ExporterTest : public ::testing::Test {
     if (outcomes_) outcomes_->Stop();
   }
 
+  // Exports everything with threshold `k` into dir_, under kSubjectKey.
+  absl::StatusOr<v1::ExportManifest> Export(
+      int k, const ProgressFn& progress = [](int64_t, int64_t) { return true; }) {
+    Exporter exporter(records_.get(), outcomes_.get(), &clock_);
+    ExportPlan plan;
+    plan.k = k;
+    plan.subject_key = kSubjectKey;
+    plan.dir = dir_.path();
+    return exporter.Run(plan, progress);
+  }
+
+  const std::string kSubjectKey = std::string(32, 'k');
+
   TestDir dir_;
   FakeClock clock_{absl::FromCivil(absl::CivilSecond(2027, 2, 1, 12, 0, 0), absl::UTCTimeZone())};
   std::unique_ptr<storage::Store> store_;
@@ -75,16 +88,11 @@ TEST_F(ExporterTest, ChangesBetweenThePassesDoNotBreakTheClasses) {
   };
   for (int i = 0; i < 5; ++i) add_patient(std::to_string(i));
 
-  Exporter exporter(records_.get(), outcomes_.get(), &clock_);
-  ExportPlan plan;
-  plan.k = 5;
-  plan.subject_key = std::string(32, 'k');
-  plan.dir = dir_.path();
   // Between the passes (progress reports 0 done once pass 1 is over): a
   // sixth patient of the class arrives, and one of the five is corrected
   // into another age band.
   bool changed = false;
-  auto manifest = exporter.Run(plan, [&](int64_t done, int64_t total) {
+  auto manifest = Export(5, [&](int64_t done, int64_t total) {
     if (done == 0 && !changed) {
       changed = true;
       EXPECT_EQ(total, 5);
@@ -117,7 +125,7 @@ TEST_F(ExporterTest, ChangesBetweenThePassesDoNotBreakTheClasses) {
 TEST_F(ExporterTest, QuasiIdentifiersAreEachEpisodesOwnAcrossIdentityReads) {
   constexpr int kEpisodes = 2 * static_cast<int>(Exporter::kCandidatesPerRead) + 37;
   std::map<std::string, std::pair<std::string, std::string>> expected;  // subject: sex, zip3
-  Pseudonyms pseudonyms(std::string(32, 'k'));
+  Pseudonyms pseudonyms(kSubjectKey);
   for (int i = 0; i < kEpisodes; ++i) {
     const std::string tag = std::to_string(i);
     v1::CreatePatientRequest req = records::testing::PatientRequest(clinic_, tag);
@@ -133,12 +141,7 @@ TEST_F(ExporterTest, QuasiIdentifiersAreEachEpisodesOwnAcrossIdentityReads) {
     expected[pseudonyms.SubjectId(patient_id)] = {i % 2 == 0 ? "female" : "male",
                                                   id->zip_code().substr(0, 3)};
   }
-  Exporter exporter(records_.get(), outcomes_.get(), &clock_);
-  ExportPlan plan;
-  plan.k = 5;
-  plan.subject_key = std::string(32, 'k');
-  plan.dir = dir_.path();
-  auto manifest = exporter.Run(plan, [](int64_t, int64_t) { return true; });
+  auto manifest = Export(5);
   ASSERT_THAT(manifest, IsOk());
   EXPECT_EQ(manifest->episodes_exported(), kEpisodes);
   EXPECT_EQ(manifest->classes(), 6);
@@ -187,12 +190,7 @@ TEST_F(ExporterTest, EveryEpisodeIsWrittenOrSuppressedOnceAcrossBatches) {
     (kept ? kept_observations : suppressed_observations) += i % 6 + 1;
   }
 
-  Exporter exporter(records_.get(), outcomes_.get(), &clock_);
-  ExportPlan plan;
-  plan.k = 8;
-  plan.subject_key = std::string(32, 'k');
-  plan.dir = dir_.path();
-  auto manifest = exporter.Run(plan, [](int64_t, int64_t) { return true; });
+  auto manifest = Export(8);
   ASSERT_THAT(manifest, IsOk());
   EXPECT_EQ(manifest->episodes_exported(), 38);
   EXPECT_EQ(manifest->observations_exported(), kept_observations);
