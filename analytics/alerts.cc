@@ -3,83 +3,218 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "analytics/episode_series.h"
-#include "analytics/instruments.h"
 #include "analytics/measure_progress.h"
 
 namespace tractus::analytics {
 namespace {
 
 constexpr int64_t kDay = 24 * 60 * 60;
+// Evidence lists stop at this many entries.
+constexpr size_t kMaxEvidence = 8;
 
-std::string Fmt(const char* format, double a, double b = 0) {
-  char buf[160];
-  std::snprintf(buf, sizeof(buf), format, a, b);
+template <typename... Args>
+std::string Fmt(const char* format, Args... args) {
+  char buf[240];
+  std::snprintf(buf, sizeof(buf), format, args...);
   return buf;
 }
 
-void Worsening(const AlertInputs& in, std::optional<double> baseline, std::vector<Alert>& out) {
-  if (!baseline || in.pain.empty()) return;
-  const auto high = [&](const PainReport& r) {
-    return r.day > 0 && r.value >= *baseline + kWorseningPoints;
-  };
-  // The run of high reports that the latest report ends: once pain comes
-  // back down, the alert is no longer in force.
-  size_t first = in.pain.size();
-  while (first > 0 && high(in.pain[first - 1])) --first;
-  if (in.pain.size() - first < 2) return;
-  const PainReport& a = in.pain[first];
-  const PainReport& b = in.pain[first + 1];
-  Alert alert{AlertKind::kWorsening, Severity::kHigh,
-              "worsening:" + std::to_string(a.unix_seconds),
-              Fmt("pain %.0f and %.0f on consecutive reports", a.value, b.value) +
-                  Fmt(", at least 2 points above the baseline of %.0f", *baseline),
-              {{"baseline", *baseline, 0, 0}},
-              b.unix_seconds};
-  for (size_t i = first; i < in.pain.size() && alert.evidence.size() < 6; ++i) {
-    alert.evidence.push_back({"pain", in.pain[i].value, in.pain[i].day, in.pain[i].unix_seconds});
+// How much worse `value` is than `reference` in the measure's bad
+// direction (positive = worse).
+double Worse(const MeasureInfo& m, double reference, double value) {
+  return m.direction == Direction::kLowerIsBetter ? value - reference : reference - value;
+}
+
+// The course's assessments after the baseline's day, within the window.
+std::vector<Assessment> AfterBaseline(const MeasureCourse& c) {
+  std::vector<Assessment> after;
+  for (const Assessment& a : c.course) {
+    if (a.day > c.baseline_day && a.day >= 0 && WeekOfDay(a.day) < kEpisodeWeeks) {
+      after.push_back(a);
+    }
+  }
+  return after;
+}
+
+// The assessment days (each summarized by its median) that satisfy `bad`
+// in an unbroken run ending at the latest assessment day.
+std::vector<Summary> LatestBadDays(const MeasureCourse& c,
+                                   const std::function<bool(double)>& bad) {
+  std::vector<Summary> days =
+      Summarize(AfterBaseline(c), [](const Assessment& a) { return a.day; }, bad);
+  size_t first = days.size();
+  while (first > 0 && days[first - 1].holds_since_unix) --first;
+  return std::vector<Summary>(days.begin() + static_cast<long>(first), days.end());
+}
+
+// An alert for a run of at least two bad assessment days: it began when the
+// first day turned bad and became true when the second did.
+void RunAlert(const MeasureCourse& c, const std::vector<Summary>& run, AlertKind kind,
+              Severity severity, const std::string& key_prefix, const std::string& label,
+              const std::string& summary, std::vector<Alert>& out) {
+  if (run.size() < 2) return;
+  Alert alert{kind, severity, key_prefix + ":" + std::to_string(*run[0].holds_since_unix),
+              summary, {{"baseline", *c.baseline, c.baseline_day, c.baseline_unix}},
+              *run[1].holds_since_unix};
+  for (const Summary& day : run) {
+    if (alert.evidence.size() >= kMaxEvidence) break;
+    alert.evidence.push_back({label, day.median, day.key, *day.holds_since_unix});
   }
   out.push_back(alert);
 }
 
-void NoResponse(const AlertInputs& in, std::optional<double> baseline, std::vector<Alert>& out) {
-  if (!baseline || in.today_day < kNoResponseDay || !in.episode_open) return;
-  const MeasureInfo& nprs = *FindMeasure(static_cast<int>(Measure::kNprs));
-  bool responded = false;
-  std::optional<PainReport> last_by_week6;
-  for (size_t i = 0; i < in.pain.size(); ++i) {
-    if (in.pain[i].day > kNoResponseDay) break;
-    last_by_week6 = in.pain[i];
-    if (in.pain[i].day <= 0 || i + 1 >= in.pain.size() || in.pain[i + 1].day > kNoResponseDay) {
-      continue;
+// (a) Pain at least the MCID (2 points) above the pre-treatment baseline on
+// two consecutive assessment days.
+void Worsening(const AlertInputs& in, std::vector<Alert>& out) {
+  const MeasureCourse& c = in.pain;
+  if (!c.baseline) return;
+  const double threshold = *c.baseline + c.measure->mcid_points;
+  const auto run = LatestBadDays(c, [&](double v) { return v >= threshold - 1e-9; });
+  if (run.size() < 2) return;
+  RunAlert(c, run, AlertKind::kWorsening, Severity::kHigh, "worsening", "pain",
+           Fmt("pain %.1f and %.1f on consecutive assessment days, at least 2 points above the "
+               "pre-treatment baseline of %.0f",
+               run[0].median, run[1].median, *c.baseline),
+           out);
+}
+
+// (c) A baseline of 9 or 10 leaves no room for the worsening rule: pain of
+// 10 on two consecutive assessment days.
+void Ceiling(const AlertInputs& in, std::vector<Alert>& out) {
+  const MeasureCourse& c = in.pain;
+  if (!c.baseline || *c.baseline < kCeilingBaseline) return;
+  const double top = c.measure->max_value;
+  const auto run = LatestBadDays(c, [&](double v) { return v >= top; });
+  RunAlert(c, run, AlertKind::kPainAtCeiling, Severity::kHigh, "ceiling", "pain",
+           Fmt("pain at %.0f on consecutive assessment days (pre-treatment baseline %.0f)", top,
+               c.baseline.value_or(0)),
+           out);
+}
+
+// (d) ODI or RMDQ at least its MCID points worse than the pre-treatment
+// baseline on two consecutive assessment days.
+void DisabilityWorsening(const MeasureCourse& c, std::vector<Alert>& out) {
+  if (!c.baseline || c.measure->mcid_points <= 0) return;
+  const MeasureInfo& m = *c.measure;
+  const auto run = LatestBadDays(
+      c, [&](double v) { return Worse(m, *c.baseline, v) >= m.mcid_points - 1e-9; });
+  if (run.size() < 2) return;
+  RunAlert(c, run, AlertKind::kDisabilityWorsening, Severity::kMedium,
+           "worsening-" + std::string(m.name), std::string(m.name),
+           std::string(m.display_name) +
+               Fmt(" %.1f and %.1f on consecutive assessment days, at least %.0f points worse "
+                   "than the pre-treatment baseline of %.1f",
+                   run[0].median, run[1].median, m.mcid_points, *c.baseline),
+           out);
+}
+
+// (b) After a response (a weekly median meeting the responder rule), the
+// weekly median rises by at least the MCID points above the best weekly
+// median since: in force while the latest weeks stay there.
+void Relapse(const AlertInputs& in, std::vector<Alert>& out) {
+  const MeasureCourse& c = in.pain;
+  if (!c.baseline) return;
+  const MeasureInfo& m = *c.measure;
+  const std::vector<Assessment> after = AfterBaseline(c);
+  const auto week_of = [](const Assessment& a) { return WeekOfDay(a.day); };
+  const std::vector<Summary> weeks = Summarize(after, week_of, [](double) { return false; });
+  size_t responded = weeks.size();
+  for (size_t i = 0; i < weeks.size(); ++i) {
+    if (MeetsResponderRule(m, *c.baseline, weeks[i].median).value_or(false)) {
+      responded = i;
+      break;
     }
-    responded |= MeetsResponderRule(nprs, *baseline, in.pain[i].value).value_or(false) &&
-                 MeetsResponderRule(nprs, *baseline, in.pain[i + 1].value).value_or(false);
   }
-  if (responded) return;
+  if (responded >= weeks.size()) return;
+  // best[i]: the best weekly median of weeks responded..i-1.
+  const auto relapsed = [&](size_t i, double* best_out, size_t* best_at) {
+    double best = weeks[responded].median;
+    size_t at = responded;
+    for (size_t k = responded + 1; k < i; ++k) {
+      if (Worse(m, weeks[k].median, best) > 0) {
+        best = weeks[k].median;
+        at = k;
+      }
+    }
+    *best_out = best;
+    *best_at = at;
+    return Worse(m, best, weeks[i].median) >= m.mcid_points - 1e-9;
+  };
+  double best = 0;
+  size_t best_at = 0;
+  size_t first = weeks.size();
+  while (first > responded + 1 && relapsed(first - 1, &best, &best_at)) --first;
+  if (first >= weeks.size()) return;
+  relapsed(first, &best, &best_at);
+  // When the first relapsed week's median crossed the line.
+  std::vector<Assessment> that_week;
+  for (const Assessment& a : after) {
+    if (WeekOfDay(a.day) == weeks[first].key) that_week.push_back(a);
+  }
+  const double line = best;
+  const Summary crossed = Summarize(that_week, week_of, [&](double v) {
+                            return Worse(m, line, v) >= m.mcid_points - 1e-9;
+                          }).front();
+  const int64_t since = *crossed.holds_since_unix;
+  const Summary& latest = weeks.back();
+  Alert alert{AlertKind::kRelapse, Severity::kHigh, "relapse:" + std::to_string(since),
+              Fmt("relapse: weekly median pain %.1f in week %d, at least 2 points above the "
+                  "best weekly median of %.1f since the response",
+                  latest.median, latest.key, best),
+              {{"baseline", *c.baseline, c.baseline_day, c.baseline_unix},
+               {"best_weekly_median", best, weeks[best_at].key * 7,
+                in.week_start_unix[static_cast<size_t>(weeks[best_at].key)]}},
+              since};
+  for (size_t i = first; i < weeks.size() && alert.evidence.size() < kMaxEvidence; ++i) {
+    alert.evidence.push_back({"weekly_median", weeks[i].median, weeks[i].key * 7,
+                              in.week_start_unix[static_cast<size_t>(weeks[i].key)]});
+  }
+  out.push_back(alert);
+}
+
+void NoResponse(const AlertInputs& in, std::vector<Alert>& out) {
+  const MeasureCourse& c = in.pain;
+  if (!c.baseline || in.today_day < kNoResponseDay || !in.episode_open) return;
+  if (FirstSustainedResponse(*c.measure, *c.baseline, c.baseline_day, c.course,
+                             kNoResponseDay - 1)) {
+    return;
+  }
   Alert alert{AlertKind::kNoResponseByWeek6, Severity::kMedium, "no-response-week-6",
-              Fmt("no sustained pain response by week 6 (baseline %.0f)", *baseline),
-              {{"baseline", *baseline, 0, 0}},
-              in.episode_start_unix + kNoResponseDay * kDay};
-  if (last_by_week6) {
-    alert.evidence.push_back(
-        {"pain", last_by_week6->value, last_by_week6->day, last_by_week6->unix_seconds});
+              Fmt("no sustained pain response by week 6 (pre-treatment baseline %.0f)",
+                  *c.baseline),
+              {{"baseline", *c.baseline, c.baseline_day, c.baseline_unix}},
+              in.week_start_unix[kNoResponseDay / 7]};
+  const Assessment* last = nullptr;
+  for (const Assessment& a : c.course) {
+    if (a.day < kNoResponseDay) last = &a;
   }
+  if (last != nullptr) alert.evidence.push_back({"pain", last->value, last->day, last->unix_seconds});
   out.push_back(alert);
 }
 
 void LowAdherence(const AlertInputs& in, std::vector<Alert>& out) {
-  if (!in.episode_open || !in.adherence.to_date || *in.adherence.to_date >= kAdherenceFloor) {
-    return;
+  const Adherence& a = in.adherence;
+  if (!in.episode_open || !a.to_date || *a.to_date >= kAdherenceFloor) return;
+  // Adherence to date at the start of week b covers weeks 0..b-1; the alert
+  // began at the first week start of the run that is still under the floor.
+  const int current = std::clamp(WeekOfDay(in.today_day), 0, kEpisodeWeeks);
+  std::vector<int> planned(static_cast<size_t>(current) + 1, 0), done(planned);
+  for (int b = 1; b <= current; ++b) {
+    planned[b] = planned[b - 1] + a.weeks[b - 1].planned;
+    done[b] = done[b - 1] + a.weeks[b - 1].done;
   }
-  const int week = WeekOfDay(in.today_day);
-  // One key while adherence stays low: it is one condition, not one per week.
+  const auto low = [&](int b) {
+    return planned[b] > 0 && static_cast<double>(done[b]) / planned[b] < kAdherenceFloor;
+  };
+  int first = current;
+  while (first > 1 && low(first - 1)) --first;
   Alert alert{AlertKind::kLowAdherence, Severity::kMedium, "low-adherence",
-              Fmt("%.0f%% of planned sessions attended so far (under 75%%)",
-                  *in.adherence.to_date * 100),
-              {{"adherence", *in.adherence.to_date, in.today_day, in.now_unix},
-               {"planned_to_date", static_cast<double>(in.adherence.planned_to_date), 0, 0}},
-              in.episode_start_unix + int64_t{week} * 7 * kDay};
+              Fmt("%.0f%% of the sessions scheduled in weeks 0-%d attended (under 75%%)",
+                  *a.to_date * 100, current - 1),
+              {{"adherence", *a.to_date, current * 7, in.week_start_unix[current]},
+               {"planned_to_date", static_cast<double>(a.planned_to_date), current * 7,
+                in.week_start_unix[current]}},
+              in.week_start_unix[first]};
   out.push_back(alert);
 }
 
@@ -88,14 +223,14 @@ void SessionSafety(const AlertInputs& in, std::vector<Alert>& out) {
     if (s.end_unix < in.now_unix - kSessionAlertDays * kDay) continue;
     if (s.patient_stops > 0) {
       out.push_back({AlertKind::kPatientStop, Severity::kHigh, "stop:" + s.session_id,
-                     Fmt("patient pressed the stop switch %.0f time(s) in a session",
+                     Fmt("patient pressed the stop switch %d time(s) in a session",
                          s.patient_stops),
                      {{"patient_stops", static_cast<double>(s.patient_stops), s.day, s.end_unix}},
                      s.end_unix});
     }
     if (s.overshoots > 0) {
       out.push_back({AlertKind::kOvershoot, Severity::kMedium, "overshoot:" + s.session_id,
-                     Fmt("force overshoot %.0f time(s) in a session", s.overshoots),
+                     Fmt("force overshoot %d time(s) in a session", s.overshoots),
                      {{"overshoots", static_cast<double>(s.overshoots), s.day, s.end_unix}},
                      s.end_unix});
     }
@@ -104,26 +239,28 @@ void SessionSafety(const AlertInputs& in, std::vector<Alert>& out) {
 
 void NoHomeReport(const AlertInputs& in, std::vector<Alert>& out) {
   if (!in.episode_open || in.today_day < 0) return;
-  const int64_t last = in.last_home_report_unix.value_or(in.episode_start_unix);
-  if (in.now_unix - last < kNoReportDays * kDay) return;
+  const HomeReport last = in.last_home_report.value_or(HomeReport{0, in.week_start_unix[0]});
+  if (in.now_unix - last.unix_seconds < kNoReportDays * kDay) return;
   // One key while the silence lasts; a later silence (after reports
   // resumed and the alert cleared) is announced again.
   out.push_back({AlertKind::kNoHomeReport, Severity::kLow, "no-home-report",
-                 Fmt("no home report for %.0f days", (in.now_unix - last) / kDay),
-                 {{"days_without_report", static_cast<double>((in.now_unix - last) / kDay),
-                   in.today_day, last}},
-                 last + kNoReportDays * kDay});
+                 in.last_home_report ? Fmt("no home report since day %d", last.day)
+                                     : std::string("no home report since the episode started"),
+                 {{"last_home_report", static_cast<double>(last.day), last.day, last.unix_seconds}},
+                 last.unix_seconds + kNoReportDays * kDay});
 }
 
 }  // namespace
 
 std::vector<Alert> EvaluateAlerts(const AlertInputs& in) {
-  std::vector<DayValue> series;
-  for (const PainReport& r : in.pain) series.push_back({r.day, r.value});
-  const std::optional<double> baseline = Baseline(series);
   std::vector<Alert> out;
-  Worsening(in, baseline, out);
-  NoResponse(in, baseline, out);
+  if (in.pain.measure != nullptr) {
+    Worsening(in, out);
+    Ceiling(in, out);
+    Relapse(in, out);
+    NoResponse(in, out);
+  }
+  for (const MeasureCourse& c : in.disability) DisabilityWorsening(c, out);
   LowAdherence(in, out);
   SessionSafety(in, out);
   NoHomeReport(in, out);

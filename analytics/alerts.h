@@ -1,18 +1,27 @@
-// Alerts a clinician acts on (DESIGN.md): worsening pain, no response by
-// week 6, adherence under 75 %, patient stops or overshoots in a session,
-// no home report for 7 days. Evaluated from the episode's data and the
-// current time — a pure function, re-run whenever data arrives or is read.
-// Each alert has a stable key, so a caller can tell new alerts from ones
-// already raised.
+// Alerts a clinician acts on (DESIGN.md; rules in docs/outcomes.md):
+// worsening against the pre-treatment baseline, relapse after a response,
+// pain stuck at the top of the scale, disability worsening, no response by
+// week 6, adherence under 75 % of the schedule, patient stops or
+// overshoots in a session, no home report for 7 days. Evaluated from the
+// episode's data and the current time — a pure function, re-run whenever
+// data arrives or is read.
+//
+// Stable: an alert's key, summary, evidence and raise time depend only on
+// the data (and, for the time-based alerts, on the week or day boundary
+// that made them true), never on the moment of asking; the time can only
+// decide whether an alert is in force.
 #ifndef TRACTUS_ANALYTICS_ALERTS_H_
 #define TRACTUS_ANALYTICS_ALERTS_H_
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "analytics/course.h"
+#include "analytics/episode_series.h"
+#include "analytics/instruments.h"
 
 namespace tractus::analytics {
 
@@ -24,6 +33,9 @@ enum class AlertKind {
   kPatientStop = 4,
   kOvershoot = 5,
   kNoHomeReport = 6,
+  kRelapse = 7,
+  kPainAtCeiling = 8,
+  kDisabilityWorsening = 9,
 };
 
 // DO NOT CHANGE THESE VALUES: they match tractus.v1.AlertSeverity.
@@ -40,37 +52,48 @@ struct Alert {
   AlertKind kind;
   Severity severity;
   // Stable while the condition lasts (it names the condition, not its
-  // changing evidence), e.g. "worsening:<first report>", "low-adherence".
+  // changing evidence), e.g. "worsening:<when it began>", "low-adherence".
   std::string key;
   std::string summary;  // one line for the clinician
   std::vector<Evidence> evidence;
   int64_t raised_unix_seconds = 0;  // when the data made it true
 };
 
-// A pain report (any source) in time order.
-struct PainReport {
+// One measure's course as the alert rules read it.
+struct MeasureCourse {
+  const MeasureInfo* measure = nullptr;
+  std::vector<Assessment> course;  // by time; never a post-session value
+  std::optional<double> baseline;  // the pre-treatment baseline
+  int baseline_day = 0;
+  int64_t baseline_unix = 0;
+};
+
+struct HomeReport {
   int day;
-  double value;
   int64_t unix_seconds;
 };
 
 struct AlertInputs {
   int64_t now_unix = 0;
-  int64_t episode_start_unix = 0;  // start of day 0
+  // The start of each episode week 0..13 (of day 7w) in the clinic's zone.
+  std::array<int64_t, kEpisodeWeeks + 1> week_start_unix{};
   int today_day = 0;
   bool episode_open = true;
-  std::vector<PainReport> pain;                 // NPRS, sorted by time
-  std::optional<int64_t> last_home_report_unix;  // any home-reported measure
-  std::vector<SessionFact> sessions;            // finalized, in start order
+  MeasureCourse pain;                      // NPRS
+  std::vector<MeasureCourse> disability;   // ODI and RMDQ, when recorded
+  std::optional<HomeReport> last_home_report;  // any home-reported measure
+  std::vector<SessionFact> sessions;       // finalized, in start order
   Adherence adherence;
 };
 
-inline constexpr double kWorseningPoints = 2;
 inline constexpr int kNoResponseDay = 42;
 inline constexpr double kAdherenceFloor = 0.75;
 inline constexpr int kNoReportDays = 7;
 // Session safety alerts look back this far.
 inline constexpr int kSessionAlertDays = 14;
+// Pain at the top of the scale with a baseline at least this high: the
+// worsening rule (baseline + 2) cannot fire there.
+inline constexpr double kCeilingBaseline = 9;
 
 // Alerts in force, most severe first.
 std::vector<Alert> EvaluateAlerts(const AlertInputs& in);

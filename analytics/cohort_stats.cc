@@ -4,7 +4,10 @@
 #include <cmath>
 #include <numeric>
 
+#include <boost/math/distributions/binomial.hpp>
+
 #include "analytics/episode_series.h"
+#include "analytics/trend.h"
 
 namespace tractus::analytics {
 namespace {
@@ -45,21 +48,17 @@ Interval MeanInterval(std::vector<double> values) {
   const double mean = std::accumulate(values.begin(), values.end(), 0.0) / n;
   double ss = 0;
   for (double v : values) ss += (v - mean) * (v - mean);
-  const double se = std::sqrt(ss / (n - 1) / n);
-  return {mean, mean - kZ * se, mean + kZ * se};
+  const double half = StudentT975(n - 1) * std::sqrt(ss / (n - 1) / n);
+  return {mean, mean - half, mean + half};
 }
 
 Interval MedianInterval(std::vector<double> values) {
   std::sort(values.begin(), values.end());
-  const double n = static_cast<double>(values.size());
-  const double median = Median(values);
-  const auto at = [&](double rank) {  // 1-based, clamped
-    long r = std::lround(rank);
-    r = std::clamp(r, 1L, static_cast<long>(values.size()));
-    return values[static_cast<size_t>(r - 1)];
-  };
-  const double half = kZ * std::sqrt(n) / 2;
-  return {median, at(n / 2 - half), at(n / 2 + 1 + half)};
+  const size_t n = values.size();
+  const boost::math::binomial_distribution<double> bin(static_cast<double>(n), 0.5);
+  size_t l = 1;  // the largest rank with P(X <= l - 1) <= 0.025
+  while (l + 1 <= n / 2 && boost::math::cdf(bin, static_cast<double>(l)) <= 0.025) ++l;
+  return {Median(values), values[l - 1], values[n - l]};
 }
 
 std::vector<KaplanMeierStep> KaplanMeier(std::vector<TimeToEvent> subjects) {
@@ -68,6 +67,7 @@ std::vector<KaplanMeierStep> KaplanMeier(std::vector<TimeToEvent> subjects) {
   std::vector<KaplanMeierStep> steps;
   int at_risk = static_cast<int>(subjects.size());
   double survival = 1.0;
+  double greenwood = 0;  // sum of d / (n (n - d)) over the event times so far
   for (size_t i = 0; i < subjects.size();) {
     const int t = subjects[i].time;
     int events = 0, censored = 0;
@@ -76,7 +76,18 @@ std::vector<KaplanMeierStep> KaplanMeier(std::vector<TimeToEvent> subjects) {
       ++i;
     }
     if (at_risk > 0) survival *= 1.0 - static_cast<double>(events) / at_risk;
-    steps.push_back({t, at_risk, events, censored, survival, 1 - survival});
+    if (events > 0 && events < at_risk) {
+      greenwood += static_cast<double>(events) / (static_cast<double>(at_risk) * (at_risk - events));
+    }
+    KaplanMeierStep step{t, at_risk, events, censored, survival, 1 - survival, {}, {}};
+    if (survival > 0 && survival < 1) {
+      const double se = std::sqrt(greenwood) / std::fabs(std::log(survival));
+      const double survival_low = std::pow(survival, std::exp(kZ * se));
+      const double survival_high = std::pow(survival, std::exp(-kZ * se));
+      step.cumulative_low = 1 - survival_high;
+      step.cumulative_high = 1 - survival_low;
+    }
+    steps.push_back(step);
     at_risk -= events + censored;
   }
   return steps;

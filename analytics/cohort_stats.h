@@ -21,14 +21,16 @@ struct Interval {
 // REQUIRES: 0 <= successes <= n, n > 0.
 Interval WilsonInterval(int successes, int n);
 
-// Mean with a normal-approximation 95 % interval (1.96 standard errors).
+// Mean with Student's t 95 % interval: mean -+ t(0.975, n-1) * s / sqrt(n).
 // REQUIRES: values.size() >= 2.
 // Like every function here, depends only on the multiset of values, not on
 // their order.
 Interval MeanInterval(std::vector<double> values);
 
-// Median with a distribution-free 95 % interval from the order statistics
-// at ranks n/2 -+ 1.96 sqrt(n)/2. REQUIRES: !values.empty().
+// Median with the distribution-free interval between the order statistics
+// of ranks l and n + 1 - l, l the largest rank with P(Bin(n, 1/2) < l) <=
+// 0.025 (coverage >= 95 %; ranks 1 and n when n < 6). REQUIRES:
+// !values.empty().
 Interval MedianInterval(std::vector<double> values);
 
 // One subject's time to an event, or to censoring.
@@ -44,6 +46,11 @@ struct KaplanMeierStep {
   int censored;
   double survival;        // P(no event by the end of `time`)
   double cumulative;      // 1 - survival: P(event by `time`)
+  // 95 % interval of `cumulative`: Greenwood's variance on the log-log
+  // scale (Kalbfleisch & Prentice). Unset while survival is 1 (no event
+  // yet) or 0.
+  std::optional<double> cumulative_low;
+  std::optional<double> cumulative_high;
 };
 
 // The Kaplan–Meier estimate, one step per distinct time with an event or a

@@ -18,15 +18,34 @@ TEST(CohortStatsTest, WilsonInterval) {
 }
 
 TEST(CohortStatsTest, MeanAndMedianIntervals) {
-  // Mean of 2, 4, 6, 8: 5; sd = 2.582; se = 1.291; 95 %: 5 -+ 2.530.
+  // Mean of 2, 4, 6, 8: 5; sd = 2.582; se = 1.291; Student's t with 3
+  // degrees of freedom: 5 -+ 3.182446 * 1.290994 = [0.891479, 9.108521]
+  // (scipy.stats.t.interval).
   Interval m = MeanInterval({2, 4, 6, 8});
   EXPECT_DOUBLE_EQ(m.estimate, 5);
-  EXPECT_NEAR(m.high - m.estimate, 1.96 * 1.2910, 1e-3);
-  // Median of 1..11 is 6; ranks 5.5 -+ 3.25 -> values 2 (rank 2) and 10.
+  EXPECT_NEAR(m.low, 0.891479486478242, 1e-9);
+  EXPECT_NEAR(m.high, 9.108520513521757, 1e-9);
+  // Median of 1..11 is 6; P(Bin(11, 1/2) <= 1) = 0.0059 <= 0.025 <
+  // P(<= 2) = 0.0327 (scipy.stats.binom), so ranks 2 and 10.
   Interval md = MedianInterval({11, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10});
   EXPECT_EQ(md.estimate, 6);
   EXPECT_EQ(md.low, 2);
   EXPECT_EQ(md.high, 10);
+}
+
+// Exact binomial ranks for the median (n = 30: P(Bin(30, 1/2) <= 9) =
+// 0.0214 <= 0.025 < P(<= 10) = 0.0494, so ranks 10 and 21); a 5-value
+// median can claim no 95 % interval beyond the extremes.
+TEST(CohortStatsTest, MedianRanksAreExactBinomial) {
+  std::vector<double> v;
+  for (int i = 1; i <= 30; ++i) v.push_back(i);
+  Interval md = MedianInterval(v);
+  EXPECT_EQ(md.estimate, 15.5);
+  EXPECT_EQ(md.low, 10);
+  EXPECT_EQ(md.high, 21);
+  Interval five = MedianInterval({5, 1, 4, 2, 3});
+  EXPECT_EQ(five.low, 1);
+  EXPECT_EQ(five.high, 5);
 }
 
 // Hand-computed table. Weeks to response (* = censored):
@@ -55,6 +74,20 @@ TEST(CohortStatsTest, KaplanMeierAgainstAHandTable) {
   }
   EXPECT_EQ(km[4].events, 1);
   EXPECT_EQ(km[4].censored, 1);
+  // Greenwood on the log-log scale, by hand (numpy): at t = 2,
+  // V = 1/(10*9), se = sqrt(V)/|ln 0.9|, S^exp(+-1.96 se) ->
+  // cumulative [0.014719, 0.526991]; at 3, V += 2/(9*7): [0.108051,
+  // 0.671283]; at 5, V += 1/(6*5): [0.179261, 0.770213]; at 6, V += 1/(5*4):
+  // [0.263390, 0.850448]; censor-only steps keep the interval; at 10 S = 0:
+  // none.
+  const double low[] = {0.014719, 0.108051, 0.108051, 0.179261, 0.263390, 0.263390};
+  const double high[] = {0.526991, 0.671283, 0.671283, 0.770213, 0.850448, 0.850448};
+  for (size_t i = 0; i < 6; ++i) {
+    ASSERT_TRUE(km[i].cumulative_low.has_value()) << i;
+    EXPECT_NEAR(*km[i].cumulative_low, low[i], 1e-6) << i;
+    EXPECT_NEAR(*km[i].cumulative_high, high[i], 1e-6) << i;
+  }
+  EXPECT_FALSE(km[6].cumulative_low.has_value());
 }
 
 TEST(CohortStatsTest, Spearman) {

@@ -1,8 +1,11 @@
-// Basic views of one measure over an episode: the baseline rule and weekly
-// medians (DESIGN.md "The 12-week outcome view"). Pure functions.
+// Basic views of one measure over an episode: the pre-treatment baseline
+// rule, weekly medians and per-day summaries (docs/outcomes.md). Pure
+// functions.
 #ifndef TRACTUS_ANALYTICS_EPISODE_SERIES_H_
 #define TRACTUS_ANALYTICS_EPISODE_SERIES_H_
 
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -20,20 +23,64 @@ struct DayValue {
   double value;
 };
 
+// One assessment of a measure: its episode day, value and instant.
+// "Course" series hold the assessments that outcome rules read: never a
+// table's post-session pain (that is the session's immediate effect).
+struct Assessment {
+  int day;
+  double value;
+  int64_t unix_seconds;
+};
+
 // The week of `day`: floor(day / 7); negative days give negative weeks.
 int WeekOfDay(int day);
 
-// The pre-treatment value: the last value in days -14..0, else the first
-// value of week 0 (days 1..6), else nullopt.
-// REQUIRES: `series` sorted by day (stable for equal days: later = later).
-std::optional<double> Baseline(const std::vector<DayValue>& series);
+enum class BaselineRule {
+  // The last value of days -14..0 recorded no later than the start of the
+  // first traction session (all of them while no session has started).
+  kPreTreatment = 1,
+  // None of those: the first value of week 0 (days 0..6).
+  kFirstOfWeek0 = 2,
+};
+
+struct BaselinePick {
+  size_t index;  // into the course series
+  BaselineRule rule;
+};
+
+// The pre-treatment baseline of a course series (DESIGN.md), or nullopt.
+// `first_treatment_unix`: when the episode's first traction session
+// started; nullopt while none has.
+// REQUIRES: `course` sorted by time.
+std::optional<BaselinePick> PickBaseline(const std::vector<Assessment>& course,
+                                         std::optional<int64_t> first_treatment_unix);
 
 // The median of each week 0..12 (nullopt for a week with no value).
-std::vector<std::optional<double>> WeeklyMedians(const std::vector<DayValue>& series);
+std::vector<std::optional<double>> WeeklyMedians(const std::vector<Assessment>& course);
 
 // The median of `values` (mean of the middle two when even).
 // REQUIRES: !values.empty().
 double Median(std::vector<double> values);
+
+// Assessments grouped by a key (an episode day or week), each group
+// summarized by its median, and the instant from which that median has
+// satisfied a condition without a break: the time of the data that made it
+// true.
+struct Summary {
+  int key;                 // the day or week
+  double median;
+  int64_t first_unix;      // the group's first assessment
+  // The earliest assessment after which the median of every longer prefix
+  // of the group (in time order) satisfies the condition; unset if the
+  // whole group's median does not.
+  std::optional<int64_t> holds_since_unix;
+};
+
+// Groups `course` (sorted by time) by `key_of(assessment)` in key order and
+// summarizes each group against `condition` on its median.
+std::vector<Summary> Summarize(const std::vector<Assessment>& course,
+                               const std::function<int(const Assessment&)>& key_of,
+                               const std::function<bool(double)>& condition);
 
 }  // namespace tractus::analytics
 

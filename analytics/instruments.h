@@ -40,6 +40,23 @@ enum class InputKind {
 
 enum class Direction { kLowerIsBetter, kHigherIsBetter };
 
+// What a measure's change threshold is (docs/outcomes.md, "Thresholds").
+// DO NOT CHANGE THESE VALUES: they match tractus.v1.ThresholdKind.
+enum class ThresholdKind {
+  kNone = 1,   // no citable threshold: no responder rule
+  kMcid = 2,   // minimal clinically important difference (anchor-based)
+  kMdc95 = 3,  // minimal detectable change at 95 % confidence
+  kSdc = 4,    // smallest detectable change
+  kMic = 5,    // minimal important change
+  kMdd = 6,    // minimal detectable difference
+};
+
+// How often a measure is assessed, which decides how a sustained response
+// is read from it: daily measures (home pain, steps) by consecutive weekly
+// medians, visit measures (questionnaires, exams) by consecutive
+// assessment days.
+enum class Cadence { kDaily, kVisit };
+
 struct MeasureInfo {
   Measure measure;
   std::string_view name;          // stable snake_case name, e.g. "nprs"
@@ -53,9 +70,13 @@ struct MeasureInfo {
   std::string_view loinc;         // empty when LOINC has no code
   std::string_view local_code;    // Tractus local code system
   // Responder threshold: an improvement of at least `mcid_points` or of at
-  // least `mcid_percent` % of baseline (0 = no percentage rule).
+  // least `mcid_percent` % of baseline (0 = no percentage rule). Both 0
+  // exactly when `threshold` is kNone.
   double mcid_points;
   double mcid_percent;
+  ThresholdKind threshold;
+  std::string_view threshold_source;  // the citation; empty for kNone
+  Cadence cadence;
   bool patient_reported;          // a PRO (FHIR category "survey")
 };
 

@@ -5,7 +5,7 @@
 namespace tractus::analytics {
 
 std::optional<bool> MeetsResponderRule(const MeasureInfo& m, double baseline, double value) {
-  if (m.mcid_points <= 0 && m.mcid_percent <= 0) return std::nullopt;
+  if (m.threshold == ThresholdKind::kNone) return std::nullopt;
   const double improvement =
       m.direction == Direction::kLowerIsBetter ? baseline - value : value - baseline;
   if (m.mcid_points > 0 && improvement >= m.mcid_points - 1e-9) return true;
@@ -16,23 +16,48 @@ std::optional<bool> MeetsResponderRule(const MeasureInfo& m, double baseline, do
   return false;
 }
 
-MeasureProgress ComputeMeasureProgress(const MeasureInfo& m, const std::vector<DayValue>& series,
+std::optional<int> FirstSustainedResponse(const MeasureInfo& m, double baseline,
+                                          int baseline_day,
+                                          const std::vector<Assessment>& course, int last_day) {
+  if (m.threshold == ThresholdKind::kNone) return std::nullopt;
+  std::vector<Assessment> after;
+  for (const Assessment& a : course) {
+    if (a.day > baseline_day && a.day >= 0 && a.day <= last_day &&
+        WeekOfDay(a.day) < kEpisodeWeeks) {
+      after.push_back(a);
+    }
+  }
+  const bool daily = m.cadence == Cadence::kDaily;
+  const std::vector<Summary> summaries = Summarize(
+      after, [daily](const Assessment& a) { return daily ? WeekOfDay(a.day) : a.day; },
+      [&](double v) { return MeetsResponderRule(m, baseline, v).value_or(false); });
+  for (size_t i = 0; i + 1 < summaries.size(); ++i) {
+    if (summaries[i].holds_since_unix && summaries[i + 1].holds_since_unix) {
+      return daily ? summaries[i].key : WeekOfDay(summaries[i].key);
+    }
+  }
+  return std::nullopt;
+}
+
+MeasureProgress ComputeMeasureProgress(const MeasureInfo& m, const std::vector<Assessment>& course,
+                                       std::optional<int64_t> first_treatment_unix,
                                        TrendFit trend) {
   MeasureProgress p;
   p.measure = m.measure;
-  p.count = static_cast<int>(series.size());
-  p.baseline = Baseline(series);
-  if (!series.empty()) {
-    p.latest = series.back().value;
-    p.latest_day = series.back().day;
+  p.count = static_cast<int>(course.size());
+  p.baseline_pick = PickBaseline(course, first_treatment_unix);
+  if (p.baseline_pick) p.baseline = course[p.baseline_pick->index].value;
+  if (!course.empty()) {
+    p.latest = course.back().value;
+    p.latest_day = course.back().day;
   }
 
   std::vector<std::vector<double>> by_week(kEpisodeWeeks);
   std::vector<DayValue> treated;  // day >= 0
-  for (const DayValue& dv : series) {
-    const int w = WeekOfDay(dv.day);
-    if (w >= 0 && w < kEpisodeWeeks) by_week[w].push_back(dv.value);
-    if (dv.day >= 0) treated.push_back(dv);
+  for (const Assessment& a : course) {
+    const int w = WeekOfDay(a.day);
+    if (w >= 0 && w < kEpisodeWeeks) by_week[w].push_back(a.value);
+    if (a.day >= 0) treated.push_back({a.day, a.value});
   }
   for (int w = 0; w < kEpisodeWeeks; ++w) {
     WeekStat stat{w, static_cast<int>(by_week[w].size()), std::nullopt};
@@ -46,16 +71,8 @@ MeasureProgress ComputeMeasureProgress(const MeasureInfo& m, const std::vector<D
     p.improvement =
         m.direction == Direction::kLowerIsBetter ? -*p.change_points : *p.change_points;
     p.responder = MeetsResponderRule(m, *p.baseline, *p.latest);
-    // Two consecutive qualifying values after the baseline day.
-    for (size_t i = 0; i + 1 < treated.size(); ++i) {
-      if (treated[i].day <= 0) continue;
-      auto a = MeetsResponderRule(m, *p.baseline, treated[i].value);
-      auto b = MeetsResponderRule(m, *p.baseline, treated[i + 1].value);
-      if (a.value_or(false) && b.value_or(false)) {
-        p.first_sustained_response_week = WeekOfDay(treated[i].day);
-        break;
-      }
-    }
+    p.first_sustained_response_week =
+        FirstSustainedResponse(m, *p.baseline, course[p.baseline_pick->index].day, course);
   }
   if (p.latest) {
     if (m.measure == Measure::kNprs) p.recovered = *p.latest == 0;
@@ -63,9 +80,7 @@ MeasureProgress ComputeMeasureProgress(const MeasureInfo& m, const std::vector<D
   }
   if (trend == TrendFit::kSkip) return p;
   p.trend = FitTrend(treated);
-  if (p.trend) {
-    p.week12 = ProjectAt(*p.trend, treated, 84, m.min_value, m.max_value);
-  }
+  if (p.trend) p.week12 = ProjectAt(*p.trend, treated, 84, m.min_value, m.max_value);
   return p;
 }
 

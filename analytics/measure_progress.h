@@ -20,8 +20,9 @@ struct WeekStat {
 
 struct MeasureProgress {
   Measure measure;
-  int count = 0;
+  int count = 0;  // course assessments
   std::optional<double> baseline;
+  std::optional<BaselinePick> baseline_pick;  // which assessment, by which rule
   std::optional<double> latest;
   int latest_day = 0;
   // latest - baseline, and as a percentage of |baseline| (when baseline != 0).
@@ -29,16 +30,15 @@ struct MeasureProgress {
   std::optional<double> change_percent;
   // Improvement in the measure's good direction (positive = better).
   std::optional<double> improvement;
-  // By the instrument's rule; nullopt when it has no rule (e.g. PROMIS raw
-  // scores without a T-score table, steps) or no baseline.
+  // By the instrument's rule at the latest value; nullopt when it has no
+  // rule (PROMIS raw scores, walking tolerance, steps) or no baseline.
   std::optional<bool> responder;
   // NPRS 0 or RMDQ <= 2 at the latest value; nullopt for other measures.
   std::optional<bool> recovered;
   std::vector<WeekStat> weeks;  // weeks 0..12
   std::optional<Trend> trend;   // over days >= 0
   std::optional<Projection> week12;
-  // The week of the first of two consecutive post-baseline values that both
-  // meet the responder rule.
+  // FirstSustainedResponse over the whole course.
   std::optional<int> first_sustained_response_week;
 };
 
@@ -46,14 +46,28 @@ struct MeasureProgress {
 // measure has no rule.
 std::optional<bool> MeetsResponderRule(const MeasureInfo& m, double baseline, double value);
 
+// The week of the first sustained response: two consecutive qualifying
+// summaries of the assessments made after the baseline's day (and on days
+// up to `last_day`): consecutive weekly medians for daily measures,
+// consecutive assessment days (each day's median) for visit measures
+// (Cadence). The week reported is that of the first of the two; nullopt if
+// there is none or the measure has no rule.
+std::optional<int> FirstSustainedResponse(const MeasureInfo& m, double baseline,
+                                          int baseline_day,
+                                          const std::vector<Assessment>& course,
+                                          int last_day = kEpisodeWeeks * 7 - 1);
+
 // Whether to fit the trend (and project week 12 from it): the costly part,
 // Theil–Sen looks at every pair of days. Readers that show no trend (the
 // cohort summaries, the export's episode table) skip it.
 enum class TrendFit { kFit, kSkip };
 
-// REQUIRES: `series` sorted by day (ties in arrival order). With
-// TrendFit::kSkip, `trend` and `week12` stay unset; the rest is the same.
-MeasureProgress ComputeMeasureProgress(const MeasureInfo& m, const std::vector<DayValue>& series,
+// `course`: the measure's assessments, sorted by time, without any table's
+// post-session value. `first_treatment_unix`: the start of the episode's
+// first traction session (PickBaseline). With TrendFit::kSkip, `trend` and
+// `week12` stay unset; the rest is the same.
+MeasureProgress ComputeMeasureProgress(const MeasureInfo& m, const std::vector<Assessment>& course,
+                                       std::optional<int64_t> first_treatment_unix,
                                        TrendFit trend = TrendFit::kFit);
 
 }  // namespace tractus::analytics

@@ -5,17 +5,33 @@
 namespace tractus::analytics {
 namespace {
 
+constexpr int64_t kDay = 86400;
+constexpr int64_t kStart = 1790000000;  // start of day 0
+
 const MeasureInfo& M(Measure m) { return *FindMeasure(static_cast<int>(m)); }
 
+Assessment At(int day, double value, int hour = 20) {
+  return {day, value, kStart + day * kDay + hour * 3600};
+}
+
+std::vector<Assessment> Series(std::initializer_list<std::pair<int, double>> values) {
+  std::vector<Assessment> out;
+  for (const auto& [day, value] : values) out.push_back(At(day, value));
+  return out;
+}
+
 TEST(MeasureProgressTest, NprsWorkedExample) {
-  // Baseline = day 0's 6 (last of days -14..0); latest 3 on day 14.
-  // Change -3 points, -50 %: a responder (>= 2 points). Day 3's 5 improves
-  // by 1 (17 %): not qualifying; days 7 and 10 (4, 4) both qualify: the
-  // first sustained response is in week 1.
-  std::vector<DayValue> s = {{-2, 7}, {0, 6}, {3, 5}, {7, 4}, {10, 4}, {14, 3}};
-  MeasureProgress p = ComputeMeasureProgress(M(Measure::kNprs), s);
+  // Baseline = day 0's 6 (last of days -14..0; no session yet); latest 3 on
+  // day 14. Change -3 points, -50 %: a responder (>= 2 points). Pain is a
+  // daily measure: weekly medians of the values after day 0 are week 0
+  // {5} -> 5 (1 point, 17 %: no), week 1 {4, 4} -> 4 (yes), week 2 {3}
+  // (yes): sustained from week 1.
+  auto s = Series({{-2, 7}, {0, 6}, {3, 5}, {7, 4}, {10, 4}, {14, 3}});
+  MeasureProgress p = ComputeMeasureProgress(M(Measure::kNprs), s, std::nullopt);
   EXPECT_EQ(p.count, 6);
   EXPECT_EQ(p.baseline, 6);
+  ASSERT_TRUE(p.baseline_pick.has_value());
+  EXPECT_EQ(p.baseline_pick->index, 1u);
   EXPECT_EQ(p.latest, 3);
   EXPECT_EQ(p.latest_day, 14);
   EXPECT_EQ(p.change_points, -3);
@@ -32,14 +48,49 @@ TEST(MeasureProgressTest, NprsWorkedExample) {
   EXPECT_FALSE(p.weeks[3].median.has_value());
   ASSERT_TRUE(p.trend.has_value());
   EXPECT_LT(p.trend->theil_sen_per_week, 0);
-  ASSERT_TRUE(p.week12.has_value());
-  EXPECT_GE(p.week12->value, 0);  // clamped to the scale
+  ASSERT_TRUE(p.week12.has_value());  // weeks 0, 1 and 2 have data
+  EXPECT_GE(p.week12->value, 0);      // clamped to the scale
+}
+
+// The case: a day-0 pre 7 at the session's start is the baseline;
+// later reports of 6 do not make the patient worse than baseline, and 7 ->
+// 5 responds.
+TEST(MeasureProgressTest, BaselineIsTheValueBeforeTheFirstSession) {
+  const int64_t session = kStart + 10 * 3600;
+  std::vector<Assessment> s = {{0, 7, session}, At(7, 6), At(14, 5)};
+  MeasureProgress p = ComputeMeasureProgress(M(Measure::kNprs), s, session);
+  EXPECT_EQ(p.baseline, 7);
+  EXPECT_EQ(p.responder, true);  // 7 -> 5: 2 points
+}
+
+// One visit's two low values are not a sustained response: pain is read by
+// weekly medians, and pain came back the next days.
+TEST(MeasureProgressTest, OneVisitIsNotASustainedResponse) {
+  auto s = Series({{-1, 7}, {1, 5}, {1, 4}, {2, 7}, {3, 7}, {4, 7}, {8, 7}, {9, 7}});
+  MeasureProgress p = ComputeMeasureProgress(M(Measure::kNprs), s, std::nullopt);
+  EXPECT_EQ(p.baseline, 7);
+  EXPECT_FALSE(p.first_sustained_response_week.has_value());
+}
+
+// Visit measures: two consecutive assessment days, not two assessments of
+// one day. ODI 40 -> 28 twice on day 14 (one visit), 38 on day 21: none;
+// then 28 on days 28 and 35: sustained from week 4.
+TEST(MeasureProgressTest, VisitMeasuresNeedTwoAssessmentDays) {
+  auto s = Series({{0, 40}, {14, 28}, {14, 28}, {21, 38}});
+  EXPECT_FALSE(ComputeMeasureProgress(M(Measure::kOdi), s, std::nullopt)
+                   .first_sustained_response_week.has_value());
+  s.push_back(At(28, 28));
+  s.push_back(At(35, 28));
+  EXPECT_EQ(ComputeMeasureProgress(M(Measure::kOdi), s, std::nullopt)
+                .first_sustained_response_week,
+            4);
 }
 
 TEST(MeasureProgressTest, SkippingTheTrendChangesNothingElse) {
-  std::vector<DayValue> s = {{-2, 7}, {0, 6}, {3, 5}, {7, 4}, {10, 4}, {14, 3}};
-  const MeasureProgress fit = ComputeMeasureProgress(M(Measure::kNprs), s);
-  const MeasureProgress skip = ComputeMeasureProgress(M(Measure::kNprs), s, TrendFit::kSkip);
+  auto s = Series({{-2, 7}, {0, 6}, {3, 5}, {7, 4}, {10, 4}, {14, 3}});
+  const MeasureProgress fit = ComputeMeasureProgress(M(Measure::kNprs), s, std::nullopt);
+  const MeasureProgress skip =
+      ComputeMeasureProgress(M(Measure::kNprs), s, std::nullopt, TrendFit::kSkip);
   EXPECT_TRUE(fit.trend.has_value());
   EXPECT_FALSE(skip.trend.has_value());
   EXPECT_FALSE(skip.week12.has_value());
@@ -69,25 +120,40 @@ TEST(MeasureProgressTest, ResponderRulesAreDirectionAware) {
   EXPECT_EQ(MeetsResponderRule(M(Measure::kPsfs), 6, 4), false);
   // 6-minute walk: MDD 86 m.
   EXPECT_EQ(MeetsResponderRule(M(Measure::kSixMinuteWalk), 340, 430), true);
-  // PROMIS raw scores have no rule without a T-score table; steps none.
+  // Lumbar flexion: MDC95 12.7 degrees, not the SEM of 4.6.
+  EXPECT_EQ(MeetsResponderRule(M(Measure::kLumbarFlexion), 40, 50), false);
+  EXPECT_EQ(MeetsResponderRule(M(Measure::kLumbarFlexion), 40, 53), true);
+  // No citable rule: PROMIS raw scores, extension, walking tolerance, steps.
   EXPECT_EQ(MeetsResponderRule(M(Measure::kPromisPi6a), 20, 10), std::nullopt);
+  EXPECT_EQ(MeetsResponderRule(M(Measure::kLumbarExtension), 10, 30), std::nullopt);
+  EXPECT_EQ(MeetsResponderRule(M(Measure::kWalkingTolerance), 10, 60), std::nullopt);
   EXPECT_EQ(MeetsResponderRule(M(Measure::kDailySteps), 3000, 9000), std::nullopt);
 }
 
 TEST(MeasureProgressTest, RecoveredRules) {
-  EXPECT_EQ(ComputeMeasureProgress(M(Measure::kNprs), {{0, 5}, {20, 0}}).recovered, true);
-  EXPECT_EQ(ComputeMeasureProgress(M(Measure::kRmdq), {{0, 12}, {40, 2}}).recovered, true);
-  EXPECT_EQ(ComputeMeasureProgress(M(Measure::kRmdq), {{0, 12}, {40, 3}}).recovered, false);
-  EXPECT_EQ(ComputeMeasureProgress(M(Measure::kOdi), {{0, 40}, {40, 0}}).recovered,
-            std::nullopt);
+  const auto recovered = [](Measure m, double first, double last) {
+    return ComputeMeasureProgress(M(m), Series({{0, first}, {40, last}}), std::nullopt).recovered;
+  };
+  EXPECT_EQ(recovered(Measure::kNprs, 5, 0), true);
+  EXPECT_EQ(recovered(Measure::kRmdq, 12, 2), true);
+  EXPECT_EQ(recovered(Measure::kRmdq, 12, 3), false);
+  EXPECT_EQ(recovered(Measure::kOdi, 40, 0), std::nullopt);
 }
 
 TEST(MeasureProgressTest, NoBaselineMeansNoChange) {
-  MeasureProgress p = ComputeMeasureProgress(M(Measure::kNprs), {{9, 5}, {12, 4}});
+  MeasureProgress p =
+      ComputeMeasureProgress(M(Measure::kNprs), Series({{9, 5}, {12, 4}}), std::nullopt);
   EXPECT_FALSE(p.baseline.has_value());
   EXPECT_FALSE(p.change_points.has_value());
   EXPECT_FALSE(p.responder.has_value());
   EXPECT_EQ(p.latest, 4);
+}
+
+TEST(MeasureProgressTest, NoProjectionFromFewerThanThreeWeeks) {
+  auto s = Series({{0, 6}, {1, 6}, {2, 5}, {3, 5}, {8, 4}, {9, 4}});  // weeks 0 and 1
+  MeasureProgress p = ComputeMeasureProgress(M(Measure::kNprs), s, std::nullopt);
+  EXPECT_TRUE(p.trend.has_value());
+  EXPECT_FALSE(p.week12.has_value());
 }
 
 }  // namespace

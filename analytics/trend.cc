@@ -2,11 +2,29 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
+
+#include <boost/math/distributions/students_t.hpp>
 
 namespace tractus::analytics {
 namespace {
 
 constexpr double kZ95 = 1.959963984540054;
+
+// Sum of t(t-1)(2t+5) over the groups of equal values: the tie term of
+// the variance of Kendall's S.
+double TieTerm(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  double term = 0;
+  for (size_t i = 0; i < values.size();) {
+    size_t j = i;
+    while (j < values.size() && values[j] == values[i]) ++j;
+    const double t = static_cast<double>(j - i);
+    term += t * (t - 1) * (2 * t + 5);
+    i = j;
+  }
+  return term;
+}
 
 // One point per day (the day's median), at most kMaxTrendPoints of them.
 std::vector<DayValue> Reduce(const std::vector<DayValue>& input) {
@@ -81,20 +99,30 @@ std::optional<Trend> FitTrend(const std::vector<DayValue>& input) {
           ? upper_mid
           : (*std::max_element(slopes.begin(), slopes.begin() + mid) + upper_mid) / 2;
 
-  // Sen's interval: ranks (N -/+ C) / 2 of the ordered slopes, where
-  // C = z * sqrt(Var S) and Var S = n(n-1)(2n+5)/18 (ties ignored).
-  const double nn = static_cast<double>(n);
-  const double var_s = nn * (nn - 1) * (2 * nn + 5) / 18.0;
-  const double c = kZ95 * std::sqrt(var_s);
-  const double total = static_cast<double>(slopes.size());
-  const auto at_rank = [&](double rank) {  // 1-based, clamped
-    long r = std::lround(rank);
-    r = std::clamp(r, 1L, static_cast<long>(slopes.size()));
-    return kth(static_cast<size_t>(r - 1));
-  };
-  const double lower = at_rank((total - c) / 2);
-  const double upper = at_rank((total + c) / 2 + 1);
+  // Sen's interval: the order statistics at 0-based indices
+  // round((N - C) / 2) - 1 and round((N + C) / 2) of the N slopes, where
+  // C = z * sqrt(Var S) and Var S = [n(n-1)(2n+5) - ties in days - ties in
+  // values] / 18; rounding half to even, as numpy does.
+  std::optional<double> lower, upper;
+  if (n >= static_cast<size_t>(kMinIntervalPoints)) {
+    std::vector<double> days, values;
+    for (const DayValue& dv : series) {
+      days.push_back(dv.day);
+      values.push_back(dv.value);
+    }
+    const double nn = static_cast<double>(n);
+    const double var_s =
+        std::max(0.0, (nn * (nn - 1) * (2 * nn + 5) - TieTerm(days) - TieTerm(values)) / 18.0);
+    const double c = kZ95 * std::sqrt(var_s);
+    const double total = static_cast<double>(slopes.size());
+    const long last = static_cast<long>(slopes.size()) - 1;
+    const long lo = std::max(static_cast<long>(std::nearbyint((total - c) / 2)) - 1, 0L);
+    const long hi = std::min(static_cast<long>(std::nearbyint((total + c) / 2)), last);
+    lower = kth(static_cast<size_t>(lo));
+    upper = kth(static_cast<size_t>(hi));
+  }
 
+  const double nn = static_cast<double>(n);
   std::vector<double> residual_intercepts;
   double mean_x = 0, mean_y = 0;
   for (const DayValue& dv : series) {
@@ -112,25 +140,42 @@ std::optional<Trend> FitTrend(const std::vector<DayValue>& input) {
   Trend t;
   t.points = static_cast<int>(n);
   t.theil_sen_per_week = slope * 7;
-  t.ci_low_per_week = lower * 7;
-  t.ci_high_per_week = upper * 7;
+  if (lower && upper) {
+    t.ci_low_per_week = *lower * 7;
+    t.ci_high_per_week = *upper * 7;
+  }
   t.ols_per_week = sxx > 0 ? sxy / sxx * 7 : 0;
   t.intercept = Median(residual_intercepts);
+  double ss = 0;
+  for (const DayValue& dv : series) {
+    const double r = dv.value - (t.intercept + slope * dv.day);
+    ss += r * r;
+  }
+  t.mean_day = mean_x;
+  t.sxx = sxx;
+  t.residual_sd = std::sqrt(ss / (nn - 2));
   return t;
 }
 
-Projection ProjectAt(const Trend& trend, const std::vector<DayValue>& series, int day,
-                     double min_value, double max_value) {
-  std::vector<double> days;
-  for (const DayValue& dv : series) days.push_back(dv.day);
-  const double pivot_day = days.empty() ? 0 : Median(days);
-  const double per_day = trend.theil_sen_per_week / 7;
-  const double pivot_value = trend.intercept + per_day * pivot_day;
-  const double dx = day - pivot_day;
+double StudentT975(double df) {
+  return boost::math::quantile(boost::math::students_t_distribution<double>(df), 0.975);
+}
+
+std::optional<Projection> ProjectAt(const Trend& trend, const std::vector<DayValue>& series,
+                                    int day, double min_value, double max_value) {
+  std::set<int> weeks;
+  for (const DayValue& dv : series) weeks.insert(WeekOfDay(dv.day));
+  if (weeks.size() < static_cast<size_t>(kMinProjectionWeeks) || trend.points < 3 ||
+      trend.sxx <= 0) {
+    return std::nullopt;
+  }
+  const double n = trend.points;
+  const double value = trend.intercept + trend.theil_sen_per_week / 7 * day;
+  const double dx = day - trend.mean_day;
+  const double half = StudentT975(n - 2) * trend.residual_sd *
+                      std::sqrt(1 + 1 / n + dx * dx / trend.sxx);
   const auto clamp = [&](double v) { return std::clamp(v, min_value, max_value); };
-  double a = pivot_value + trend.ci_low_per_week / 7 * dx;
-  double b = pivot_value + trend.ci_high_per_week / 7 * dx;
-  return {clamp(trend.intercept + per_day * day), clamp(std::min(a, b)), clamp(std::max(a, b))};
+  return Projection{clamp(value), clamp(value - half), clamp(value + half)};
 }
 
 }  // namespace tractus::analytics

@@ -13,8 +13,10 @@ namespace {
 // The 10 pairwise slopes per day, sorted:
 //   -2/7, -1/7, -1/7, -1/7, -1/14, -1/14, -1/14, -1/21, 0, 1/7
 // Theil–Sen = mean of the 5th and 6th = -1/14 per day = -0.5 per week.
-// Sen's 95 % interval: Var S = 5*4*15/18 = 16.67, C = 1.96*4.08 = 8.00,
-// ranks (10-8)/2 = 1 and (10+8)/2+1 = 10: [-2/7, 1/7] per day = [-2, 1]/week.
+// Sen's 95 % interval: the value 5 is tied twice, so Var S = (5*4*15 -
+// 2*1*9) / 18 = 15.667, C = 1.96 * 3.958 = 7.758; 0-based indices
+// round(1.121) - 1 = 0 and round(8.879) = 9: [-2/7, 1/7] per day = [-2, 1]
+// per week (scipy.stats.theilslopes gives the same).
 // OLS: Sxy = -42, Sxx = 490: -0.0857 per day = -0.6 per week.
 // Intercept = median(y + x/14) = median(6, 5.5, 6, 4.5, 6) = 6.
 TEST(TrendTest, WorkedExample) {
@@ -23,16 +25,35 @@ TEST(TrendTest, WorkedExample) {
   ASSERT_TRUE(t.has_value());
   EXPECT_EQ(t->points, 5);
   EXPECT_NEAR(t->theil_sen_per_week, -0.5, 1e-12);
-  EXPECT_NEAR(t->ci_low_per_week, -2.0, 1e-12);
-  EXPECT_NEAR(t->ci_high_per_week, 1.0, 1e-12);
+  ASSERT_TRUE(t->ci_low_per_week.has_value());
+  EXPECT_NEAR(*t->ci_low_per_week, -2.0, 1e-12);
+  EXPECT_NEAR(*t->ci_high_per_week, 1.0, 1e-12);
   EXPECT_NEAR(t->ols_per_week, -0.6, 1e-12);
   EXPECT_NEAR(t->intercept, 6.0, 1e-12);
-  // Day 84: 6 - 84/14 = 0. The interval pivots at the median day (14, value
-  // 5): 5 - 2/7*70 = -15 and 5 + 1/7*70 = 15, clamped to the scale 0..10.
-  Projection p = ProjectAt(*t, s, 84, 0, 10);
-  EXPECT_NEAR(p.value, 0, 1e-12);
-  EXPECT_NEAR(p.low, 0, 1e-12);
-  EXPECT_NEAR(p.high, 10, 1e-12);
+  // Day 84: 6 - 84/14 = 0. Residuals about the line: 0, -0.5, 0, -1.5, 0,
+  // s = sqrt(2.5 / 3); mean day 14, Sxx 490; t(0.975, 3) = 3.182446 (table):
+  // half width = 3.182446 * 0.912871 * sqrt(1 + 1/5 + 70^2/490) = 9.7225,
+  // clamped to the scale 0..10.
+  auto p = ProjectAt(*t, s, 84, 0, 10);
+  ASSERT_TRUE(p.has_value());
+  EXPECT_NEAR(p->value, 0, 1e-12);
+  EXPECT_NEAR(p->low, 0, 1e-12);
+  EXPECT_NEAR(p->high, 9.722534059398452, 1e-9);
+}
+
+// Below 5 points no interval is claimed (a normal approximation with 3 or 4
+// points covers far less than 95 %).
+TEST(TrendTest, NoIntervalBelowFivePoints) {
+  auto t = FitTrend({{0, 6}, {7, 5}, {14, 5}, {21, 3}});
+  ASSERT_TRUE(t.has_value());
+  EXPECT_FALSE(t->ci_low_per_week.has_value());
+  EXPECT_FALSE(t->ci_high_per_week.has_value());
+}
+
+TEST(TrendTest, StudentTQuantilesFromATable) {
+  EXPECT_NEAR(StudentT975(1), 12.706204736, 1e-6);
+  EXPECT_NEAR(StudentT975(10), 2.228138852, 1e-6);
+  EXPECT_NEAR(StudentT975(30), 2.042272456, 1e-6);
 }
 
 TEST(TrendTest, TooFewPointsHaveNoTrend) {
@@ -54,8 +75,8 @@ TEST(TrendTest, OneWildReportCannotBendIt) {
   auto t = FitTrend(s);
   ASSERT_TRUE(t.has_value());
   EXPECT_NEAR(t->theil_sen_per_week, -0.5, 0.05);
-  EXPECT_LT(t->ci_low_per_week, -0.5);
-  EXPECT_GT(t->ci_high_per_week, -0.5);
+  EXPECT_LT(*t->ci_low_per_week, -0.5);
+  EXPECT_GT(*t->ci_high_per_week, -0.5);
   EXPECT_GT(t->ols_per_week - t->theil_sen_per_week, 0.05);  // OLS pulled up
 }
 
@@ -82,31 +103,38 @@ TEST(TrendTest, LongSeriesAreBinned) {
 }
 
 // The selected order statistics are those of the sorted slopes, on random
-// series of one point a day (odd and even slope counts, ties included).
+// series of one point a day (odd and even slope counts, ties included);
+// the interval's indices as scipy.stats.theilslopes computes them (the
+// cross-check in analytics/crosscheck_test.py compares with scipy itself).
 TEST(TrendTest, SelectedSlopesAreThoseOfTheSortedSlopes) {
   std::mt19937 rng(7);
   for (int round = 0; round < 200; ++round) {
-    const int n = 3 + static_cast<int>(rng() % 60);
+    const int n = 5 + static_cast<int>(rng() % 60);
     std::vector<DayValue> s;
-    for (int day = 0; day < n; ++day) s.push_back({day, static_cast<double>(rng() % 11)});
+    std::vector<int> counts(11, 0);
+    for (int day = 0; day < n; ++day) {
+      s.push_back({day, static_cast<double>(rng() % 11)});
+      ++counts[static_cast<size_t>(s.back().value)];
+    }
     std::vector<double> sorted;
     for (int i = 0; i < n; ++i) {
       for (int j = i + 1; j < n; ++j) sorted.push_back((s[j].value - s[i].value) / (j - i));
     }
     std::sort(sorted.begin(), sorted.end());
-    const size_t total = sorted.size();
-    const double median = total % 2 ? sorted[total / 2]
-                                    : (sorted[total / 2 - 1] + sorted[total / 2]) / 2;
-    const double c = 1.959963984540054 * std::sqrt(n * (n - 1.0) * (2 * n + 5) / 18.0);
-    const auto at_rank = [&](double rank) {
-      const long r = std::clamp(std::lround(rank), 1L, static_cast<long>(total));
-      return sorted[static_cast<size_t>(r - 1)];
-    };
+    const double total = static_cast<double>(sorted.size());
+    const double median = sorted.size() % 2 ? sorted[sorted.size() / 2]
+                                            : (sorted[sorted.size() / 2 - 1] + sorted[sorted.size() / 2]) / 2;
+    double ties = 0;
+    for (int c : counts) ties += c * (c - 1.0) * (2 * c + 5);
+    const double c = 1.959963984540054 * std::sqrt((n * (n - 1.0) * (2 * n + 5) - ties) / 18.0);
+    const long lo = std::max(std::lround(std::nearbyint((total - c) / 2)) - 1, 0L);
+    const long hi = std::min(std::lround(std::nearbyint((total + c) / 2)),
+                             static_cast<long>(sorted.size()) - 1);
     auto t = FitTrend(s);
     ASSERT_TRUE(t.has_value());
     EXPECT_DOUBLE_EQ(t->theil_sen_per_week, median * 7) << "n " << n;
-    EXPECT_DOUBLE_EQ(t->ci_low_per_week, at_rank((total - c) / 2) * 7) << "n " << n;
-    EXPECT_DOUBLE_EQ(t->ci_high_per_week, at_rank((total + c) / 2 + 1) * 7) << "n " << n;
+    EXPECT_DOUBLE_EQ(*t->ci_low_per_week, sorted[static_cast<size_t>(lo)] * 7) << "n " << n;
+    EXPECT_DOUBLE_EQ(*t->ci_high_per_week, sorted[static_cast<size_t>(hi)] * 7) << "n " << n;
   }
 }
 

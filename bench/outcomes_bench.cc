@@ -499,10 +499,13 @@ void CohortFigures(Tractusd& t, const std::string& data_dir, int runs) {
   if (again.outcomes().SerializeAsString() != cohort.outcomes().SerializeAsString()) {
     Die("cohort", absl::InternalError("the cohort differs after a restart"));
   }
-  const double rate =
-      cohort.outcomes().has_responder_rate() ? cohort.outcomes().responder_rate().estimate() : -1;
+  // The week-12 responder rate (intention to treat), to show the figure is real.
+  double rate = -1;
+  for (const v1::ResponderRateAtWeek& r : cohort.outcomes().responder_rates()) {
+    if (r.week() == 12 && r.has_intention_to_treat()) rate = r.intention_to_treat().estimate();
+  }
   std::cout << absl::StrFormat(
-      "  %-44s %.2f s (%d episodes, responder rate %.4f)\n"
+      "  %-44s %.2f s (%d episodes, week-12 ITT responder rate %.4f)\n"
       "  %-44s %.2f s\n"
       "  %-44s %.2f s\n"
       "  %-44s %.0f MB\n",

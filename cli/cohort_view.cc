@@ -10,14 +10,25 @@ std::string Interval(const v1::Estimate& e, double scale = 1) {
                          e.high() * scale);
 }
 
+std::string Rate(bool has, const v1::Estimate& e, int patients) {
+  return has ? absl::StrFormat("%s %% of %d", Interval(e, 100), patients) : "suppressed";
+}
+
 }  // namespace
 
 void PrintCohort(const v1::CohortOutcomes& c, std::ostream& out) {
-  out << "episodes " << c.episodes() << ", analysed " << c.analysed() << ", suppressed cells "
-      << c.suppressed_cells() << " (cells under 11 patients are withheld)\n";
-  out << "responder rate (NPRS >= 2 points or >= 30 %): "
-      << (c.has_responder_rate() ? Interval(c.responder_rate(), 100) + " %" : "suppressed")
-      << "\n";
+  out << "episodes " << c.episodes() << ", analysed (with a pain baseline) " << c.analysed()
+      << ", dropped out " << c.dropped_out() << ", suppressed cells " << c.suppressed_cells()
+      << " (cells under 11 patients are withheld)\n";
+  out << "responders (NPRS weekly median >= 2 points or >= 30 % below baseline), among the "
+         "episodes that reached each week:\n";
+  for (const v1::ResponderRateAtWeek& r : c.responder_rates()) {
+    out << absl::StrFormat("  week %2d  per protocol %s\n", r.week(),
+                           Rate(r.has_per_protocol(), r.per_protocol(), r.per_protocol_patients()));
+    out << absl::StrFormat("           intention to treat (missing = non-responder) %s\n",
+                           Rate(r.has_intention_to_treat(), r.intention_to_treat(),
+                                r.intention_to_treat_patients()));
+  }
   out << "week  patients  mean NPRS                  median NPRS\n";
   for (const v1::CohortWeek& w : c.weeks()) {
     if (w.suppressed()) {
@@ -28,16 +39,22 @@ void PrintCohort(const v1::CohortOutcomes& c, std::ostream& out) {
                            Interval(w.median()));
   }
   if (!c.time_to_response().empty()) {
-    out << "time to sustained response (Kaplan-Meier): week, at risk, responded, cumulative\n";
+    out << "time to sustained response (Kaplan-Meier, Greenwood log-log 95 %): week, at risk, "
+           "responded, cumulative\n";
     for (const v1::TimeToResponseStep& s : c.time_to_response()) {
-      out << absl::StrFormat("  %2d  %5d  %4d  %5.1f %%\n", s.week(), s.at_risk(), s.responded(),
+      out << absl::StrFormat("  %2d  %5d  %4d  %5.1f %%", s.week(), s.at_risk(), s.responded(),
                              s.cumulative_response() * 100);
+      if (s.has_cumulative_response_low()) {
+        out << absl::StrFormat(" (%.1f-%.1f %%)", s.cumulative_response_low() * 100,
+                               s.cumulative_response_high() * 100);
+      }
+      out << "\n";
     }
   }
-  out << "dose-response (Spearman, traction dose vs improvement): "
+  out << "dose-response (Spearman, traction dose vs improvement at a fixed week): "
       << (c.has_dose_response_spearman()
-              ? absl::StrFormat("%.3f over %d patients", c.dose_response_spearman(),
-                                c.dose_response_patients())
+              ? absl::StrFormat("%.3f over %d patients at week %d", c.dose_response_spearman(),
+                                c.dose_response_patients(), c.dose_response_week())
               : std::string("suppressed"))
       << "\n";
 }

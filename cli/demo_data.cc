@@ -106,7 +106,8 @@ DemoClinic MakeDemoClinic(uint32_t seed, int patients, absl::Time now) {
     id->set_mrn(absl::StrCat("DEMO-", seed, "-", 1001 + i));
     if (i % 2 == 0) id->set_phone(absl::StrCat("+1312555", 1000 + i));
 
-    // Plan: 24 sessions, 5/week tapering; force ~45 % of body weight.
+    // Plan: 24 sessions tapering from 5 a week to 1; force ~45 % of body
+    // weight.
     const double body_kg = 62 + static_cast<int>(rng() % 35);
     v1::Episode* e = p.episode.mutable_episode();
     p.episode.set_request_id(pid + "-episode");
@@ -116,8 +117,7 @@ DemoClinic MakeDemoClinic(uint32_t seed, int patients, absl::Time now) {
     e->mutable_start_date()->set_year(static_cast<int>(start.year()));
     e->mutable_start_date()->set_month(start.month());
     e->mutable_start_date()->set_day(start.day());
-    e->mutable_plan()->set_sessions_planned(24);
-    e->mutable_plan()->set_sessions_per_week(5);
+    for (int week : {5, 5, 3, 3, 2, 2, 1, 1, 1, 1}) e->mutable_plan()->add_weekly_sessions(week);
     e->mutable_plan()->set_target_max_force_newtons(std::round(0.45 * body_kg * 9.81));
     e->mutable_plan()->set_session_minutes(30);
 

@@ -85,11 +85,15 @@ void DrawPanel(const v1::MeasureProgress* m, const analytics::MeasureInfo& info,
     const double start = end - m->trend().theil_sen_per_week() * 12;
     absl::StrAppendFormat(&svg,
                           "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"trend\">"
-                          "<title>trend %.2f/week (95%% CI %.2f..%.2f); week 12: %.1f "
-                          "(%.1f..%.1f)</title></line>\n",
+                          "<title>trend %.2f/week%s; week 12: %.1f "
+                          "(95%% prediction %.1f..%.1f)</title></line>\n",
                           p.X(0), p.Y(std::clamp(start, p.min, p.max)), p.X(kDays), p.Y(end),
-                          m->trend().theil_sen_per_week(), m->trend().ci_low_per_week(),
-                          m->trend().ci_high_per_week(), end, m->week12_low(), m->week12_high());
+                          m->trend().theil_sen_per_week(),
+                          m->trend().has_ci_low_per_week()
+                              ? absl::StrFormat(" (95%% CI %.2f..%.2f)", m->trend().ci_low_per_week(),
+                                                m->trend().ci_high_per_week())
+                              : std::string(" (no interval under 5 points)"),
+                          end, m->week12_low(), m->week12_high());
   }
   std::string path;
   for (const v1::WeekSummary& w : m->weeks()) {

@@ -58,6 +58,12 @@ absl::Status PrintProgress(const Client& client, const std::string& episode_id,
           : "",
       c.traction_dose_newton_seconds() / 1000, c.patient_stops(), c.overshoots(),
       c.aborted_sessions());
+  if (c.immediate_effect().has_mean_relief()) {
+    out << absl::StrFormat(
+        "Immediate effect of sessions (console pain before - after): %+.1f on average over %d "
+        "sessions (not part of the course's outcome rules)\n\n",
+        c.immediate_effect().mean_relief(), c.immediate_effect().sessions_size());
+  }
   out << absl::StrFormat("%-40s %6s %6s %15s %9s %24s %18s %9s\n", "measure", "base", "latest",
                          "change", "responder", "trend/week (95% CI)", "week 12 (range)",
                          "sustained");
@@ -71,10 +77,15 @@ absl::Status PrintProgress(const Client& client, const std::string& episode_id,
     }
     std::string responder = m.has_responder() ? (m.responder() ? "yes" : "no") : "n/a";
     if (m.has_recovered() && m.recovered()) responder += ", recovered";
-    const std::string trend =
-        m.has_trend() ? absl::StrFormat("%+.2f (%+.2f..%+.2f)", m.trend().theil_sen_per_week(),
-                                        m.trend().ci_low_per_week(), m.trend().ci_high_per_week())
-                      : "-";
+    std::string trend = "-";
+    if (m.has_trend()) {
+      trend = absl::StrFormat("%+.2f", m.trend().theil_sen_per_week());
+      // Sen's interval is claimed from 5 points on.
+      trend += m.trend().has_ci_low_per_week()
+                   ? absl::StrFormat(" (%+.2f..%+.2f)", m.trend().ci_low_per_week(),
+                                     m.trend().ci_high_per_week())
+                   : " (n<5)";
+    }
     const std::string week12 =
         m.has_week12_projection()
             ? absl::StrFormat("%.1f (%.1f..%.1f)", m.week12_projection(), m.week12_low(),
@@ -87,6 +98,17 @@ absl::Status PrintProgress(const Client& client, const std::string& episode_id,
         m.has_first_sustained_response_week()
             ? absl::StrFormat("week %d", m.first_sustained_response_week())
             : "-");
+  }
+  out << "\nBaselines: the last value of days -14..0 recorded before the first traction "
+         "session, else the first of week 0\n";
+  for (const v1::MeasureProgress& m : p.measures()) {
+    const analytics::MeasureInfo* info = analytics::FindMeasure(m.instrument());
+    if (info == nullptr || !m.has_baseline_source()) continue;
+    out << absl::StrFormat("  %-40s day %d, observation %s%s\n", std::string(info->display_name),
+                           m.baseline_source().day(), m.baseline_source().observation_id(),
+                           m.baseline_source().rule() == v1::BASELINE_RULE_FIRST_OF_WEEK_0
+                               ? " (no pre-treatment value: first of week 0)"
+                               : "");
   }
   out << "\nAlerts" << (p.alerts().empty() ? ": none\n" : ":\n");
   for (const v1::Alert& a : p.alerts()) PrintAlert(a, out);

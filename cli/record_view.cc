@@ -3,6 +3,7 @@
 #include <cmath>
 #include <map>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
@@ -33,54 +34,28 @@ std::string EnumWords(const std::string& name, size_t prefix_len) {
   return s;
 }
 
-absl::CivilDay Civil(const v1::Date& d) { return absl::CivilDay(d.year(), d.month(), d.day()); }
-
-absl::StatusOr<std::vector<v1::Observation>> AllObservations(const Client& client,
-                                                             const std::string& episode_id) {
-  std::vector<v1::Observation> all;
-  v1::ListObservationsRequest req;
-  req.set_episode_id(episode_id);
-  req.set_page_size(1000);
-  do {
-    ASSIGN_OR_RETURN(auto page, client.Call(&v1::ObservationService::Stub::ListObservations,
-                                            client.observations(), req));
-    for (auto& o : *page.mutable_observations()) all.push_back(std::move(o));
-    req.set_page_token(page.next_page_token());
-  } while (!req.page_token().empty());
-  return all;
-}
-
-void PrintMeasures(const v1::Episode& episode, const std::vector<v1::Observation>& obs,
-                   const absl::TimeZone& zone, std::ostream& out) {
-  // Day index of each observation in the clinic's zone, grouped by measure.
-  std::map<int, std::vector<analytics::DayValue>> by_instrument;
-  const absl::CivilDay day0 = Civil(episode.start_date());
-  for (const v1::Observation& o : obs) {
-    absl::Time t = absl::FromUnixSeconds(o.effective_time().seconds());
-    int day = static_cast<int>(absl::ToCivilDay(t, zone) - day0);
-    by_instrument[o.instrument()].push_back({day, o.value()});
-  }
+// Each measure as the server computes it (baseline rule, weekly medians,
+// latest value and change: GetEpisodeProgress), one row per measure.
+void PrintMeasures(const v1::EpisodeProgress& progress, std::ostream& out) {
   out << absl::StrFormat("  %-40s %4s %6s", "measure", "n", "base");
   for (int w = 0; w < analytics::kEpisodeWeeks; ++w) out << absl::StrFormat(" %5s", absl::StrCat("w", w));
   out << absl::StrFormat(" %7s  %s\n", "latest", "change");
-  for (auto& [instrument, series] : by_instrument) {
-    const analytics::MeasureInfo* m = analytics::FindMeasure(instrument);
-    if (m == nullptr) continue;
-    std::stable_sort(series.begin(), series.end(),
-                     [](const auto& a, const auto& b) { return a.day < b.day; });
-    auto base = analytics::Baseline(series);
-    auto weeks = analytics::WeeklyMedians(series);
-    double latest = series.back().value;
-    out << absl::StrFormat("  %-40s %4d %6s", std::string(m->display_name), series.size(),
-                           base ? Num(*base, m->integer) : "-");
-    for (const auto& w : weeks) out << absl::StrFormat(" %5s", w ? Num(*w, false) : "·");
-    std::string change = "-";
-    if (base) {
-      double d = latest - *base;
-      change = std::abs(d) >= 100 ? absl::StrFormat("%+.0f", d) : absl::StrFormat("%+.1f", d);
-      if (*base != 0) absl::StrAppendFormat(&change, " (%+.0f%%)", 100 * d / *base);
+  for (const v1::MeasureProgress& m : progress.measures()) {
+    const analytics::MeasureInfo* info = analytics::FindMeasure(m.instrument());
+    if (info == nullptr) continue;
+    out << absl::StrFormat("  %-40s %4d %6s", std::string(info->display_name), m.count(),
+                           m.has_baseline() ? Num(m.baseline(), info->integer) : "-");
+    for (const v1::WeekSummary& w : m.weeks()) {
+      out << absl::StrFormat(" %5s", w.has_median() ? Num(w.median(), false) : "·");
     }
-    out << absl::StrFormat(" %7s  %s\n", Num(latest, m->integer), change);
+    std::string change = "-";
+    if (m.has_change_points()) {
+      const double d = m.change_points();
+      change = std::abs(d) >= 100 ? absl::StrFormat("%+.0f", d) : absl::StrFormat("%+.1f", d);
+      if (m.has_change_percent()) absl::StrAppendFormat(&change, " (%+.0f%%)", m.change_percent());
+    }
+    out << absl::StrFormat(" %7s  %s\n", m.has_latest() ? Num(m.latest(), info->integer) : "-",
+                           change);
   }
 }
 
@@ -182,13 +157,21 @@ absl::Status PrintPatientRecord(const Client& client, const std::string& patient
           << absl::StrFormat("%04d-%02d-%02d", e.start_date().year(), e.start_date().month(),
                              e.start_date().day())
           << "   " << state << "\n";
-      out << absl::StrFormat("  plan: %d sessions, %d/week, %d min, max force %.0f N\n",
-                             e.plan().sessions_planned(), e.plan().sessions_per_week(),
-                             e.plan().session_minutes(), e.plan().target_max_force_newtons());
-      ASSIGN_OR_RETURN(auto obs, AllObservations(client, e.episode_id()));
-      out << "  " << obs.size() << " observations; weekly medians (w0..w12), "
-          << "baseline = last value of days -14..0\n";
-      PrintMeasures(e, obs, zone, out);
+      const std::string weekly =
+          e.plan().weekly_sessions().empty()
+              ? absl::StrFormat("%d/week", e.plan().sessions_per_week())
+              : "weekly " + absl::StrJoin(e.plan().weekly_sessions(), ", ");
+      out << absl::StrFormat("  plan: %d sessions, %s, %d min, max force %.0f N\n",
+                             e.plan().sessions_planned(), weekly, e.plan().session_minutes(),
+                             e.plan().target_max_force_newtons());
+      v1::GetEpisodeProgressRequest get_progress;
+      get_progress.set_episode_id(e.episode_id());
+      ASSIGN_OR_RETURN(auto progress,
+                       client.Call(&v1::OutcomeService::Stub::GetEpisodeProgress,
+                                   client.outcomes(), get_progress));
+      out << "  weekly medians (w0..w12); baseline = the last value of days -14..0 recorded "
+             "before the first traction session\n";
+      PrintMeasures(progress.progress(), out);
       RETURN_IF_ERROR(PrintSessions(client, e, zone, out));
     }
     list.set_page_token(page.next_page_token());

@@ -7,9 +7,10 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev librocksdb-dev libspdlog-dev libssl-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libjemalloc-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libjemalloc-dev libboost-math-dev
   clang-14 libclang-rt-14-dev xxd
-  python3-grpcio python3-protobuf python3-yaml tzdata prometheus-cpp-dev nginx-light
+  python3-grpcio python3-protobuf python3-yaml python3-scipy python3-numpy
+  tzdata prometheus-cpp-dev nginx-light
 )
 
 missing=()

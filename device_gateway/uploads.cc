@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "common/errors.h"
 #include "common/status_macros.h"
+#include "device_gateway/console_pain.h"
 #include "device_gateway/session_summary.h"
 #include "device_gateway/session_validation.h"
 #include "device_gateway/telemetry.h"
@@ -501,16 +502,16 @@ absl::Status Uploads::RecordConsolePain(const v1::Session& session, const v1::Se
   const absl::Time start = std::min(now, FromProto(session.start_time()));
   const absl::Time finish =
       std::min(now, start + absl::Seconds(session.summary().duration().seconds()));
-  auto add = [&](const char* which, int pain, absl::Time when) {
+  auto add = [&](ConsolePhase phase, int pain, absl::Time when) {
     v1::ObservationInput* in = req.add_observations();
-    in->set_observation_id(absl::StrCat("session.", session.session_id(), ".", which));
+    in->set_observation_id(ConsolePainObservationId(session.session_id(), phase));
     in->set_instrument(v1::INSTRUMENT_NPRS);
     *in->mutable_effective_time() = ToProto(when);
     in->set_source(v1::SOURCE_DEVICE);
     in->set_value(pain);
   };
-  if (end.has_pre_session_pain()) add("pre", end.pre_session_pain(), start);
-  if (end.has_post_session_pain()) add("post", end.post_session_pain(), finish);
+  if (end.has_pre_session_pain()) add(ConsolePhase::kPre, end.pre_session_pain(), start);
+  if (end.has_post_session_pain()) add(ConsolePhase::kPost, end.post_session_pain(), finish);
   if (req.observations().empty()) return absl::OkStatus();
   absl::Status s = records_->RecordObservations(req).status();
   // A closed episode, or a table clock so wrong that the time falls outside

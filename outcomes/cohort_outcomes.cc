@@ -50,6 +50,7 @@ absl::StatusOr<std::vector<analytics::EpisodeSummary>> Outcomes::CollectCohort(
   const int64_t from = req.has_start_from() ? records::DaysSinceEpoch(req.start_from()) : INT64_MIN;
   const int64_t to = req.has_start_to() ? records::DaysSinceEpoch(req.start_to()) : INT64_MAX;
 
+  const absl::Time now = clock_->Now();
   std::vector<analytics::EpisodeSummary> summaries;
   RETURN_IF_ERROR(records_->ForEachEpisode([&](const v1::Episode& e) -> absl::Status {
     const int64_t start = records::DaysSinceEpoch(e.start_date());
@@ -58,6 +59,11 @@ absl::StatusOr<std::vector<analytics::EpisodeSummary>> Outcomes::CollectCohort(
       return absl::OkStatus();
     }
     ASSIGN_OR_RETURN(analytics::EpisodeSummary summary, CohortSummary(e.episode_id()));
+    ASSIGN_OR_RETURN(absl::TimeZone zone, ZoneOf(e.clinic_id()));
+    // Which weeks the episode has reached is a matter of the query's time,
+    // not of the cached summary.
+    summary.today_day =
+        static_cast<int>(absl::ToCivilDay(now, zone) - records::ToCivilDay(e.start_date()));
     summaries.push_back(std::move(summary));
     return absl::OkStatus();
   }));
@@ -83,7 +89,17 @@ v1::CohortOutcomes CohortToProto(const analytics::CohortResult& r) {
   out.set_episodes(r.episodes);
   out.set_analysed(r.analysed);
   out.set_suppressed_cells(r.suppressed_cells);
-  if (r.responder_rate) *out.mutable_responder_rate() = ToEstimate(*r.responder_rate);
+  out.set_dropped_out(r.dropped_out);
+  for (const analytics::ResponderRateAtWeek& rate : r.responder_rates) {
+    v1::ResponderRateAtWeek* at = out.add_responder_rates();
+    at->set_week(rate.week);
+    at->set_per_protocol_patients(rate.per_protocol_patients);
+    if (rate.per_protocol) *at->mutable_per_protocol() = ToEstimate(*rate.per_protocol);
+    at->set_intention_to_treat_patients(rate.itt_patients);
+    if (rate.intention_to_treat) {
+      *at->mutable_intention_to_treat() = ToEstimate(*rate.intention_to_treat);
+    }
+  }
   for (const analytics::CohortWeekStats& w : r.weeks) {
     v1::CohortWeek* week = out.add_weeks();
     week->set_week(w.week);
@@ -99,9 +115,12 @@ v1::CohortOutcomes CohortToProto(const analytics::CohortResult& r) {
     s->set_responded(step.events);
     s->set_censored(step.censored);
     s->set_cumulative_response(step.cumulative);
+    if (step.cumulative_low) s->set_cumulative_response_low(*step.cumulative_low);
+    if (step.cumulative_high) s->set_cumulative_response_high(*step.cumulative_high);
   }
   if (r.dose_response) out.set_dose_response_spearman(*r.dose_response);
   out.set_dose_response_patients(r.dose_response_patients);
+  out.set_dose_response_week(r.dose_response_week);
   return out;
 }
 

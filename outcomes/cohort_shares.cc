@@ -7,51 +7,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/secrets.h"
+#include "outcomes/summary_record.h"
 #include "tractus/internal/v1/outcome_records.pb.h"
 
 namespace tractus::outcomes {
 namespace {
 
 constexpr int kMaxShares = 64;
-
-internal::v1::EpisodeSummaryRecord ToRecord(const analytics::EpisodeSummary& s) {
-  internal::v1::EpisodeSummaryRecord r;
-  if (s.baseline) r.set_baseline(*s.baseline);
-  for (int w = 0; w < analytics::kEpisodeWeeks; ++w) {
-    if (!s.weekly[w]) continue;
-    r.add_weeks(w);
-    r.add_weekly(*s.weekly[w]);
-  }
-  if (s.latest) r.set_latest(*s.latest);
-  r.set_last_week(s.last_week);
-  if (s.first_sustained_response_week) {
-    r.set_first_sustained_response_week(*s.first_sustained_response_week);
-  }
-  r.set_responder(s.responder);
-  r.set_dropped_out(s.dropped_out);
-  r.set_dose_newton_seconds(s.dose_newton_seconds);
-  return r;
-}
-
-// False when the record is malformed (it was sealed by a shard, so only a
-// shard running different code could have made it).
-bool FromRecord(const internal::v1::EpisodeSummaryRecord& r, analytics::EpisodeSummary* s) {
-  if (r.weeks_size() != r.weekly_size()) return false;
-  if (r.has_baseline()) s->baseline = r.baseline();
-  for (int i = 0; i < r.weeks_size(); ++i) {
-    if (r.weeks(i) < 0 || r.weeks(i) >= analytics::kEpisodeWeeks) return false;
-    s->weekly[r.weeks(i)] = r.weekly(i);
-  }
-  if (r.has_latest()) s->latest = r.latest();
-  s->last_week = r.last_week();
-  if (r.has_first_sustained_response_week()) {
-    s->first_sustained_response_week = r.first_sustained_response_week();
-  }
-  s->responder = r.responder();
-  s->dropped_out = r.dropped_out();
-  s->dose_newton_seconds = r.dose_newton_seconds();
-  return true;
-}
 
 std::string DateText(bool has, const v1::Date& d) {
   return has ? absl::StrCat(d.year(), "-", d.month(), "-", d.day()) : "*";

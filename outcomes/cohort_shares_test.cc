@@ -14,12 +14,11 @@ analytics::EpisodeSummary Summary(int i) {
   analytics::EpisodeSummary s;
   s.baseline = 6 + i % 3;
   for (int w = 0; w < analytics::kEpisodeWeeks; w += 1 + i % 2) s.weekly[w] = 7 - w * 0.5;
-  s.latest = 2.5;
   s.last_week = 12;
   if (i % 2 == 0) s.first_sustained_response_week = 4 + i % 5;
-  s.responder = i % 3 != 0;
   s.dropped_out = i % 7 == 0;
-  s.dose_newton_seconds = 1000.0 * i;
+  for (int w = 0; w < analytics::kEpisodeWeeks; ++w) s.dose_through_week[w] = 1000.0 * i * (w + 1);
+  s.today_day = 60 + 3 * i;  // episodes at different weeks
   return s;
 }
 

@@ -112,11 +112,13 @@ class OutcomesTest : public device_gateway::GatewayTest {
     std::ofstream(path, std::ios::binary | std::ios::trunc) << EncodeSummarySnapshot(*snapshot);
   }
 
-  // Twelve more herniated-disc patients with a course of pain reports.
+  // Twelve more herniated-disc patients with five weeks of pain reports;
+  // the clock moves to day 39, so weeks 0..4 are over.
   void TwelveCourses() {
+    clock_.Advance(absl::Hours(24 * 14));
     for (int i = 0; i < 12; ++i) {
       const std::string e = MakeEpisode(clinic_id_, "c" + std::to_string(i));
-      for (int day = 0; day <= 21; day += 3) Pain(e, day, std::max(1, 7 - day / 3 - i % 3));
+      for (int day = 0; day <= 33; day += 3) Pain(e, day, std::max(1, 7 - day / 3 - i % 3));
     }
   }
 
@@ -139,8 +141,12 @@ TEST_F(OutcomesTest, ProgressOfARespondingPatient) {
   EXPECT_EQ(nprs.change_points(), -5);
   EXPECT_TRUE(nprs.responder());
   EXPECT_FALSE(nprs.recovered());
-  // Days 8 (pain 5) and 12 (pain 4) are the first two >= 2 points better.
+  // Pain is read by weekly medians: week 0 (day 4: 6) is 1 point better,
+  // weeks 1 (5, 4: 4.5) and 2 (3, 2: 2.5) at least 2: sustained from week 1.
   EXPECT_EQ(nprs.first_sustained_response_week(), 1);
+  EXPECT_EQ(nprs.baseline_source().rule(), v1::BASELINE_RULE_PRE_TREATMENT);
+  EXPECT_EQ(nprs.baseline_source().observation_id(), "pain-0");
+  EXPECT_EQ(nprs.baseline_source().day(), 0);
   EXPECT_NEAR(nprs.trend().theil_sen_per_week(), -7.0 / 4, 1e-9);
   EXPECT_EQ(nprs.week12_projection(), 0);  // clamped to the scale
   EXPECT_EQ(p.course().sessions_done(), 12);
@@ -310,11 +316,19 @@ TEST_F(OutcomesTest, CohortOutcomesSuppressSmallCellsAndCountEpisodes) {
   const v1::CohortOutcomes& c = resp->outcomes();
   EXPECT_EQ(c.episodes(), 13);  // and the fixture's episode, without data
   EXPECT_EQ(c.analysed(), 12);
-  ASSERT_TRUE(c.has_responder_rate());
-  EXPECT_GT(c.responder_rate().estimate(), 0.5);
+  // Week 4 is over for all 12 (and they all responded); weeks 8 and 12 are
+  // not: withheld, never pooled with week 4.
+  ASSERT_EQ(c.responder_rates_size(), 3);
+  EXPECT_EQ(c.responder_rates(0).week(), 4);
+  ASSERT_TRUE(c.responder_rates(0).has_per_protocol());
+  EXPECT_EQ(c.responder_rates(0).per_protocol_patients(), 12);
+  EXPECT_EQ(c.responder_rates(0).per_protocol().estimate(), 1);
+  EXPECT_EQ(c.responder_rates(0).intention_to_treat_patients(), 12);
+  EXPECT_FALSE(c.responder_rates(1).has_intention_to_treat());
+  EXPECT_FALSE(c.responder_rates(2).has_intention_to_treat());
   EXPECT_FALSE(c.weeks(0).suppressed());
   EXPECT_EQ(c.weeks(0).patients(), 12);
-  EXPECT_TRUE(c.weeks(5).suppressed());  // no data after day 21
+  EXPECT_TRUE(c.weeks(5).suppressed());  // week 5 is not over
   EXPECT_GT(c.suppressed_cells(), 0);
   // New data shows in the next cohort (the episode's summary is recomputed).
   Pain(episode_id_, 0, 8);
@@ -332,24 +346,27 @@ TEST_F(OutcomesTest, CohortSummariesAreKeptAcrossACleanRestartOfTheSameStore) {
   req.set_condition(v1::CONDITION_HERNIATED_DISC);
   auto before = outcomes_->GetCohortOutcomes(req);
   ASSERT_THAT(before, IsOk());
-  ASSERT_GT(before->outcomes().responder_rate().estimate(), 0.5);
+  const auto week4 = [](const v1::GetCohortOutcomesResponse& r) {
+    return r.outcomes().responder_rates(0).per_protocol().estimate();
+  };
+  ASSERT_EQ(week4(*before), 1);
   const std::string path = dir_.path() + "/cohort-summaries";
   SaveAsAtShutdown(path);
   EXPECT_EQ(std::filesystem::status(path).permissions() & std::filesystem::perms::all,
             std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
 
   // What the snapshot says is what the next start serves: make every
-  // episode a non-responder in the file, then restart.
+  // episode a non-responder at week 4 in the file, then restart.
   EditSnapshot(path, [](SummarySnapshot& snapshot) {
     ASSERT_EQ(snapshot.summaries.size(), 13u);
-    for (auto& [id, summary] : snapshot.summaries) summary.responder = false;
+    for (auto& [id, summary] : snapshot.summaries) summary.weekly[4] = summary.baseline;
   });
   Restart();
   std::string why;
   EXPECT_EQ(outcomes_->LoadCohortSummaries(path, &why), 13u) << why;
   EXPECT_EQ(outcomes_->cohort_summaries_cached(), 13u);
   EXPECT_FALSE(std::filesystem::exists(path));  // used once
-  EXPECT_EQ(outcomes_->GetCohortOutcomes(req)->outcomes().responder_rate().estimate(), 0);
+  EXPECT_EQ(week4(*outcomes_->GetCohortOutcomes(req)), 0);
 
   // Nothing is taken once the store changed after the save.
   SaveAsAtShutdown(path);
@@ -360,7 +377,7 @@ TEST_F(OutcomesTest, CohortSummariesAreKeptAcrossACleanRestartOfTheSameStore) {
   EXPECT_EQ(outcomes_->cohort_summaries_cached(), 0u);
   auto after = outcomes_->GetCohortOutcomes(req);
   ASSERT_THAT(after, IsOk());
-  EXPECT_GT(after->outcomes().responder_rate().estimate(), 0.5);  // computed again
+  EXPECT_EQ(week4(*after), 1);  // computed again
 
   // Nor from another build, nor when there is no file.
   SaveAsAtShutdown(path);

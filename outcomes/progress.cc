@@ -1,10 +1,12 @@
 // ComputeProgress: records -> analytics inputs -> the EpisodeProgress view.
 #include <map>
+#include <set>
 
 #include "absl/time/civil_time.h"
 #include "analytics/alerts.h"
 #include "analytics/course.h"
 #include "analytics/measure_progress.h"
+#include "device_gateway/console_pain.h"
 #include "outcomes/outcomes.h"
 #include "records/civil_date.h"
 #include "records/time_proto.h"
@@ -42,8 +44,8 @@ v1::MeasureProgress ToProtoProgress(const analytics::MeasureProgress& p,
     v1::TrendSummary* t = out.mutable_trend();
     t->set_points(p.trend->points);
     t->set_theil_sen_per_week(p.trend->theil_sen_per_week);
-    t->set_ci_low_per_week(p.trend->ci_low_per_week);
-    t->set_ci_high_per_week(p.trend->ci_high_per_week);
+    if (p.trend->ci_low_per_week) t->set_ci_low_per_week(*p.trend->ci_low_per_week);
+    if (p.trend->ci_high_per_week) t->set_ci_high_per_week(*p.trend->ci_high_per_week);
     t->set_ols_per_week(p.trend->ols_per_week);
   }
   if (p.week12) {
@@ -54,6 +56,14 @@ v1::MeasureProgress ToProtoProgress(const analytics::MeasureProgress& p,
   if (p.first_sustained_response_week) {
     out.set_first_sustained_response_week(*p.first_sustained_response_week);
   }
+  v1::ResponderRule* rule = out.mutable_responder_rule();
+  rule->set_kind(static_cast<v1::ThresholdKind>(m.threshold));
+  rule->set_points(m.mcid_points);
+  rule->set_percent(m.mcid_percent);
+  rule->set_source(std::string(m.threshold_source));
+  out.set_sustained_rule(m.cadence == analytics::Cadence::kDaily
+                             ? v1::SUSTAINED_RULE_WEEKLY_MEDIANS
+                             : v1::SUSTAINED_RULE_ASSESSMENT_DAYS);
   return out;
 }
 
@@ -78,32 +88,78 @@ v1::Alert ToProtoAlert(const analytics::Alert& a, const v1::Episode& episode) {
 
 }  // namespace
 
-// The episode's NPRS values by day, sorted by day.
-std::vector<analytics::DayValue> PainSeries(const Outcomes::EpisodeData& data) {
-  std::vector<analytics::DayValue> pain;
-  records::DayCounter days(data.zone, records::ToCivilDay(data.episode.start_date()));
-  for (const v1::Observation& o : data.observations) {
-    if (o.instrument() != v1::INSTRUMENT_NPRS) continue;
-    pain.push_back({days.DayOf(FromProto(o.effective_time())), o.value()});
+analytics::WeeklySchedule ScheduleOf(const v1::TreatmentPlan& plan) {
+  if (plan.weekly_sessions().empty()) {
+    return analytics::EvenSchedule(plan.sessions_planned(), plan.sessions_per_week());
   }
-  std::stable_sort(pain.begin(), pain.end(),
-                   [](const auto& a, const auto& b) { return a.day < b.day; });
-  return pain;
+  analytics::WeeklySchedule schedule{};
+  for (int w = 0; w < plan.weekly_sessions_size() && w < analytics::kEpisodeWeeks; ++w) {
+    schedule[w] = plan.weekly_sessions(w);
+  }
+  return schedule;
+}
+
+EpisodeCourse ReadCourse(const Outcomes::EpisodeData& data, std::optional<int> only_instrument) {
+  EpisodeCourse c;
+  records::DayCounter days(data.zone, records::ToCivilDay(data.episode.start_date()));
+  // A table's post-session pain is the session's immediate effect, never an
+  // assessment of the course.
+  std::set<std::string> post_session;
+  for (const v1::Session& s : data.sessions) {
+    const int64_t start = absl::ToUnixSeconds(FromProto(s.start_time()));
+    c.first_treatment_unix = std::min(c.first_treatment_unix.value_or(start), start);
+    if (s.has_post_session_pain()) {
+      post_session.insert(device_gateway::ConsolePainObservationId(
+          s.session_id(), device_gateway::ConsolePhase::kPost));
+    }
+    if (!s.finalized()) continue;
+    analytics::SessionFact f;
+    f.session_id = s.session_id();
+    f.day = days.DayOf(FromProto(s.start_time()));
+    f.end_unix = start + s.summary().duration().seconds();
+    f.aborted = s.outcome() == v1::SESSION_OUTCOME_ABORTED;
+    f.patient_stops = s.summary().patient_stops();
+    f.overshoots = s.summary().overshoots();
+    f.dose_newton_seconds = s.summary().traction_dose_newton_seconds();
+    if (s.has_pre_session_pain()) f.pre_pain = s.pre_session_pain();
+    if (s.has_post_session_pain()) f.post_pain = s.post_session_pain();
+    c.sessions.push_back(std::move(f));
+  }
+  for (const v1::Observation& o : data.observations) {
+    const int64_t t = absl::ToUnixSeconds(FromProto(o.effective_time()));
+    if (o.source() == v1::SOURCE_HOME && t > c.last_home_report_unix.value_or(INT64_MIN)) {
+      c.last_home_report_unix = t;
+      c.last_home_report_day = days.DayOf(FromProto(o.effective_time()));
+    }
+    if (only_instrument && o.instrument() != *only_instrument) continue;
+    if (o.source() == v1::SOURCE_DEVICE && o.instrument() == v1::INSTRUMENT_NPRS &&
+        post_session.count(o.observation_id()) > 0) {
+      continue;
+    }
+    MeasureSeries& m = c.measures[o.instrument()];
+    m.course.push_back({days.DayOf(FromProto(o.effective_time())), o.value(), t});
+    m.observations.push_back(&o);
+  }
+  return c;
 }
 
 analytics::EpisodeSummary SummarizeForCohort(const Outcomes::EpisodeData& data) {
   const analytics::MeasureInfo& nprs =
       *analytics::FindMeasure(static_cast<int>(analytics::Measure::kNprs));
-  double dose = 0;
-  for (const v1::Session& s : data.sessions) {
-    if (s.finalized()) dose += s.summary().traction_dose_newton_seconds();
+  const EpisodeCourse course = ReadCourse(data, v1::INSTRUMENT_NPRS);
+  std::vector<analytics::CourseDose> doses;
+  for (const analytics::SessionFact& f : course.sessions) {
+    doses.push_back({f.day, f.dose_newton_seconds});
   }
+  const auto pain = course.measures.find(v1::INSTRUMENT_NPRS);
   const v1::Episode& e = data.episode;
   const bool dropped = e.state() == v1::EPISODE_STATE_CLOSED &&
                        e.close_reason() != v1::CLOSE_REASON_COMPLETED;
   return analytics::SummarizeEpisode(
-      analytics::ComputeMeasureProgress(nprs, PainSeries(data), analytics::TrendFit::kSkip),
-      dropped, dose);
+      analytics::ComputeMeasureProgress(
+          nprs, pain == course.measures.end() ? std::vector<analytics::Assessment>{} : pain->second.course,
+          course.first_treatment_unix, analytics::TrendFit::kSkip),
+      dropped, doses);
 }
 
 void CompareWithSimilar(const std::vector<analytics::ExpectedWeek>& expected, int similar,
@@ -144,63 +200,77 @@ ProgressBasis PrepareProgress(const Outcomes::EpisodeData& data, analytics::Tren
   basis.zone = data.zone;
   v1::EpisodeProgress& out = basis.view;
   *out.mutable_episode() = episode;
-
-  // Measures: one series per instrument (observations come by instrument,
-  // then time).
-  std::map<int, std::vector<analytics::DayValue>> series;
   analytics::AlertInputs& alerts = basis.alerts;
-  records::DayCounter days(data.zone, records::ToCivilDay(episode.start_date()));
-  for (const v1::Observation& o : data.observations) {
-    const absl::Time t = FromProto(o.effective_time());
-    const int day = days.DayOf(t);
-    series[o.instrument()].push_back({day, o.value()});
-    if (o.instrument() == v1::INSTRUMENT_NPRS) {
-      alerts.pain.push_back({day, o.value(), absl::ToUnixSeconds(t)});
-    }
-    if (o.source() == v1::SOURCE_HOME) {
-      alerts.last_home_report_unix =
-          std::max(alerts.last_home_report_unix.value_or(0), absl::ToUnixSeconds(t));
-    }
-  }
-  for (auto& [instrument, values] : series) {
+  EpisodeCourse course = ReadCourse(data, std::nullopt);
+
+  for (auto& [instrument, series] : course.measures) {
     const analytics::MeasureInfo* m = analytics::FindMeasure(instrument);
     if (m == nullptr) continue;
-    std::stable_sort(values.begin(), values.end(),
-                     [](const auto& a, const auto& b) { return a.day < b.day; });
-    *out.add_measures() =
-        ToProtoProgress(analytics::ComputeMeasureProgress(*m, values, trend), *m);
+    const analytics::MeasureProgress p =
+        analytics::ComputeMeasureProgress(*m, series.course, course.first_treatment_unix, trend);
+    v1::MeasureProgress* mp = out.add_measures();
+    *mp = ToProtoProgress(p, *m);
+    analytics::MeasureCourse mc{m, std::move(series.course), p.baseline, 0, 0};
+    if (p.baseline_pick) {
+      const analytics::Assessment& b = mc.course[p.baseline_pick->index];
+      const v1::Observation& o = *series.observations[p.baseline_pick->index];
+      v1::BaselineSource* source = mp->mutable_baseline_source();
+      source->set_rule(static_cast<v1::BaselineRule>(p.baseline_pick->rule));
+      source->set_observation_id(o.observation_id());
+      source->set_day(b.day);
+      *source->mutable_time() = o.effective_time();
+      mc.baseline_day = b.day;
+      mc.baseline_unix = b.unix_seconds;
+    }
+    if (m->measure == analytics::Measure::kNprs) {
+      alerts.pain = std::move(mc);
+    } else if (m->measure == analytics::Measure::kOdi || m->measure == analytics::Measure::kRmdq) {
+      alerts.disability.push_back(std::move(mc));
+    }
   }
-  std::stable_sort(alerts.pain.begin(), alerts.pain.end(),
-                   [](const auto& a, const auto& b) { return a.unix_seconds < b.unix_seconds; });
+  if (alerts.pain.measure == nullptr) {
+    alerts.pain.measure = analytics::FindMeasure(static_cast<int>(analytics::Measure::kNprs));
+  }
+  if (course.last_home_report_unix) {
+    alerts.last_home_report =
+        analytics::HomeReport{course.last_home_report_day, *course.last_home_report_unix};
+  }
 
   // The course: finalized sessions.
-  v1::CourseProgress* course = out.mutable_course();
-  for (const v1::Session& s : data.sessions) {
-    if (!s.finalized()) continue;
-    const absl::Time start = FromProto(s.start_time());
-    analytics::SessionFact f;
-    f.session_id = s.session_id();
-    f.day = days.DayOf(start);
-    f.end_unix = absl::ToUnixSeconds(start) + s.summary().duration().seconds();
-    f.aborted = s.outcome() == v1::SESSION_OUTCOME_ABORTED;
-    f.patient_stops = s.summary().patient_stops();
-    f.overshoots = s.summary().overshoots();
-    f.dose_newton_seconds = s.summary().traction_dose_newton_seconds();
-    course->set_patient_stops(course->patient_stops() + f.patient_stops);
-    course->set_overshoots(course->overshoots() + f.overshoots);
-    course->set_aborted_sessions(course->aborted_sessions() + (f.aborted ? 1 : 0));
-    alerts.sessions.push_back(f);
+  v1::CourseProgress* progress = out.mutable_course();
+  for (const analytics::SessionFact& f : course.sessions) {
+    progress->set_patient_stops(progress->patient_stops() + f.patient_stops);
+    progress->set_overshoots(progress->overshoots() + f.overshoots);
+    progress->set_aborted_sessions(progress->aborted_sessions() + (f.aborted ? 1 : 0));
   }
-  alerts.episode_start_unix =
-      absl::ToUnixSeconds(records::StartOfDay(episode.start_date(), data.zone));
+  const analytics::ImmediateEffect effect = analytics::ComputeImmediateEffect(course.sessions);
+  v1::ImmediateEffect* immediate = progress->mutable_immediate_effect();
+  for (const analytics::SessionEffect& e : effect.sessions) {
+    v1::SessionPainChange* change = immediate->add_sessions();
+    change->set_session_id(e.session_id);
+    change->set_day(e.day);
+    change->set_pre_session_pain(e.pre);
+    change->set_post_session_pain(e.post);
+  }
+  if (effect.mean_relief) immediate->set_mean_relief(*effect.mean_relief);
+  alerts.sessions = std::move(course.sessions);
+
+  const absl::CivilDay day0 = records::ToCivilDay(episode.start_date());
+  for (size_t w = 0; w < alerts.week_start_unix.size(); ++w) {
+    alerts.week_start_unix[w] =
+        absl::ToUnixSeconds(absl::FromCivil(day0 + 7 * static_cast<int>(w), data.zone));
+  }
   alerts.episode_open = episode.state() == v1::EPISODE_STATE_OPEN;
   return basis;
 }
 
 size_t ProgressBasis::Bytes() const {
   size_t n = sizeof(*this) + view.SpaceUsedLong() +
-             alerts.pain.capacity() * sizeof(analytics::PainReport) +
+             alerts.pain.course.capacity() * sizeof(analytics::Assessment) +
              alerts.sessions.capacity() * sizeof(analytics::SessionFact);
+  for (const analytics::MeasureCourse& c : alerts.disability) {
+    n += sizeof(c) + c.course.capacity() * sizeof(analytics::Assessment);
+  }
   for (const analytics::SessionFact& f : alerts.sessions) n += f.session_id.capacity();
   return n;
 }
@@ -213,9 +283,8 @@ v1::EpisodeProgress FinishProgress(const ProgressBasis& basis, absl::Time now) {
   out.set_current_week(analytics::WeekOfDay(today));
 
   analytics::AlertInputs alerts = basis.alerts;
-  const analytics::Adherence adherence = analytics::ComputeAdherence(
-      alerts.sessions, episode.plan().sessions_planned(), episode.plan().sessions_per_week(),
-      today);
+  const analytics::Adherence adherence =
+      analytics::ComputeAdherence(alerts.sessions, ScheduleOf(episode.plan()), today);
   v1::CourseProgress* course = out.mutable_course();
   course->set_sessions_done(adherence.done);
   course->set_sessions_planned(adherence.planned);

@@ -11,11 +11,10 @@ using testing::IsOk;
 using testing::StatusIs;
 
 bool Same(const analytics::EpisodeSummary& a, const analytics::EpisodeSummary& b) {
-  return a.baseline == b.baseline && a.weekly == b.weekly && a.latest == b.latest &&
-         a.last_week == b.last_week &&
+  return a.baseline == b.baseline && a.weekly == b.weekly && a.last_week == b.last_week &&
          a.first_sustained_response_week == b.first_sustained_response_week &&
-         a.responder == b.responder && a.dropped_out == b.dropped_out &&
-         a.dose_newton_seconds == b.dose_newton_seconds;
+         a.dropped_out == b.dropped_out && a.dose_through_week == b.dose_through_week &&
+         a.today_day == b.today_day;
 }
 
 SummarySnapshot Example() {
@@ -26,11 +25,11 @@ SummarySnapshot Example() {
   analytics::EpisodeSummary full;
   full.baseline = 7;
   for (size_t i = 0; i < full.weekly.size(); ++i) full.weekly[i] = 7 - 0.25 * i;
-  full.latest = 3.5;
   full.last_week = 12;
   full.first_sustained_response_week = 6;
-  full.responder = true;
-  full.dose_newton_seconds = 123456.789;
+  for (size_t i = 0; i < full.dose_through_week.size(); ++i) {
+    full.dose_through_week[i] = 123456.789 * static_cast<double>(i);
+  }
   analytics::EpisodeSummary sparse;  // nothing but what is always there
   sparse.dropped_out = true;
   sparse.last_week = -1;

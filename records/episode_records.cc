@@ -41,7 +41,7 @@ absl::StatusOr<v1::CreateEpisodeResponse> Records::CreateEpisode(
   input.set_patient_id(req.episode().patient_id());
   *input.mutable_conditions() = req.episode().conditions();
   *input.mutable_start_date() = req.episode().start_date();
-  *input.mutable_plan() = req.episode().plan();
+  *input.mutable_plan() = NormalizedPlan(req.episode().plan());
   CreateOnce once(*store_, locks_, storage::RequestKind::kCreateEpisode, req.request_id(), input);
   ASSIGN_OR_RETURN(auto prior, once.PriorResourceId());
   v1::CreateEpisodeResponse resp;

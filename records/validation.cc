@@ -1,5 +1,6 @@
 #include "records/validation.h"
 
+#include <algorithm>
 #include <set>
 
 #include "absl/strings/ascii.h"
@@ -144,6 +145,57 @@ void CheckIdentity(absl::string_view field, const v1::PatientIdentity& id,
   }
 }
 
+namespace {
+
+// A week-by-week plan: 1..13 weeks of 0..7 sessions, 1..60 in all;
+// sessions_planned and sessions_per_week unset or equal to what the weeks
+// say.
+void CheckWeeklySchedule(const std::string& plan, const v1::TreatmentPlan& p, Violations& v) {
+  const std::string weeks = Path(plan, "weekly_sessions");
+  if (p.weekly_sessions_size() > kPlanWeeks) {
+    v.Add(weeks, absl::StrCat("at most ", kPlanWeeks, " weeks (episode weeks 0..12), got ",
+                              p.weekly_sessions_size()));
+    return;
+  }
+  int total = 0, largest = 0;
+  for (int i = 0; i < p.weekly_sessions_size(); ++i) {
+    const int n = p.weekly_sessions(i);
+    if (n < 0 || n > 7) {
+      v.Add(absl::StrCat(weeks, "[", i, "]"), absl::StrCat("must be 0..7, got ", n));
+      continue;
+    }
+    total += n;
+    largest = std::max(largest, n);
+  }
+  if (total < 1 || total > 60) {
+    v.Add(weeks, absl::StrCat("must plan 1..60 sessions in all, got ", total));
+  }
+  if (p.sessions_planned() != 0 && p.sessions_planned() != total) {
+    v.Add(Path(plan, "sessions_planned"),
+          absl::StrCat("must be 0 or the sum of weekly_sessions (", total, "), got ",
+                       p.sessions_planned()));
+  }
+  if (p.sessions_per_week() != 0 && p.sessions_per_week() != largest) {
+    v.Add(Path(plan, "sessions_per_week"),
+          absl::StrCat("must be 0 or the largest of weekly_sessions (", largest, "), got ",
+                       p.sessions_per_week()));
+  }
+}
+
+}  // namespace
+
+v1::TreatmentPlan NormalizedPlan(v1::TreatmentPlan plan) {
+  if (plan.weekly_sessions().empty()) return plan;
+  int total = 0, largest = 0;
+  for (int n : plan.weekly_sessions()) {
+    total += n;
+    largest = std::max(largest, n);
+  }
+  plan.set_sessions_planned(total);
+  plan.set_sessions_per_week(largest);
+  return plan;
+}
+
 void CheckEpisode(absl::string_view field, const v1::Episode& episode,
                   absl::Time now, Violations& v) {
   const std::string conditions = Path(field, "conditions");
@@ -175,13 +227,17 @@ void CheckEpisode(absl::string_view field, const v1::Episode& episode,
     return;
   }
   const v1::TreatmentPlan& p = episode.plan();
-  if (p.sessions_planned() < 1 || p.sessions_planned() > 60) {
-    v.Add(Path(plan, "sessions_planned"),
-          absl::StrCat("must be 1..60, got ", p.sessions_planned()));
-  }
-  if (p.sessions_per_week() < 1 || p.sessions_per_week() > 7) {
-    v.Add(Path(plan, "sessions_per_week"),
-          absl::StrCat("must be 1..7, got ", p.sessions_per_week()));
+  if (p.weekly_sessions().empty()) {
+    if (p.sessions_planned() < 1 || p.sessions_planned() > 60) {
+      v.Add(Path(plan, "sessions_planned"),
+            absl::StrCat("must be 1..60, got ", p.sessions_planned()));
+    }
+    if (p.sessions_per_week() < 1 || p.sessions_per_week() > 7) {
+      v.Add(Path(plan, "sessions_per_week"),
+            absl::StrCat("must be 1..7, got ", p.sessions_per_week()));
+    }
+  } else {
+    CheckWeeklySchedule(plan, p, v);
   }
   double force = p.target_max_force_newtons();
   if (!(force > 0 && force <= 1400)) {

@@ -30,9 +30,18 @@ void CheckIdentity(absl::string_view field, const v1::PatientIdentity& identity,
                    absl::Time now, Violations& v);
 
 // Conditions, start date (within 5 years back and 1 year ahead of `now`)
-// and plan.
+// and plan (evenly: sessions_planned and sessions_per_week; or week by
+// week: weekly_sessions).
 void CheckEpisode(absl::string_view field, const v1::Episode& episode,
                   absl::Time now, Violations& v);
+
+// Weeks a plan's weekly_sessions may list: episode weeks 0..12.
+inline constexpr int kPlanWeeks = 13;
+
+// A week-by-week plan with sessions_planned and sessions_per_week set to
+// what its weeks say (the sum, the largest week); an even plan unchanged.
+// REQUIRES: CheckEpisode accepted the plan.
+v1::TreatmentPlan NormalizedPlan(v1::TreatmentPlan plan);
 
 // The identity field names that UpdatePatient's mask may name (after
 // "identity.").

@@ -136,7 +136,10 @@ TEST_F(OutcomesE2eTest, CohortOverGrpcSuppressesSmallCohorts) {
   const v1::CohortOutcomes& c = resp->outcomes();
   EXPECT_EQ(c.episodes(), 6);
   EXPECT_EQ(c.analysed(), 5);
-  EXPECT_FALSE(c.has_responder_rate());  // 5 < 11: suppressed
+  for (const auto& r : c.responder_rates()) {  // 5 < 11: suppressed
+    EXPECT_FALSE(r.has_per_protocol());
+    EXPECT_FALSE(r.has_intention_to_treat());
+  }
   for (const auto& w : c.weeks()) EXPECT_TRUE(w.suppressed());
   EXPECT_FALSE(c.has_dose_response_spearman());
   req.mutable_start_from()->set_month(13);

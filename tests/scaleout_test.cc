@@ -270,7 +270,11 @@ TEST_F(ScaleOutTest, EachClinicOnOneShardAndMergedCohortEqualsOneServer) {
   EXPECT_EQ(merged->outcomes().SerializeAsString(), one->outcomes().SerializeAsString())
       << merged->outcomes().DebugString() << "\nvs\n" << one->outcomes().DebugString();
   EXPECT_EQ(one->outcomes().episodes(), static_cast<int>(clinics.size()) * 8);
-  EXPECT_TRUE(one->outcomes().has_responder_rate());  // the comparison covers real figures
+  // The comparison covers real figures: the demo episodes are at day 84,
+  // past week 8.
+  ASSERT_EQ(one->outcomes().responder_rates_size(), 3);
+  EXPECT_TRUE(one->outcomes().responder_rates(1).has_per_protocol());
+  EXPECT_TRUE(one->outcomes().responder_rates(1).has_intention_to_treat());
   int per_shard_episodes = 0;
   for (const cli::Shard& shard : *shards) {
     auto part = shard.client->Call(&v1::OutcomeService::Stub::GetCohortOutcomes,
