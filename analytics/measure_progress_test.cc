@@ -72,6 +72,19 @@ TEST(MeasureProgressTest, OneVisitIsNotASustainedResponse) {
   EXPECT_FALSE(p.first_sustained_response_week.has_value());
 }
 
+// Daily pain is read by weekly medians: two good days in a bad week are not
+// a sustained response (by assessment days they would be: days 1 and 2).
+// Two good weeks are.
+TEST(MeasureProgressTest, DailyMeasuresNeedTwoGoodWeeks) {
+  auto s = Series({{-1, 7}, {1, 4}, {2, 4}, {3, 7}, {4, 7}, {5, 7}, {6, 7}, {8, 7}, {9, 7}});
+  EXPECT_FALSE(ComputeMeasureProgress(M(Measure::kNprs), s, std::nullopt)
+                   .first_sustained_response_week.has_value());
+  for (int day = 14; day <= 27; ++day) s.push_back(At(day, 4));
+  EXPECT_EQ(ComputeMeasureProgress(M(Measure::kNprs), s, std::nullopt)
+                .first_sustained_response_week,
+            2);
+}
+
 // Visit measures: two consecutive assessment days, not two assessments of
 // one day. ODI 40 -> 28 twice on day 14 (one visit), 38 on day 21: none;
 // then 28 on days 28 and 35: sustained from week 4.

@@ -273,6 +273,22 @@ TEST_F(BadInputCatalogueTest, EveryHostileRequestGetsItsExactStatus) {
       {"eight sessions a week", [&] {
          return Episode([](auto& r) { r.mutable_episode()->mutable_plan()->set_sessions_per_week(8); });
        }, C::INVALID_ARGUMENT, "episode.plan.sessions_per_week"},
+      {"eight sessions in one week of a schedule", [&] {
+         return Episode([](auto& r) {
+           for (int n : {5, 8, 3}) r.mutable_episode()->mutable_plan()->add_weekly_sessions(n);
+         });
+       }, C::INVALID_ARGUMENT, "episode.plan.weekly_sessions[1]"},
+      {"a schedule of 14 weeks", [&] {
+         return Episode([](auto& r) {
+           for (int w = 0; w < 14; ++w) r.mutable_episode()->mutable_plan()->add_weekly_sessions(1);
+         });
+       }, C::INVALID_ARGUMENT, "episode.plan.weekly_sessions"},
+      {"a schedule whose total contradicts sessions_planned", [&] {
+         return Episode([](auto& r) {
+           r.mutable_episode()->mutable_plan()->set_sessions_planned(20);
+           for (int n : {5, 3, 2}) r.mutable_episode()->mutable_plan()->add_weekly_sessions(n);
+         });
+       }, C::INVALID_ARGUMENT, "episode.plan.sessions_planned"},
       {"episode of an unknown patient", [&] { return Episode([](auto&) {}); }, C::NOT_FOUND, ""},
       {"close without a reason", [&] {
          v1::CloseEpisodeRequest r;
