@@ -76,7 +76,7 @@ std::vector<Column> EpisodeColumns() {
     const std::string code(m.loinc.empty() ? m.local_code : m.loinc);
     const std::string unit(m.ucum_unit);
     const std::string name(m.name), display(m.display_name);
-    c.push_back({name + "_baseline", "number", unit, display + ": baseline (last value days -14..0, else first of week 0)", code});
+    c.push_back({name + "_baseline", "number", unit, display + ": pre-treatment baseline (last value of days -14..0 before the first traction session, else first of week 0; docs/outcomes.md)", code});
     for (int w : {4, 8, 12}) {
       c.push_back({absl::StrCat(name, "_week", w), "number", unit,
                    absl::StrCat(display, ": median of week ", w), code});
