@@ -25,47 +25,43 @@ double Worse(const MeasureInfo& m, double reference, double value) {
   return m.direction == Direction::kLowerIsBetter ? value - reference : reference - value;
 }
 
-// The course's assessments after the baseline's day, within the window.
-std::vector<Assessment> AfterBaseline(const MeasureCourse& c) {
-  std::vector<Assessment> after;
-  for (const Assessment& a : c.course) {
-    if (a.day > c.baseline_day && a.day >= 0 && WeekOfDay(a.day) < kEpisodeWeeks) {
-      after.push_back(a);
-    }
-  }
-  return after;
-}
+// A bad day of a trailing run, and since when it has been bad.
+struct BadDay {
+  int day;
+  double median;
+  int64_t since_unix;
+};
 
-// The assessment days (each summarized by its median) that satisfy `bad`
-// in an unbroken run ending at the latest assessment day.
-std::vector<Summary> LatestBadDays(const MeasureCourse& c,
-                                   const std::function<bool(double)>& bad) {
-  std::vector<Summary> days =
-      Summarize(AfterBaseline(c), [](const Assessment& a) { return a.day; }, bad);
-  size_t first = days.size();
-  while (first > 0 && days[first - 1].holds_since_unix) --first;
-  return std::vector<Summary>(days.begin() + static_cast<long>(first), days.end());
+// The assessment days (each summarized by its median) after the baseline's
+// day that satisfy `bad` in an unbroken run ending at the latest one.
+std::vector<BadDay> LatestBadDays(const MeasureCourse& c, const std::function<bool(double)>& bad) {
+  const auto [begin, end] = AfterDay(c.course, c.baseline_day);
+  std::vector<BadDay> run;
+  for (const Group& g : TrailingRun(c.course, begin, end, Grouping::kDay, bad)) {
+    run.push_back({g.key, g.median, *HoldsSince(c.course, g.begin, g.end, bad)});
+  }
+  return run;
 }
 
 // An alert for a run of at least two bad assessment days: it began when the
-// first day turned bad and became true when the second did.
-void RunAlert(const MeasureCourse& c, const std::vector<Summary>& run, AlertKind kind,
+// first day turned bad and became true when the second did. In force while
+// the data stay so.
+void RunAlert(const MeasureCourse& c, const std::vector<BadDay>& run, AlertKind kind,
               Severity severity, const std::string& key_prefix, const std::string& label,
-              const std::string& summary, std::vector<Alert>& out) {
+              const std::string& summary, std::vector<TimedAlert>& out) {
   if (run.size() < 2) return;
-  Alert alert{kind, severity, key_prefix + ":" + std::to_string(*run[0].holds_since_unix),
-              summary, {{"baseline", *c.baseline, c.baseline_day, c.baseline_unix}},
-              *run[1].holds_since_unix};
-  for (const Summary& day : run) {
+  Alert alert{kind, severity, key_prefix + ":" + std::to_string(run[0].since_unix), summary,
+              {{"baseline", *c.baseline, c.baseline_day, c.baseline_unix}}, run[1].since_unix};
+  for (const BadDay& day : run) {
     if (alert.evidence.size() >= kMaxEvidence) break;
-    alert.evidence.push_back({label, day.median, day.key, *day.holds_since_unix});
+    alert.evidence.push_back({label, day.median, day.day, day.since_unix});
   }
-  out.push_back(alert);
+  out.push_back({std::move(alert)});
 }
 
 // (a) Pain at least the MCID (2 points) above the pre-treatment baseline on
 // two consecutive assessment days.
-void Worsening(const AlertInputs& in, std::vector<Alert>& out) {
+void Worsening(const AlertInputs& in, std::vector<TimedAlert>& out) {
   const MeasureCourse& c = in.pain;
   if (!c.baseline) return;
   const double threshold = *c.baseline + c.measure->mcid_points;
@@ -80,7 +76,7 @@ void Worsening(const AlertInputs& in, std::vector<Alert>& out) {
 
 // (c) A baseline of 9 or 10 leaves no room for the worsening rule: pain of
 // 10 on two consecutive assessment days.
-void Ceiling(const AlertInputs& in, std::vector<Alert>& out) {
+void Ceiling(const AlertInputs& in, std::vector<TimedAlert>& out) {
   const MeasureCourse& c = in.pain;
   if (!c.baseline || *c.baseline < kCeilingBaseline) return;
   const double top = c.measure->max_value;
@@ -93,7 +89,7 @@ void Ceiling(const AlertInputs& in, std::vector<Alert>& out) {
 
 // (d) ODI or RMDQ at least its MCID points worse than the pre-treatment
 // baseline on two consecutive assessment days.
-void DisabilityWorsening(const MeasureCourse& c, std::vector<Alert>& out) {
+void DisabilityWorsening(const MeasureCourse& c, std::vector<TimedAlert>& out) {
   if (!c.baseline || c.measure->mcid_points <= 0) return;
   const MeasureInfo& m = *c.measure;
   const auto run = LatestBadDays(
@@ -111,13 +107,12 @@ void DisabilityWorsening(const MeasureCourse& c, std::vector<Alert>& out) {
 // (b) After a response (a weekly median meeting the responder rule), the
 // weekly median rises by at least the MCID points above the best weekly
 // median since: in force while the latest weeks stay there.
-void Relapse(const AlertInputs& in, std::vector<Alert>& out) {
+void Relapse(const AlertInputs& in, std::vector<TimedAlert>& out) {
   const MeasureCourse& c = in.pain;
   if (!c.baseline) return;
   const MeasureInfo& m = *c.measure;
-  const std::vector<Assessment> after = AfterBaseline(c);
-  const auto week_of = [](const Assessment& a) { return WeekOfDay(a.day); };
-  const std::vector<Summary> weeks = Summarize(after, week_of, [](double) { return false; });
+  const auto [begin, end] = AfterDay(c.course, c.baseline_day);
+  const std::vector<Group> weeks = GroupMedians(c.course, begin, end, Grouping::kWeek);
   size_t responded = weeks.size();
   for (size_t i = 0; i < weeks.size(); ++i) {
     if (MeetsResponderRule(m, *c.baseline, weeks[i].median).value_or(false)) {
@@ -126,37 +121,27 @@ void Relapse(const AlertInputs& in, std::vector<Alert>& out) {
     }
   }
   if (responded >= weeks.size()) return;
-  // best[i]: the best weekly median of weeks responded..i-1.
-  const auto relapsed = [&](size_t i, double* best_out, size_t* best_at) {
-    double best = weeks[responded].median;
+  // Week i relapsed: its median >= MCID worse than the best weekly median of
+  // weeks responded..i-1 (returned in *best_at).
+  const auto relapsed = [&](size_t i, size_t* best_at) {
     size_t at = responded;
     for (size_t k = responded + 1; k < i; ++k) {
-      if (Worse(m, weeks[k].median, best) > 0) {
-        best = weeks[k].median;
-        at = k;
-      }
+      if (Worse(m, weeks[k].median, weeks[at].median) > 0) at = k;
     }
-    *best_out = best;
     *best_at = at;
-    return Worse(m, best, weeks[i].median) >= m.mcid_points - 1e-9;
+    return Worse(m, weeks[at].median, weeks[i].median) >= m.mcid_points - 1e-9;
   };
-  double best = 0;
   size_t best_at = 0;
   size_t first = weeks.size();
-  while (first > responded + 1 && relapsed(first - 1, &best, &best_at)) --first;
+  while (first > responded + 1 && relapsed(first - 1, &best_at)) --first;
   if (first >= weeks.size()) return;
-  relapsed(first, &best, &best_at);
+  relapsed(first, &best_at);
+  const double best = weeks[best_at].median;
   // When the first relapsed week's median crossed the line.
-  std::vector<Assessment> that_week;
-  for (const Assessment& a : after) {
-    if (WeekOfDay(a.day) == weeks[first].key) that_week.push_back(a);
-  }
-  const double line = best;
-  const Summary crossed = Summarize(that_week, week_of, [&](double v) {
-                            return Worse(m, line, v) >= m.mcid_points - 1e-9;
-                          }).front();
-  const int64_t since = *crossed.holds_since_unix;
-  const Summary& latest = weeks.back();
+  const int64_t since = *HoldsSince(c.course, weeks[first].begin, weeks[first].end, [&](double v) {
+    return Worse(m, best, v) >= m.mcid_points - 1e-9;
+  });
+  const Group& latest = weeks.back();
   Alert alert{AlertKind::kRelapse, Severity::kHigh, "relapse:" + std::to_string(since),
               Fmt("relapse: weekly median pain %.1f in week %d, at least 2 points above the "
                   "best weekly median of %.1f since the response",
@@ -169,16 +154,17 @@ void Relapse(const AlertInputs& in, std::vector<Alert>& out) {
     alert.evidence.push_back({"weekly_median", weeks[i].median, weeks[i].key * 7,
                               in.week_start_unix[static_cast<size_t>(weeks[i].key)]});
   }
-  out.push_back(alert);
+  out.push_back({std::move(alert)});
 }
 
-void NoResponse(const AlertInputs& in, std::vector<Alert>& out) {
+// In force from the start of day 42 while the episode is open.
+void NoResponse(const AlertInputs& in, std::vector<TimedAlert>& out) {
   const MeasureCourse& c = in.pain;
-  if (!c.baseline || in.today_day < kNoResponseDay || !in.episode_open) return;
-  if (FirstSustainedResponse(*c.measure, *c.baseline, c.baseline_day, c.course,
-                             kNoResponseDay - 1)) {
-    return;
-  }
+  if (!c.baseline || !in.episode_open) return;
+  // Weekly medians of weeks 0..5 are those of days <= 41: a response
+  // confirmed by week 5 is one by day 41.
+  const auto sustained = FirstSustainedResponse(*c.measure, *c.baseline, c.baseline_day, c.course);
+  if (sustained && sustained->confirmed_week < kNoResponseDay / 7) return;
   Alert alert{AlertKind::kNoResponseByWeek6, Severity::kMedium, "no-response-week-6",
               Fmt("no sustained pain response by week 6 (pre-treatment baseline %.0f)",
                   *c.baseline),
@@ -189,15 +175,16 @@ void NoResponse(const AlertInputs& in, std::vector<Alert>& out) {
     if (a.day < kNoResponseDay) last = &a;
   }
   if (last != nullptr) alert.evidence.push_back({"pain", last->value, last->day, last->unix_seconds});
-  out.push_back(alert);
+  const int64_t from = alert.raised_unix_seconds;
+  out.push_back({std::move(alert), from});
 }
 
-void LowAdherence(const AlertInputs& in, std::vector<Alert>& out) {
-  const Adherence& a = in.adherence;
+void LowAdherence(const AlertInputs& in, const AlertMoment& at, std::vector<Alert>& out) {
+  const Adherence& a = at.adherence;
   if (!in.episode_open || !a.to_date || *a.to_date >= kAdherenceFloor) return;
   // Adherence to date at the start of week b covers weeks 0..b-1; the alert
   // began at the first week start of the run that is still under the floor.
-  const int current = std::clamp(WeekOfDay(in.today_day), 0, kEpisodeWeeks);
+  const int current = std::clamp(WeekOfDay(at.today_day), 0, kEpisodeWeeks);
   std::vector<int> planned(static_cast<size_t>(current) + 1, 0), done(planned);
   for (int b = 1; b <= current; ++b) {
     planned[b] = planned[b - 1] + a.weeks[b - 1].planned;
@@ -218,42 +205,50 @@ void LowAdherence(const AlertInputs& in, std::vector<Alert>& out) {
   out.push_back(alert);
 }
 
-void SessionSafety(const AlertInputs& in, std::vector<Alert>& out) {
+// In force for 14 days after the session ended.
+void SessionSafety(const AlertInputs& in, std::vector<TimedAlert>& out) {
   for (const SessionFact& s : in.sessions) {
-    if (s.end_unix < in.now_unix - kSessionAlertDays * kDay) continue;
+    const int64_t until = s.end_unix + kSessionAlertDays * kDay + 1;
     if (s.patient_stops > 0) {
-      out.push_back({AlertKind::kPatientStop, Severity::kHigh, "stop:" + s.session_id,
-                     Fmt("patient pressed the stop switch %d time(s) in a session",
-                         s.patient_stops),
-                     {{"patient_stops", static_cast<double>(s.patient_stops), s.day, s.end_unix}},
-                     s.end_unix});
+      out.push_back({{AlertKind::kPatientStop, Severity::kHigh, "stop:" + s.session_id,
+                      Fmt("patient pressed the stop switch %d time(s) in a session",
+                          s.patient_stops),
+                      {{"patient_stops", static_cast<double>(s.patient_stops), s.day, s.end_unix}},
+                      s.end_unix},
+                     INT64_MIN,
+                     until});
     }
     if (s.overshoots > 0) {
-      out.push_back({AlertKind::kOvershoot, Severity::kMedium, "overshoot:" + s.session_id,
-                     Fmt("force overshoot %d time(s) in a session", s.overshoots),
-                     {{"overshoots", static_cast<double>(s.overshoots), s.day, s.end_unix}},
-                     s.end_unix});
+      out.push_back({{AlertKind::kOvershoot, Severity::kMedium, "overshoot:" + s.session_id,
+                      Fmt("force overshoot %d time(s) in a session", s.overshoots),
+                      {{"overshoots", static_cast<double>(s.overshoots), s.day, s.end_unix}},
+                      s.end_unix},
+                     INT64_MIN,
+                     until});
     }
   }
 }
 
-void NoHomeReport(const AlertInputs& in, std::vector<Alert>& out) {
-  if (!in.episode_open || in.today_day < 0) return;
+// In force 7 days after the last home report (or day 0) while the episode
+// is open. One key while the silence lasts; a later silence (after reports
+// resumed and the alert cleared) is announced again.
+void NoHomeReport(const AlertInputs& in, std::vector<TimedAlert>& out) {
+  if (!in.episode_open) return;
   const HomeReport last = in.last_home_report.value_or(HomeReport{0, in.week_start_unix[0]});
-  if (in.now_unix - last.unix_seconds < kNoReportDays * kDay) return;
-  // One key while the silence lasts; a later silence (after reports
-  // resumed and the alert cleared) is announced again.
-  out.push_back({AlertKind::kNoHomeReport, Severity::kLow, "no-home-report",
-                 in.last_home_report ? Fmt("no home report since day %d", last.day)
-                                     : std::string("no home report since the episode started"),
-                 {{"last_home_report", static_cast<double>(last.day), last.day, last.unix_seconds}},
-                 last.unix_seconds + kNoReportDays * kDay});
+  const int64_t from = std::max(last.unix_seconds + kNoReportDays * kDay, in.week_start_unix[0]);
+  out.push_back({{AlertKind::kNoHomeReport, Severity::kLow, "no-home-report",
+                  in.last_home_report ? Fmt("no home report since day %d", last.day)
+                                      : std::string("no home report since the episode started"),
+                  {{"last_home_report", static_cast<double>(last.day), last.day,
+                    last.unix_seconds}},
+                  last.unix_seconds + kNoReportDays * kDay},
+                 from});
 }
 
 }  // namespace
 
-std::vector<Alert> EvaluateAlerts(const AlertInputs& in) {
-  std::vector<Alert> out;
+std::vector<TimedAlert> DataAlerts(const AlertInputs& in) {
+  std::vector<TimedAlert> out;
   if (in.pain.measure != nullptr) {
     Worsening(in, out);
     Ceiling(in, out);
@@ -261,14 +256,27 @@ std::vector<Alert> EvaluateAlerts(const AlertInputs& in) {
     NoResponse(in, out);
   }
   for (const MeasureCourse& c : in.disability) DisabilityWorsening(c, out);
-  LowAdherence(in, out);
   SessionSafety(in, out);
   NoHomeReport(in, out);
+  return out;
+}
+
+std::vector<Alert> AlertsAt(const AlertInputs& in, const std::vector<TimedAlert>& timed,
+                            const AlertMoment& at) {
+  std::vector<Alert> out;
+  for (const TimedAlert& t : timed) {
+    if (at.now_unix >= t.from_unix && at.now_unix < t.until_unix) out.push_back(t.alert);
+  }
+  LowAdherence(in, at, out);
   std::stable_sort(out.begin(), out.end(), [](const Alert& a, const Alert& b) {
     if (a.severity != b.severity) return a.severity > b.severity;
     return a.raised_unix_seconds > b.raised_unix_seconds;
   });
   return out;
+}
+
+std::vector<Alert> EvaluateAlerts(const AlertInputs& in, const AlertMoment& at) {
+  return AlertsAt(in, DataAlerts(in), at);
 }
 
 }  // namespace tractus::analytics

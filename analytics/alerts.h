@@ -2,14 +2,14 @@
 // worsening against the pre-treatment baseline, relapse after a response,
 // pain stuck at the top of the scale, disability worsening, no response by
 // week 6, adherence under 75 % of the schedule, patient stops or
-// overshoots in a session, no home report for 7 days. Evaluated from the
-// episode's data and the current time — a pure function, re-run whenever
-// data arrives or is read.
+// overshoots in a session, no home report for 7 days. Pure functions.
 //
 // Stable: an alert's key, summary, evidence and raise time depend only on
 // the data (and, for the time-based alerts, on the week or day boundary
 // that made them true), never on the moment of asking; the time can only
-// decide whether an alert is in force.
+// decide whether an alert is in force. So the data decide everything but
+// that span once (DataAlerts, when the data change), and a read only picks
+// the alerts in force (AlertsAt).
 #ifndef TRACTUS_ANALYTICS_ALERTS_H_
 #define TRACTUS_ANALYTICS_ALERTS_H_
 
@@ -73,17 +73,30 @@ struct HomeReport {
   int64_t unix_seconds;
 };
 
+// The episode's data, as the alert rules read it.
 struct AlertInputs {
-  int64_t now_unix = 0;
   // The start of each episode week 0..13 (of day 7w) in the clinic's zone.
   std::array<int64_t, kEpisodeWeeks + 1> week_start_unix{};
-  int today_day = 0;
   bool episode_open = true;
   MeasureCourse pain;                      // NPRS
   std::vector<MeasureCourse> disability;   // ODI and RMDQ, when recorded
   std::optional<HomeReport> last_home_report;  // any home-reported measure
   std::vector<SessionFact> sessions;       // finalized, in start order
-  Adherence adherence;
+};
+
+// The moment alerts are read at.
+struct AlertMoment {
+  int64_t now_unix = 0;
+  int today_day = 0;     // episode day of `now_unix`
+  Adherence adherence;   // ComputeAdherence at `today_day`
+};
+
+// An alert the data make, and when it is in force: from `from_unix`
+// (inclusive) until `until_unix` (exclusive).
+struct TimedAlert {
+  Alert alert;
+  int64_t from_unix = INT64_MIN;
+  int64_t until_unix = INT64_MAX;
 };
 
 inline constexpr int kNoResponseDay = 42;
@@ -95,8 +108,18 @@ inline constexpr int kSessionAlertDays = 14;
 // worsening rule (baseline + 2) cannot fire there.
 inline constexpr double kCeilingBaseline = 9;
 
-// Alerts in force, most severe first.
-std::vector<Alert> EvaluateAlerts(const AlertInputs& in);
+// Every alert the data make, with its span in force (all but low
+// adherence, which follows the calendar week by week). The costly part:
+// compute it when the data change.
+std::vector<TimedAlert> DataAlerts(const AlertInputs& in);
+
+// The alerts in force at `at`: those of `timed` (DataAlerts of `in`) in
+// force then, and low adherence; most severe first, then most recent.
+std::vector<Alert> AlertsAt(const AlertInputs& in, const std::vector<TimedAlert>& timed,
+                            const AlertMoment& at);
+
+// AlertsAt(in, DataAlerts(in), at).
+std::vector<Alert> EvaluateAlerts(const AlertInputs& in, const AlertMoment& at);
 
 }  // namespace tractus::analytics
 

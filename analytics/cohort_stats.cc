@@ -56,8 +56,16 @@ Interval MedianInterval(std::vector<double> values) {
   std::sort(values.begin(), values.end());
   const size_t n = values.size();
   const boost::math::binomial_distribution<double> bin(static_cast<double>(n), 0.5);
-  size_t l = 1;  // the largest rank with P(X <= l - 1) <= 0.025
-  while (l + 1 <= n / 2 && boost::math::cdf(bin, static_cast<double>(l)) <= 0.025) ++l;
+  // The largest rank l in [1, n/2] with P(X <= l - 1) <= 0.025: start
+  // from the normal approximation and step to the exact rank (the CDF is
+  // increasing, so a few evaluations settle it).
+  const auto fits = [&](size_t rank) {  // P(X <= rank - 1) <= 0.025
+    return rank == 1 || boost::math::cdf(bin, static_cast<double>(rank - 1)) <= 0.025;
+  };
+  const double guess = std::floor(n / 2.0 - kZ * std::sqrt(static_cast<double>(n)) / 2.0);
+  size_t l = std::clamp<size_t>(guess > 1 ? static_cast<size_t>(guess) : 1, 1, std::max<size_t>(1, n / 2));
+  while (l > 1 && !fits(l)) --l;
+  while (l + 1 <= n / 2 && fits(l + 1)) ++l;
   return {Median(values), values[l - 1], values[n - l]};
 }
 

@@ -62,25 +62,38 @@ std::vector<std::optional<double>> WeeklyMedians(const std::vector<Assessment>& 
 // REQUIRES: !values.empty().
 double Median(std::vector<double> values);
 
-// Assessments grouped by a key (an episode day or week), each group
-// summarized by its median, and the instant from which that median has
-// satisfied a condition without a break: the time of the data that made it
-// true.
-struct Summary {
-  int key;                 // the day or week
+// How a course is read in groups: by episode day or by week.
+enum class Grouping { kDay, kWeek };
+
+// A run of assessments with the same day (or week), course[begin, end).
+struct Group {
+  int key;  // the day or week
   double median;
-  int64_t first_unix;      // the group's first assessment
-  // The earliest assessment after which the median of every longer prefix
-  // of the group (in time order) satisfies the condition; unset if the
-  // whole group's median does not.
-  std::optional<int64_t> holds_since_unix;
+  size_t begin;
+  size_t end;
 };
 
-// Groups `course` (sorted by time) by `key_of(assessment)` in key order and
-// summarizes each group against `condition` on its median.
-std::vector<Summary> Summarize(const std::vector<Assessment>& course,
-                               const std::function<int(const Assessment&)>& key_of,
-                               const std::function<bool(double)>& condition);
+// The indices [begin, end) of the course assessments after `day`, within the
+// 12-week window (days >= 0, weeks <= 12). REQUIRES: `course` sorted by time.
+std::pair<size_t, size_t> AfterDay(const std::vector<Assessment>& course, int day);
+
+// The groups of course[begin, end), in order. REQUIRES: `course` sorted by
+// time (so each day or week is one run).
+std::vector<Group> GroupMedians(const std::vector<Assessment>& course, size_t begin, size_t end,
+                                Grouping grouping);
+
+// The groups at the end of course[begin, end) whose medians all satisfy
+// `bad`, in order (empty when the last group's does not). Only those groups
+// are summarized.
+std::vector<Group> TrailingRun(const std::vector<Assessment>& course, size_t begin, size_t end,
+                               Grouping grouping, const std::function<bool(double)>& bad);
+
+// The time of the data that made `condition` true of a group: the earliest
+// assessment of course[begin, end) after which the median of every longer
+// prefix (in time order) satisfies it; nullopt if the whole range's median
+// does not.
+std::optional<int64_t> HoldsSince(const std::vector<Assessment>& course, size_t begin, size_t end,
+                                  const std::function<bool(double)>& condition);
 
 }  // namespace tractus::analytics
 

@@ -78,22 +78,46 @@ TEST(EpisodeSeriesTest, Median) {
   EXPECT_EQ(Median({5, 1, 9}), 5);
 }
 
-// Summaries name the data that made a condition true: the value after
-// which the group's running median has stayed on the right side.
-TEST(EpisodeSeriesTest, SummaryHoldsSinceTheDataThatMadeItTrue) {
-  const auto by_day = [](const Assessment& a) { return a.day; };
+TEST(EpisodeSeriesTest, AfterDayIsTheWindowAfterADay) {
+  std::vector<Assessment> c = {At(-3, 1), At(0, 2), At(0, 3), At(5, 4), At(90, 5), At(91, 6)};
+  EXPECT_EQ(AfterDay(c, 0), (std::pair<size_t, size_t>{3, 5}));   // days 5 and 90
+  EXPECT_EQ(AfterDay(c, -5), (std::pair<size_t, size_t>{1, 5}));  // from day 0
+  EXPECT_EQ(AfterDay(c, 90), (std::pair<size_t, size_t>{5, 5}));  // none: day 91 is past week 12
+}
+
+TEST(EpisodeSeriesTest, GroupMediansByDayAndWeek) {
+  // Days 1 (4, 6: 5), 3 (8), 8 (2): weeks 0 (4, 6, 8: 6) and 1 (2).
+  std::vector<Assessment> c = {At(1, 4, 8), At(1, 6, 9), At(3, 8), At(8, 2)};
+  auto days = GroupMedians(c, 0, c.size(), Grouping::kDay);
+  ASSERT_EQ(days.size(), 3u);
+  EXPECT_EQ(days[0].key, 1);
+  EXPECT_EQ(days[0].median, 5);
+  EXPECT_EQ(days[0].begin, 0u);
+  EXPECT_EQ(days[0].end, 2u);
+  auto weeks = GroupMedians(c, 0, c.size(), Grouping::kWeek);
+  ASSERT_EQ(weeks.size(), 2u);
+  EXPECT_EQ(weeks[0].median, 6);
+  EXPECT_EQ(weeks[1].key, 1);
+  EXPECT_EQ(weeks[1].median, 2);
+}
+
+// The trailing run names only the last days that are bad, and each day
+// names the data that made it bad: the value after which its running
+// median has stayed on that side.
+TEST(EpisodeSeriesTest, TrailingRunAndTheDataThatMadeItTrue) {
   const auto high = [](double v) { return v >= 7; };
-  // Day 3: 8 (median 8: high), 2 (median 5: not), 9 (median 8: high again,
-  // from the third value on). Day 4: 5 only. Day 5: 7.
-  std::vector<Assessment> course = {At(3, 8, 8), At(3, 2, 9), At(3, 9, 10), At(4, 5), At(5, 7)};
-  auto s = Summarize(course, by_day, high);
-  ASSERT_EQ(s.size(), 3u);
-  EXPECT_EQ(s[0].key, 3);
-  EXPECT_EQ(s[0].median, 8);
-  EXPECT_EQ(s[0].first_unix, At(3, 8, 8).unix_seconds);
-  EXPECT_EQ(s[0].holds_since_unix, At(3, 9, 10).unix_seconds);
-  EXPECT_FALSE(s[1].holds_since_unix.has_value());
-  EXPECT_EQ(s[2].holds_since_unix, At(5, 7).unix_seconds);
+  // Day 2: 9 (bad), day 3: 8 (median 8: bad), 2 (5: not), 9 (8: bad again
+  // from the third value on), day 4: 7.
+  std::vector<Assessment> c = {At(2, 9), At(3, 8, 8), At(3, 2, 9), At(3, 9, 10), At(4, 7)};
+  auto run = TrailingRun(c, 0, c.size(), Grouping::kDay, high);
+  ASSERT_EQ(run.size(), 3u);
+  EXPECT_EQ(run[1].key, 3);
+  EXPECT_EQ(run[1].median, 8);
+  EXPECT_EQ(HoldsSince(c, run[1].begin, run[1].end, high), At(3, 9, 10).unix_seconds);
+  EXPECT_EQ(HoldsSince(c, run[2].begin, run[2].end, high), At(4, 7).unix_seconds);
+  c.push_back(At(5, 3));  // the latest day is fine: no run
+  EXPECT_TRUE(TrailingRun(c, 0, c.size(), Grouping::kDay, high).empty());
+  EXPECT_FALSE(HoldsSince(c, 5, 6, high).has_value());
 }
 
 }  // namespace

@@ -16,25 +16,20 @@ std::optional<bool> MeetsResponderRule(const MeasureInfo& m, double baseline, do
   return false;
 }
 
-std::optional<int> FirstSustainedResponse(const MeasureInfo& m, double baseline,
-                                          int baseline_day,
-                                          const std::vector<Assessment>& course, int last_day) {
+std::optional<SustainedResponse> FirstSustainedResponse(const MeasureInfo& m, double baseline,
+                                                        int baseline_day,
+                                                        const std::vector<Assessment>& course) {
   if (m.threshold == ThresholdKind::kNone) return std::nullopt;
-  std::vector<Assessment> after;
-  for (const Assessment& a : course) {
-    if (a.day > baseline_day && a.day >= 0 && a.day <= last_day &&
-        WeekOfDay(a.day) < kEpisodeWeeks) {
-      after.push_back(a);
-    }
-  }
   const bool daily = m.cadence == Cadence::kDaily;
-  const std::vector<Summary> summaries = Summarize(
-      after, [daily](const Assessment& a) { return daily ? WeekOfDay(a.day) : a.day; },
-      [&](double v) { return MeetsResponderRule(m, baseline, v).value_or(false); });
-  for (size_t i = 0; i + 1 < summaries.size(); ++i) {
-    if (summaries[i].holds_since_unix && summaries[i + 1].holds_since_unix) {
-      return daily ? summaries[i].key : WeekOfDay(summaries[i].key);
-    }
+  const auto [begin, end] = AfterDay(course, baseline_day);
+  const std::vector<Group> groups =
+      GroupMedians(course, begin, end, daily ? Grouping::kWeek : Grouping::kDay);
+  const auto week = [daily](const Group& g) { return daily ? g.key : WeekOfDay(g.key); };
+  bool previous = false;
+  for (size_t i = 0; i < groups.size(); ++i) {
+    const bool qualifies = MeetsResponderRule(m, baseline, groups[i].median).value_or(false);
+    if (previous && qualifies) return SustainedResponse{week(groups[i - 1]), week(groups[i])};
+    previous = qualifies;
   }
   return std::nullopt;
 }
@@ -52,17 +47,10 @@ MeasureProgress ComputeMeasureProgress(const MeasureInfo& m, const std::vector<A
     p.latest_day = course.back().day;
   }
 
-  std::vector<std::vector<double>> by_week(kEpisodeWeeks);
-  std::vector<DayValue> treated;  // day >= 0
-  for (const Assessment& a : course) {
-    const int w = WeekOfDay(a.day);
-    if (w >= 0 && w < kEpisodeWeeks) by_week[w].push_back(a.value);
-    if (a.day >= 0) treated.push_back({a.day, a.value});
-  }
-  for (int w = 0; w < kEpisodeWeeks; ++w) {
-    WeekStat stat{w, static_cast<int>(by_week[w].size()), std::nullopt};
-    if (!by_week[w].empty()) stat.median = Median(by_week[w]);
-    p.weeks.push_back(stat);
+  for (int w = 0; w < kEpisodeWeeks; ++w) p.weeks.push_back({w, 0, std::nullopt});
+  const auto [window_begin, window_end] = AfterDay(course, -1);
+  for (const Group& g : GroupMedians(course, window_begin, window_end, Grouping::kWeek)) {
+    p.weeks[g.key] = {g.key, static_cast<int>(g.end - g.begin), g.median};
   }
 
   if (p.baseline && p.latest) {
@@ -71,14 +59,21 @@ MeasureProgress ComputeMeasureProgress(const MeasureInfo& m, const std::vector<A
     p.improvement =
         m.direction == Direction::kLowerIsBetter ? -*p.change_points : *p.change_points;
     p.responder = MeetsResponderRule(m, *p.baseline, *p.latest);
-    p.first_sustained_response_week =
-        FirstSustainedResponse(m, *p.baseline, course[p.baseline_pick->index].day, course);
+    if (auto sustained = FirstSustainedResponse(m, *p.baseline,
+                                                course[p.baseline_pick->index].day, course)) {
+      p.first_sustained_response_week = sustained->week;
+      p.sustained_response_confirmed_week = sustained->confirmed_week;
+    }
   }
   if (p.latest) {
     if (m.measure == Measure::kNprs) p.recovered = *p.latest == 0;
     if (m.measure == Measure::kRmdq) p.recovered = *p.latest <= 2;
   }
   if (trend == TrendFit::kSkip) return p;
+  std::vector<DayValue> treated;  // days >= 0
+  for (const Assessment& a : course) {
+    if (a.day >= 0) treated.push_back({a.day, a.value});
+  }
   p.trend = FitTrend(treated);
   if (p.trend) p.week12 = ProjectAt(*p.trend, treated, 84, m.min_value, m.max_value);
   return p;

@@ -38,24 +38,29 @@ struct MeasureProgress {
   std::vector<WeekStat> weeks;  // weeks 0..12
   std::optional<Trend> trend;   // over days >= 0
   std::optional<Projection> week12;
-  // FirstSustainedResponse over the whole course.
+  // FirstSustainedResponse over the whole course: the week of its first
+  // summary, and of the second, which confirmed it.
   std::optional<int> first_sustained_response_week;
+  std::optional<int> sustained_response_confirmed_week;
 };
 
 // Does `value` meet `m`'s responder rule against `baseline`? nullopt if the
 // measure has no rule.
 std::optional<bool> MeetsResponderRule(const MeasureInfo& m, double baseline, double value);
 
-// The week of the first sustained response: two consecutive qualifying
-// summaries of the assessments made after the baseline's day (and on days
-// up to `last_day`): consecutive weekly medians for daily measures,
-// consecutive assessment days (each day's median) for visit measures
-// (Cadence). The week reported is that of the first of the two; nullopt if
-// there is none or the measure has no rule.
-std::optional<int> FirstSustainedResponse(const MeasureInfo& m, double baseline,
-                                          int baseline_day,
-                                          const std::vector<Assessment>& course,
-                                          int last_day = kEpisodeWeeks * 7 - 1);
+// The first sustained response: two consecutive qualifying summaries of
+// the assessments made after the baseline's day — consecutive weekly
+// medians for daily measures, consecutive assessment days (each day's
+// median) for visit measures (Cadence). Its week is that of the first of
+// the two; nullopt if there is none or the measure has no rule.
+// REQUIRES: `course` sorted by time.
+struct SustainedResponse {
+  int week;            // of the first qualifying summary
+  int confirmed_week;  // of the second
+};
+std::optional<SustainedResponse> FirstSustainedResponse(const MeasureInfo& m, double baseline,
+                                                        int baseline_day,
+                                                        const std::vector<Assessment>& course);
 
 // Whether to fit the trend (and project week 12 from it): the costly part,
 // Theil–Sen looks at every pair of days. Readers that show no trend (the

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <set>
 
 #include <boost/math/distributions/students_t.hpp>
 
@@ -12,9 +11,8 @@ namespace {
 constexpr double kZ95 = 1.959963984540054;
 
 // Sum of t(t-1)(2t+5) over the groups of equal values: the tie term of
-// the variance of Kendall's S.
-double TieTerm(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
+// the variance of Kendall's S. REQUIRES: `values` sorted.
+double TieTerm(const std::vector<double>& values) {
   double term = 0;
   for (size_t i = 0; i < values.size();) {
     size_t j = i;
@@ -105,11 +103,14 @@ std::optional<Trend> FitTrend(const std::vector<DayValue>& input) {
   // values] / 18; rounding half to even, as numpy does.
   std::optional<double> lower, upper;
   if (n >= static_cast<size_t>(kMinIntervalPoints)) {
-    std::vector<double> days, values;
+    std::vector<double> days, values;  // sorted
+    days.reserve(n);
+    values.reserve(n);
     for (const DayValue& dv : series) {
-      days.push_back(dv.day);
+      days.push_back(dv.day);  // the series is in day order
       values.push_back(dv.value);
     }
+    std::sort(values.begin(), values.end());
     const double nn = static_cast<double>(n);
     const double var_s =
         std::max(0.0, (nn * (nn - 1) * (2 * nn + 5) - TieTerm(days) - TieTerm(values)) / 18.0);
@@ -158,17 +159,29 @@ std::optional<Trend> FitTrend(const std::vector<DayValue>& input) {
 }
 
 double StudentT975(double df) {
-  return boost::math::quantile(boost::math::students_t_distribution<double>(df), 0.975);
+  const auto exact = [](double d) {
+    return boost::math::quantile(boost::math::students_t_distribution<double>(d), 0.975);
+  };
+  // Whole degrees of freedom up to the most trend points are looked up: a
+  // quantile costs microseconds and every projection needs one.
+  static const std::vector<double>* const kTable = [&] {
+    auto* table = new std::vector<double>(kMaxTrendPoints + 1, 0.0);
+    for (size_t d = 1; d < table->size(); ++d) (*table)[d] = exact(static_cast<double>(d));
+    return table;
+  }();
+  if (df >= 1 && df < static_cast<double>(kTable->size()) && df == std::floor(df)) {
+    return (*kTable)[static_cast<size_t>(df)];
+  }
+  return exact(df);
 }
 
 std::optional<Projection> ProjectAt(const Trend& trend, const std::vector<DayValue>& series,
                                     int day, double min_value, double max_value) {
-  std::set<int> weeks;
-  for (const DayValue& dv : series) weeks.insert(WeekOfDay(dv.day));
-  if (weeks.size() < static_cast<size_t>(kMinProjectionWeeks) || trend.points < 3 ||
-      trend.sxx <= 0) {
-    return std::nullopt;
+  int weeks = 0;  // distinct weeks with data (the series is in day order)
+  for (size_t i = 0; i < series.size() && weeks < kMinProjectionWeeks; ++i) {
+    if (i == 0 || WeekOfDay(series[i].day) != WeekOfDay(series[i - 1].day)) ++weeks;
   }
+  if (weeks < kMinProjectionWeeks || trend.points < 3 || trend.sxx <= 0) return std::nullopt;
   const double n = trend.points;
   const double value = trend.intercept + trend.theil_sen_per_week / 7 * day;
   const double dx = day - trend.mean_day;

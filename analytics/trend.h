@@ -59,7 +59,8 @@ struct Projection {
 // residual scatter as well as the slope's uncertainty:
 //   value +- t(0.975, n-2) * s * sqrt(1 + 1/n + (day - mean_day)^2 / Sxx),
 // all clamped to [min_value, max_value]. nullopt when `series` (the values
-// the trend was fitted on) spans fewer than kMinProjectionWeeks weeks.
+// the trend was fitted on, in day order) spans fewer than
+// kMinProjectionWeeks weeks.
 std::optional<Projection> ProjectAt(const Trend& trend, const std::vector<DayValue>& series,
                                     int day, double min_value, double max_value);
 

@@ -1,5 +1,6 @@
 // Outcomes: cohort statistics and similar-patient references. One pass over
 // the episodes, one small summary kept per matching episode.
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
 #include "common/ids.h"
@@ -51,6 +52,9 @@ absl::StatusOr<std::vector<analytics::EpisodeSummary>> Outcomes::CollectCohort(
   const int64_t to = req.has_start_to() ? records::DaysSinceEpoch(req.start_to()) : INT64_MAX;
 
   const absl::Time now = clock_->Now();
+  // Which weeks an episode has reached is a matter of the query's time, not
+  // of the cached summary: today in each clinic's zone.
+  absl::flat_hash_map<std::string, absl::CivilDay> today_of;
   std::vector<analytics::EpisodeSummary> summaries;
   RETURN_IF_ERROR(records_->ForEachEpisode([&](const v1::Episode& e) -> absl::Status {
     const int64_t start = records::DaysSinceEpoch(e.start_date());
@@ -59,11 +63,12 @@ absl::StatusOr<std::vector<analytics::EpisodeSummary>> Outcomes::CollectCohort(
       return absl::OkStatus();
     }
     ASSIGN_OR_RETURN(analytics::EpisodeSummary summary, CohortSummary(e.episode_id()));
-    ASSIGN_OR_RETURN(absl::TimeZone zone, ZoneOf(e.clinic_id()));
-    // Which weeks the episode has reached is a matter of the query's time,
-    // not of the cached summary.
-    summary.today_day =
-        static_cast<int>(absl::ToCivilDay(now, zone) - records::ToCivilDay(e.start_date()));
+    auto today = today_of.find(e.clinic_id());
+    if (today == today_of.end()) {
+      ASSIGN_OR_RETURN(absl::TimeZone zone, ZoneOf(e.clinic_id()));
+      today = today_of.emplace(e.clinic_id(), absl::ToCivilDay(now, zone)).first;
+    }
+    summary.today_day = static_cast<int>(today->second - records::ToCivilDay(e.start_date()));
     summaries.push_back(std::move(summary));
     return absl::OkStatus();
   }));

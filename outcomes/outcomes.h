@@ -183,7 +183,8 @@ class Outcomes final : public records::EpisodeListener {
 struct ProgressBasis {
   v1::EpisodeProgress view;       // today, adherence and alerts unset
   absl::TimeZone zone;            // the clinic's
-  analytics::AlertInputs alerts;  // now, today and adherence unset
+  analytics::AlertInputs alerts;  // what the alerts are evaluated from
+  std::vector<analytics::TimedAlert> data_alerts;  // DataAlerts(alerts)
   // Memory held, roughly (the cache's budget counts it).
   size_t Bytes() const;
 };

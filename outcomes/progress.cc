@@ -60,7 +60,6 @@ v1::MeasureProgress ToProtoProgress(const analytics::MeasureProgress& p,
   rule->set_kind(static_cast<v1::ThresholdKind>(m.threshold));
   rule->set_points(m.mcid_points);
   rule->set_percent(m.mcid_percent);
-  rule->set_source(std::string(m.threshold_source));
   out.set_sustained_rule(m.cadence == analytics::Cadence::kDaily
                              ? v1::SUSTAINED_RULE_WEEKLY_MEDIANS
                              : v1::SUSTAINED_RULE_ASSESSMENT_DAYS);
@@ -125,20 +124,38 @@ EpisodeCourse ReadCourse(const Outcomes::EpisodeData& data, std::optional<int> o
     if (s.has_post_session_pain()) f.post_pain = s.post_session_pain();
     c.sessions.push_back(std::move(f));
   }
-  for (const v1::Observation& o : data.observations) {
-    const int64_t t = absl::ToUnixSeconds(FromProto(o.effective_time()));
-    if (o.source() == v1::SOURCE_HOME && t > c.last_home_report_unix.value_or(INT64_MIN)) {
-      c.last_home_report_unix = t;
-      c.last_home_report_day = days.DayOf(FromProto(o.effective_time()));
-    }
-    if (only_instrument && o.instrument() != *only_instrument) continue;
-    if (o.source() == v1::SOURCE_DEVICE && o.instrument() == v1::INSTRUMENT_NPRS &&
-        post_session.count(o.observation_id()) > 0) {
+  MeasureSeries* m = nullptr;  // of the current instrument (they come grouped)
+  for (size_t i = 0; i < data.observations.size(); ++i) {
+    const v1::Observation& o = data.observations[i];
+    const absl::Time time = FromProto(o.effective_time());
+    const int64_t t = absl::ToUnixSeconds(time);
+    const bool home = o.source() == v1::SOURCE_HOME;
+    if ((only_instrument && o.instrument() != *only_instrument) ||
+        (o.source() == v1::SOURCE_DEVICE && o.instrument() == v1::INSTRUMENT_NPRS &&
+         post_session.count(o.observation_id()) > 0)) {
+      if (home && t > c.last_home_report_unix.value_or(INT64_MIN)) {
+        c.last_home_report_unix = t;
+        c.last_home_report_day = days.DayOf(time);
+      }
       continue;
     }
-    MeasureSeries& m = c.measures[o.instrument()];
-    m.course.push_back({days.DayOf(FromProto(o.effective_time())), o.value(), t});
-    m.observations.push_back(&o);
+    const int day = days.DayOf(time);
+    if (home && t > c.last_home_report_unix.value_or(INT64_MIN)) {
+      c.last_home_report_unix = t;
+      c.last_home_report_day = day;
+    }
+    if (m == nullptr || m->observations.back()->instrument() != o.instrument()) {
+      size_t run = i + 1;
+      while (run < data.observations.size() &&
+             data.observations[run].instrument() == o.instrument()) {
+        ++run;
+      }
+      m = &c.measures[o.instrument()];
+      m->course.reserve(run - i);
+      m->observations.reserve(run - i);
+    }
+    m->course.push_back({day, o.value(), t});
+    m->observations.push_back(&o);
   }
   return c;
 }
@@ -261,6 +278,7 @@ ProgressBasis PrepareProgress(const Outcomes::EpisodeData& data, analytics::Tren
         absl::ToUnixSeconds(absl::FromCivil(day0 + 7 * static_cast<int>(w), data.zone));
   }
   alerts.episode_open = episode.state() == v1::EPISODE_STATE_OPEN;
+  basis.data_alerts = analytics::DataAlerts(alerts);
   return basis;
 }
 
@@ -270,6 +288,10 @@ size_t ProgressBasis::Bytes() const {
              alerts.sessions.capacity() * sizeof(analytics::SessionFact);
   for (const analytics::MeasureCourse& c : alerts.disability) {
     n += sizeof(c) + c.course.capacity() * sizeof(analytics::Assessment);
+  }
+  for (const analytics::TimedAlert& t : data_alerts) {
+    n += sizeof(t) + t.alert.key.capacity() + t.alert.summary.capacity() +
+         t.alert.evidence.capacity() * sizeof(analytics::Evidence);
   }
   for (const analytics::SessionFact& f : alerts.sessions) n += f.session_id.capacity();
   return n;
@@ -282,9 +304,10 @@ v1::EpisodeProgress FinishProgress(const ProgressBasis& basis, absl::Time now) {
   out.set_today_day(today);
   out.set_current_week(analytics::WeekOfDay(today));
 
-  analytics::AlertInputs alerts = basis.alerts;
-  const analytics::Adherence adherence =
-      analytics::ComputeAdherence(alerts.sessions, ScheduleOf(episode.plan()), today);
+  analytics::AlertMoment at{absl::ToUnixSeconds(now), today,
+                            analytics::ComputeAdherence(basis.alerts.sessions,
+                                                        ScheduleOf(episode.plan()), today)};
+  const analytics::Adherence& adherence = at.adherence;
   v1::CourseProgress* course = out.mutable_course();
   course->set_sessions_done(adherence.done);
   course->set_sessions_planned(adherence.planned);
@@ -299,10 +322,7 @@ v1::EpisodeProgress FinishProgress(const ProgressBasis& basis, absl::Time now) {
   }
   course->set_traction_dose_newton_seconds(adherence.dose_newton_seconds);
 
-  alerts.now_unix = absl::ToUnixSeconds(now);
-  alerts.today_day = today;
-  alerts.adherence = adherence;
-  for (const analytics::Alert& a : analytics::EvaluateAlerts(alerts)) {
+  for (const analytics::Alert& a : analytics::AlertsAt(basis.alerts, basis.data_alerts, at)) {
     *out.add_alerts() = ToProtoAlert(a, episode);
   }
   return out;
