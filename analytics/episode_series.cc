@@ -32,19 +32,6 @@ double Median(std::vector<double> values) {
   return (lower + upper) / 2;
 }
 
-std::vector<std::optional<double>> WeeklyMedians(const std::vector<Assessment>& course) {
-  std::vector<std::vector<double>> by_week(kEpisodeWeeks);
-  for (const Assessment& a : course) {
-    const int week = WeekOfDay(a.day);
-    if (week >= 0 && week < kEpisodeWeeks) by_week[week].push_back(a.value);
-  }
-  std::vector<std::optional<double>> out(kEpisodeWeeks);
-  for (int w = 0; w < kEpisodeWeeks; ++w) {
-    if (!by_week[w].empty()) out[w] = Median(std::move(by_week[w]));
-  }
-  return out;
-}
-
 namespace {
 
 double SortedMedian(const std::vector<double>& sorted) {

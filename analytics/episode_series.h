@@ -55,9 +55,6 @@ struct BaselinePick {
 std::optional<BaselinePick> PickBaseline(const std::vector<Assessment>& course,
                                          std::optional<int64_t> first_treatment_unix);
 
-// The median of each week 0..12 (nullopt for a week with no value).
-std::vector<std::optional<double>> WeeklyMedians(const std::vector<Assessment>& course);
-
 // The median of `values` (mean of the middle two when even).
 // REQUIRES: !values.empty().
 double Median(std::vector<double> values);

@@ -61,17 +61,6 @@ TEST(EpisodeSeriesTest, BaselineFallsBackToFirstValueOfWeekZero) {
   EXPECT_FALSE(PickBaseline({}, std::nullopt).has_value());
 }
 
-TEST(EpisodeSeriesTest, WeeklyMedians) {
-  // Week 0: 6, 4, 5 -> 5; week 1: 3, 4 -> 3.5; week 12: day 84 -> 1.
-  auto weeks = WeeklyMedians(
-      {At(-3, 9), At(0, 6), At(1, 4), At(6, 5), At(7, 3), At(13, 4), At(84, 1)});
-  ASSERT_EQ(weeks.size(), 13u);
-  EXPECT_EQ(weeks[0], 5);
-  EXPECT_EQ(weeks[1], 3.5);
-  EXPECT_EQ(weeks[2], std::nullopt);
-  EXPECT_EQ(weeks[12], 1);
-}
-
 TEST(EpisodeSeriesTest, Median) {
   EXPECT_EQ(Median({3}), 3);
   EXPECT_EQ(Median({4, 1, 3, 2}), 2.5);

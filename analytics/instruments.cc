@@ -35,9 +35,9 @@ const std::vector<MeasureInfo>& AllMeasures() {
        "report of a patient specific measure. Physiother Can 1995;47:258-263 (average score)",
        kVisit, true},
       // MDC95 = 1.96 x sqrt(2) x SEM (Weir JP, J Strength Cond Res 2005;19(1):231-240)
-      // with the inclinometer SEM of 4.6 degrees that DESIGN.md gives: 12.7.
+      // with the inclinometer SEM of 4.6 degrees that DESIGN.md gives: 12.75.
       {M::kLumbarFlexion, "lumbar_flexion", "Lumbar flexion (deg)", I::kScalar, "deg",
-       0, 120, false, D::kHigherIsBetter, "", "lumbar_flexion", 12.7, 0, T::kMdc95,
+       0, 120, false, D::kHigherIsBetter, "", "lumbar_flexion", 12.75, 0, T::kMdc95,
        "MDC95 = 1.96 x sqrt(2) x SEM 4.6 deg (Weir JP. J Strength Cond Res "
        "2005;19(1):231-240); SEM as given in the Tractus design brief",
        kVisit, false},

@@ -1,5 +1,6 @@
 #include "analytics/instruments.h"
 
+#include <cmath>
 #include <set>
 
 #include "gtest/gtest.h"
@@ -41,6 +42,25 @@ TEST(InstrumentsTest, CodesAndRulesFromDesign) {
   EXPECT_EQ(FindMeasure(static_cast<int>(Measure::kSixMinuteWalk))->loinc, "64098-7");
   EXPECT_EQ(FindMeasure(static_cast<int>(Measure::kDailySteps))->loinc, "41950-7");
   EXPECT_EQ(FindMeasure(static_cast<int>(Measure::kDailySteps))->ucum_unit, "/d");
+}
+
+// A responder threshold comes with its source, and a measure without one
+// has no rule at all (docs/outcomes.md, "Thresholds").
+TEST(InstrumentsTest, EveryThresholdIsCited) {
+  for (const MeasureInfo& m : AllMeasures()) {
+    if (m.threshold == ThresholdKind::kNone) {
+      EXPECT_EQ(m.mcid_points, 0) << m.name;
+      EXPECT_EQ(m.mcid_percent, 0) << m.name;
+      EXPECT_TRUE(m.threshold_source.empty()) << m.name;
+    } else {
+      EXPECT_GT(m.mcid_points, 0) << m.name;
+      EXPECT_FALSE(m.threshold_source.empty()) << m.name;
+    }
+  }
+  // The flexion rule is the MDC95 from the SEM (2.77 x 4.6), not the SEM.
+  const MeasureInfo* flexion = FindMeasure(static_cast<int>(Measure::kLumbarFlexion));
+  EXPECT_EQ(flexion->threshold, ThresholdKind::kMdc95);
+  EXPECT_NEAR(flexion->mcid_points, 1.959964 * std::sqrt(2.0) * 4.6, 0.005);
 }
 
 }  // namespace

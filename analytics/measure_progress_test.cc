@@ -133,7 +133,7 @@ TEST(MeasureProgressTest, ResponderRulesAreDirectionAware) {
   EXPECT_EQ(MeetsResponderRule(M(Measure::kPsfs), 6, 4), false);
   // 6-minute walk: MDD 86 m.
   EXPECT_EQ(MeetsResponderRule(M(Measure::kSixMinuteWalk), 340, 430), true);
-  // Lumbar flexion: MDC95 12.7 degrees, not the SEM of 4.6.
+  // Lumbar flexion: MDC95 12.75 degrees (1.96 x sqrt(2) x 4.6), not the SEM of 4.6.
   EXPECT_EQ(MeetsResponderRule(M(Measure::kLumbarFlexion), 40, 50), false);
   EXPECT_EQ(MeetsResponderRule(M(Measure::kLumbarFlexion), 40, 53), true);
   // No citable rule: PROMIS raw scores, extension, walking tolerance, steps.

@@ -36,7 +36,6 @@
 #include "common/clock.h"
 #include "analytics/alerts.h"
 #include "analytics/cohort.h"
-#include "analytics/course.h"
 #include "analytics/measure_progress.h"
 #include "device_gateway/uploads.h"
 #include "outcomes/alert_hub.h"
@@ -188,29 +187,6 @@ struct ProgressBasis {
   // Memory held, roughly (the cache's budget counts it).
   size_t Bytes() const;
 };
-// An episode's data as the outcome rules read it: per measure the course
-// (assessments in time order, without any table's post-session pain, and
-// the observations they came from), the finalized sessions, when the first
-// traction session started, and the last home report.
-struct MeasureSeries {
-  std::vector<analytics::Assessment> course;
-  std::vector<const v1::Observation*> observations;  // parallel to `course`
-};
-struct EpisodeCourse {
-  std::map<int, MeasureSeries> measures;  // by tractus.v1.Instrument
-  std::vector<analytics::SessionFact> sessions;  // finalized, in start order
-  std::optional<int64_t> first_treatment_unix;  // any session, finalized or not
-  std::optional<int64_t> last_home_report_unix;
-  int last_home_report_day = 0;
-};
-// With `only_instrument`, `measures` holds that instrument only. The
-// observations point into `data`, which must outlive the result.
-EpisodeCourse ReadCourse(const Outcomes::EpisodeData& data, std::optional<int> only_instrument);
-
-// The plan's sessions per episode week: its weekly_sessions, or
-// sessions_per_week until sessions_planned are used up.
-analytics::WeeklySchedule ScheduleOf(const v1::TreatmentPlan& plan);
-
 // With TrendFit::kSkip the measures have no trend or week-12 projection.
 ProgressBasis PrepareProgress(const Outcomes::EpisodeData& data,
                               analytics::TrendFit trend = analytics::TrendFit::kFit);

@@ -1,6 +1,8 @@
 // ComputeProgress: records -> analytics inputs -> the EpisodeProgress view.
 #include <map>
+#include <optional>
 #include <set>
+#include <vector>
 
 #include "absl/time/civil_time.h"
 #include "analytics/alerts.h"
@@ -66,6 +68,22 @@ v1::MeasureProgress ToProtoProgress(const analytics::MeasureProgress& p,
   return out;
 }
 
+// An episode's data as the outcome rules read it: per measure the course
+// (assessments in time order, without any table's post-session pain, and
+// the observations they came from), the finalized sessions, when the first
+// traction session started, and the last home report.
+struct MeasureSeries {
+  std::vector<analytics::Assessment> course;
+  std::vector<const v1::Observation*> observations;  // parallel to `course`
+};
+struct EpisodeCourse {
+  std::map<int, MeasureSeries> measures;  // by tractus.v1.Instrument
+  std::vector<analytics::SessionFact> sessions;  // finalized, in start order
+  std::optional<int64_t> first_treatment_unix;  // any session, finalized or not
+  std::optional<int64_t> last_home_report_unix;
+  int last_home_report_day = 0;
+};
+
 v1::Alert ToProtoAlert(const analytics::Alert& a, const v1::Episode& episode) {
   v1::Alert out;
   out.set_kind(static_cast<v1::AlertKind>(a.kind));
@@ -85,8 +103,8 @@ v1::Alert ToProtoAlert(const analytics::Alert& a, const v1::Episode& episode) {
   return out;
 }
 
-}  // namespace
-
+// The plan's sessions per episode week: its weekly_sessions, or
+// sessions_per_week until sessions_planned are used up.
 analytics::WeeklySchedule ScheduleOf(const v1::TreatmentPlan& plan) {
   if (plan.weekly_sessions().empty()) {
     return analytics::EvenSchedule(plan.sessions_planned(), plan.sessions_per_week());
@@ -98,6 +116,8 @@ analytics::WeeklySchedule ScheduleOf(const v1::TreatmentPlan& plan) {
   return schedule;
 }
 
+// With `only_instrument`, `measures` holds that instrument only. The
+// observations point into `data`, which must outlive the result.
 EpisodeCourse ReadCourse(const Outcomes::EpisodeData& data, std::optional<int> only_instrument) {
   EpisodeCourse c;
   records::DayCounter days(data.zone, records::ToCivilDay(data.episode.start_date()));
@@ -159,6 +179,8 @@ EpisodeCourse ReadCourse(const Outcomes::EpisodeData& data, std::optional<int> o
   }
   return c;
 }
+
+}  // namespace
 
 analytics::EpisodeSummary SummarizeForCohort(const Outcomes::EpisodeData& data) {
   const analytics::MeasureInfo& nprs =
