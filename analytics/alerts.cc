@@ -174,7 +174,9 @@ void NoResponse(const AlertInputs& in, std::vector<TimedAlert>& out) {
   for (const Assessment& a : c.course) {
     if (a.day < kNoResponseDay) last = &a;
   }
-  if (last != nullptr) alert.evidence.push_back({"pain", last->value, last->day, last->unix_seconds});
+  if (last != nullptr) {
+    alert.evidence.push_back({"pain", last->value, last->day, last->unix_seconds});
+  }
   const int64_t from = alert.raised_unix_seconds;
   out.push_back({std::move(alert), from});
 }

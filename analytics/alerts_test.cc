@@ -174,7 +174,9 @@ TEST(AlertsTest, NoResponseByWeekSix) {
 TEST(AlertsTest, LowAdherenceIsStable) {
   const WeeklySchedule taper = {5, 5, 3, 3, 2, 2, 1, 1, 1, 1, 0, 0, 0};
   std::vector<SessionFact> sessions;
-  for (int d : {0, 1, 2, 3, 7, 8, 9, 14, 15}) sessions.push_back(Session("s" + std::to_string(d), d));
+  for (int d : {0, 1, 2, 3, 7, 8, 9, 14, 15}) {
+    sessions.push_back(Session("s" + std::to_string(d), d));
+  }
   const auto at = [&](int today, int hour) {
     AlertInputs in = Base(today);
     AlertMoment moment = Moment(today, hour);

@@ -63,7 +63,8 @@ Interval MedianInterval(std::vector<double> values) {
     return rank == 1 || boost::math::cdf(bin, static_cast<double>(rank - 1)) <= 0.025;
   };
   const double guess = std::floor(n / 2.0 - kZ * std::sqrt(static_cast<double>(n)) / 2.0);
-  size_t l = std::clamp<size_t>(guess > 1 ? static_cast<size_t>(guess) : 1, 1, std::max<size_t>(1, n / 2));
+  size_t l = std::clamp<size_t>(guess > 1 ? static_cast<size_t>(guess) : 1, 1,
+                                std::max<size_t>(1, n / 2));
   while (l > 1 && !fits(l)) --l;
   while (l + 1 <= n / 2 && fits(l + 1)) ++l;
   return {Median(values), values[l - 1], values[n - l]};
@@ -85,7 +86,8 @@ std::vector<KaplanMeierStep> KaplanMeier(std::vector<TimeToEvent> subjects) {
     }
     if (at_risk > 0) survival *= 1.0 - static_cast<double>(events) / at_risk;
     if (events > 0 && events < at_risk) {
-      greenwood += static_cast<double>(events) / (static_cast<double>(at_risk) * (at_risk - events));
+      greenwood +=
+          static_cast<double>(events) / (static_cast<double>(at_risk) * (at_risk - events));
     }
     KaplanMeierStep step{t, at_risk, events, censored, survival, 1 - survival, {}, {}};
     if (survival > 0 && survival < 1) {

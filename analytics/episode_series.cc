@@ -18,7 +18,9 @@ std::optional<BaselinePick> PickBaseline(const std::vector<Assessment>& course,
   }
   if (pick) return pick;
   for (size_t i = 0; i < course.size(); ++i) {
-    if (course[i].day >= 0 && course[i].day < 7) return BaselinePick{i, BaselineRule::kFirstOfWeek0};
+    if (course[i].day >= 0 && course[i].day < 7) {
+      return BaselinePick{i, BaselineRule::kFirstOfWeek0};
+    }
   }
   return std::nullopt;
 }

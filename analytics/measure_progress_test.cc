@@ -116,7 +116,9 @@ TEST(MeasureProgressTest, SkippingTheTrendChangesNothingElse) {
   EXPECT_EQ(skip.recovered, fit.recovered);
   EXPECT_EQ(skip.first_sustained_response_week, fit.first_sustained_response_week);
   ASSERT_EQ(skip.weeks.size(), fit.weeks.size());
-  for (size_t w = 0; w < fit.weeks.size(); ++w) EXPECT_EQ(skip.weeks[w].median, fit.weeks[w].median);
+  for (size_t w = 0; w < fit.weeks.size(); ++w) {
+    EXPECT_EQ(skip.weeks[w].median, fit.weeks[w].median);
+  }
 }
 
 TEST(MeasureProgressTest, ResponderRulesAreDirectionAware) {

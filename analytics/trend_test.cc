@@ -122,8 +122,8 @@ TEST(TrendTest, SelectedSlopesAreThoseOfTheSortedSlopes) {
     }
     std::sort(sorted.begin(), sorted.end());
     const double total = static_cast<double>(sorted.size());
-    const double median = sorted.size() % 2 ? sorted[sorted.size() / 2]
-                                            : (sorted[sorted.size() / 2 - 1] + sorted[sorted.size() / 2]) / 2;
+    const size_t mid = sorted.size() / 2;
+    const double median = sorted.size() % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     double ties = 0;
     for (int c : counts) ties += c * (c - 1.0) * (2 * c + 5);
     const double c = 1.959963984540054 * std::sqrt((n * (n - 1.0) * (2 * n + 5) - ties) / 18.0);

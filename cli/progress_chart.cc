@@ -90,7 +90,8 @@ void DrawPanel(const v1::MeasureProgress* m, const analytics::MeasureInfo& info,
                           p.X(0), p.Y(std::clamp(start, p.min, p.max)), p.X(kDays), p.Y(end),
                           m->trend().theil_sen_per_week(),
                           m->trend().has_ci_low_per_week()
-                              ? absl::StrFormat(" (95%% CI %.2f..%.2f)", m->trend().ci_low_per_week(),
+                              ? absl::StrFormat(" (95%% CI %.2f..%.2f)",
+                                                m->trend().ci_low_per_week(),
                                                 m->trend().ci_high_per_week())
                               : std::string(" (no interval under 5 points)"),
                           end, m->week12_low(), m->week12_high());

@@ -38,7 +38,9 @@ std::string EnumWords(const std::string& name, size_t prefix_len) {
 // latest value and change: GetEpisodeProgress), one row per measure.
 void PrintMeasures(const v1::EpisodeProgress& progress, std::ostream& out) {
   out << absl::StrFormat("  %-40s %4s %6s", "measure", "n", "base");
-  for (int w = 0; w < analytics::kEpisodeWeeks; ++w) out << absl::StrFormat(" %5s", absl::StrCat("w", w));
+  for (int w = 0; w < analytics::kEpisodeWeeks; ++w) {
+    out << absl::StrFormat(" %5s", absl::StrCat("w", w));
+  }
   out << absl::StrFormat(" %7s  %s\n", "latest", "change");
   for (const v1::MeasureProgress& m : progress.measures()) {
     const analytics::MeasureInfo* info = analytics::FindMeasure(m.instrument());

@@ -118,6 +118,8 @@ analytics::WeeklySchedule ScheduleOf(const v1::TreatmentPlan& plan) {
 
 // With `only_instrument`, `measures` holds that instrument only. The
 // observations point into `data`, which must outlive the result.
+// REQUIRES: data.observations by instrument, then time (as EpisodeData
+// holds them), so each measure's course is one run, in time order.
 EpisodeCourse ReadCourse(const Outcomes::EpisodeData& data, std::optional<int> only_instrument) {
   EpisodeCourse c;
   records::DayCounter days(data.zone, records::ToCivilDay(data.episode.start_date()));
@@ -191,12 +193,13 @@ analytics::EpisodeSummary SummarizeForCohort(const Outcomes::EpisodeData& data) 
     doses.push_back({f.day, f.dose_newton_seconds});
   }
   const auto pain = course.measures.find(v1::INSTRUMENT_NPRS);
+  const std::vector<analytics::Assessment> none;
   const v1::Episode& e = data.episode;
   const bool dropped = e.state() == v1::EPISODE_STATE_CLOSED &&
                        e.close_reason() != v1::CLOSE_REASON_COMPLETED;
   return analytics::SummarizeEpisode(
       analytics::ComputeMeasureProgress(
-          nprs, pain == course.measures.end() ? std::vector<analytics::Assessment>{} : pain->second.course,
+          nprs, pain == course.measures.end() ? none : pain->second.course,
           course.first_treatment_unix, analytics::TrendFit::kSkip),
       dropped, doses);
 }
