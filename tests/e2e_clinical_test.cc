@@ -219,6 +219,44 @@ TEST_F(ClinicalE2eTest, PainAtTheCeiling) {
   EXPECT_THAT(Kinds(p), Not(Contains(v1::ALERT_KIND_WORSENING)));
 }
 
+// ODI from home: 30 % before treatment (sections summing to 15 of 50),
+// then 42 % and 44 % on two later days (12 and 14 points worse, over the
+// ODI's MCID of 10): a disability-worsening alert with the baseline and
+// both days as evidence.
+TEST_F(ClinicalE2eTest, DisabilityWorseningByTheMcid) {
+  const std::string e = NewEpisode("odi", 25);
+  const auto odi = [&](int day, std::vector<int> sections) {
+    v1::SubmitHomeReportRequest r;
+    r.set_episode_id(e);
+    r.set_report_id(absl::StrCat("odi-", day));
+    *r.mutable_effective_time() = records::ToProto(Local(e, day, 19));
+    v1::OdiAnswers* a = r.mutable_odi();
+    a->set_pain_intensity(sections[0]); a->set_personal_care(sections[1]);
+    a->set_lifting(sections[2]); a->set_walking(sections[3]); a->set_sitting(sections[4]);
+    a->set_standing(sections[5]); a->set_sleeping(sections[6]); a->set_sex_life(sections[7]);
+    a->set_social_life(sections[8]); a->set_travelling(sections[9]);
+    auto resp = gw_->records().Call(&v1::HomeReportService::Stub::SubmitHomeReport,
+                                    gw_->records().home_reports(), r);
+    ASSERT_TRUE(resp.ok()) << resp.status();
+  };
+  odi(-1, {2, 2, 2, 2, 2, 1, 1, 1, 1, 1});  // 15 / 50 = 30 %
+  odi(7, {3, 3, 2, 2, 2, 2, 2, 2, 2, 1});   // 21 / 50 = 42 %
+  v1::EpisodeProgress p = Progress(e);
+  EXPECT_THAT(Kinds(p), Not(Contains(v1::ALERT_KIND_DISABILITY_WORSENING)));  // one day
+  odi(14, {3, 3, 3, 2, 2, 2, 2, 2, 2, 1});  // 22 / 50 = 44 %
+  p = Progress(e);
+  ASSERT_THAT(Kinds(p), Contains(v1::ALERT_KIND_DISABILITY_WORSENING));
+  for (const v1::Alert& a : p.alerts()) {
+    if (a.kind() != v1::ALERT_KIND_DISABILITY_WORSENING) continue;
+    ASSERT_EQ(a.evidence_size(), 3);
+    EXPECT_EQ(a.evidence(0).label(), "baseline");
+    EXPECT_NEAR(a.evidence(0).value(), 30, 1e-9);
+    EXPECT_NEAR(a.evidence(1).value(), 42, 1e-9);
+    EXPECT_NEAR(a.evidence(2).value(), 44, 1e-9);
+    EXPECT_EQ(records::FromProto(a.raise_time()), Local(e, 14, 19));
+  }
+}
+
 // A 5, 3, 2, 2, 1, 1, 1, 1 course attended in full is 100 % adherent at
 // day 28 (12 of the 12 scheduled in weeks 0-3); read as 16 sessions at 5 a
 // week it would have been 12 of 16 and raised a low-adherence alert.
