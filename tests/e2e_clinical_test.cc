@@ -124,6 +124,8 @@ class ClinicalE2eTest : public ServerFixture {
     return resp->progress();
   }
 
+  // A reference into `p`: never of a temporary.
+  static const v1::MeasureProgress& Nprs(v1::EpisodeProgress&&) = delete;
   static const v1::MeasureProgress& Nprs(const v1::EpisodeProgress& p) {
     for (const auto& m : p.measures()) {
       if (m.instrument() == v1::INSTRUMENT_NPRS) return m;
@@ -185,7 +187,8 @@ TEST_F(ClinicalE2eTest, OneVisitIsNotASustainedResponse) {
   Pain(e, {{-1, 7}});
   Session(e, "v-s1", 1, 5, 4);
   Pain(e, Days(2, 20, 7));
-  const v1::MeasureProgress& pain = Nprs(Progress(e));
+  const v1::EpisodeProgress p = Progress(e);
+  const v1::MeasureProgress& pain = Nprs(p);
   EXPECT_EQ(pain.baseline(), 7);
   EXPECT_FALSE(pain.has_first_sustained_response_week());
   EXPECT_EQ(pain.sustained_rule(), v1::SUSTAINED_RULE_WEEKLY_MEDIANS);
