@@ -2,13 +2,17 @@
 // summary per episode (so memory depends on the number of episodes, never
 // on the number of observations). Pure. Every figure is taken at a fixed
 // week among the episodes that reached it — stages are never pooled — and
-// cells of fewer than kMinCellPatients patients are suppressed. Rules and
-// formulas: docs/outcomes.md, "Cohorts".
+// every figure is protected by the cell-key method (disclosure.h): counts
+// are perturbed and withheld under kMinCellPatients, rates, means, medians
+// and correlations are computed from perturbed inputs. Rules and formulas:
+// docs/outcomes.md, "Cohorts"; the protection: docs/disclosure.md.
 #ifndef TRACTUS_ANALYTICS_COHORT_H_
 #define TRACTUS_ANALYTICS_COHORT_H_
 
 #include <array>
+#include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -30,7 +34,14 @@ struct EpisodeSummary {
   // The episode day at the time of the query. Not part of what is cached:
   // the caller sets it for each query (it makes the summary time-bound).
   int today_day = 0;
+  // The episode's secret record key (disclosure.h), set by the caller for
+  // each query like today_day.
+  uint64_t record_key = 0;
 };
+
+// kNone computes the exact figures with plain suppression under 11; it
+// exists to test the rules apart from the noise and is never served.
+enum class Protection { kCellKey, kNone };
 
 struct CourseDose {
   int day;
@@ -52,7 +63,7 @@ std::string_view BaselineBand(double baseline);
 
 struct CohortWeekStats {
   int week;
-  int patients;
+  int patients;  // 0 when suppressed
   bool suppressed;
   std::optional<Interval> mean;
   std::optional<Interval> median;
@@ -65,7 +76,8 @@ inline constexpr std::array<int, 3> kResponderWeeks = {4, 8, 12};
 struct ResponderRateAtWeek {
   int week;
   // Per protocol: among analysed episodes that reached the week with a
-  // weekly median that week.
+  // weekly median that week. Patients are 0 and the rate unset when
+  // withheld.
   int per_protocol_patients;
   std::optional<Interval> per_protocol;
   // Intention to treat: among analysed episodes that reached the week;
@@ -75,14 +87,30 @@ struct ResponderRateAtWeek {
   std::optional<Interval> intention_to_treat;
 };
 
+// A Kaplan–Meier step as published: the step's counts are protected one by
+// one and the curve is computed from the protected counts; a count under
+// 11 is withheld (nullopt).
+struct PublishedStep {
+  KaplanMeierStep step;  // at_risk, events and censored as protected
+  std::optional<int> events;
+  std::optional<int> censored;
+};
+
 struct CohortResult {
-  int episodes = 0;
-  int analysed = 0;     // with a pain baseline
-  int dropped_out = 0;  // analysed episodes closed discontinued or lost
-  int suppressed_cells = 0;
+  // Counts: nullopt when withheld.
+  std::optional<int> episodes;
+  std::optional<int> analysed;     // with a pain baseline
+  std::optional<int> dropped_out;  // analysed episodes closed discontinued or lost
+  // Mean NPRS baseline of the analysed episodes.
+  std::optional<Interval> baseline;
+  // The cells withheld, named as in the API ("weeks[3]",
+  // "responder_rates[week=4].per_protocol", ...).
+  std::vector<std::string> withheld;
+  int suppressed_cells = 0;  // withheld.size()
   std::vector<ResponderRateAtWeek> responder_rates;  // kResponderWeeks
   std::vector<CohortWeekStats> weeks;
-  std::vector<KaplanMeierStep> time_to_response;  // steps with >= 11 at risk
+  // Weeks 0..12 with >= 11 at risk after protection.
+  std::vector<PublishedStep> time_to_response;
   // Spearman of the dose through `dose_response_week` and the improvement
   // at that week, among the analysed episodes with a value that week.
   std::optional<double> dose_response;
@@ -90,16 +118,24 @@ struct CohortResult {
   int dose_response_week = 0;
 };
 
-CohortResult ComputeCohort(const std::vector<EpisodeSummary>& episodes);
+CohortResult ComputeCohort(const std::vector<EpisodeSummary>& episodes,
+                           Protection protection = Protection::kCellKey);
 
-// The mean change of pain from baseline by week over `similar` episodes;
-// weeks with fewer than 11 patients are left out.
+// The reference of similar episodes: how many (nullopt when withheld) and
+// the mean change of pain from baseline by week, weeks with fewer than 11
+// patients after protection left out.
 struct ExpectedWeek {
   int week;
   int patients;
   double mean_change;
 };
-std::vector<ExpectedWeek> ExpectedTrajectory(const std::vector<EpisodeSummary>& similar);
+struct SimilarReference {
+  std::optional<int> episodes;
+  std::vector<ExpectedWeek> expected;
+};
+// REQUIRES: every episode of `similar` has a baseline.
+SimilarReference ExpectedTrajectory(const std::vector<EpisodeSummary>& similar,
+                                    Protection protection = Protection::kCellKey);
 
 }  // namespace tractus::analytics
 

@@ -31,8 +31,8 @@ std::vector<double> Ranks(const std::vector<double>& v) {
 
 }  // namespace
 
-Interval WilsonInterval(int successes, int n) {
-  const double p = static_cast<double>(successes) / n;
+Interval WilsonInterval(double successes, int n) {
+  const double p = successes / n;
   const double z2 = kZ * kZ;
   const double denom = 1 + z2 / n;
   const double centre = (p + z2 / (2.0 * n)) / denom;
@@ -73,23 +73,31 @@ Interval MedianInterval(std::vector<double> values) {
 std::vector<KaplanMeierStep> KaplanMeier(std::vector<TimeToEvent> subjects) {
   std::sort(subjects.begin(), subjects.end(),
             [](const TimeToEvent& a, const TimeToEvent& b) { return a.time < b.time; });
-  std::vector<KaplanMeierStep> steps;
+  std::vector<KaplanMeierCounts> counts;
   int at_risk = static_cast<int>(subjects.size());
-  double survival = 1.0;
-  double greenwood = 0;  // sum of d / (n (n - d)) over the event times so far
   for (size_t i = 0; i < subjects.size();) {
-    const int t = subjects[i].time;
-    int events = 0, censored = 0;
-    while (i < subjects.size() && subjects[i].time == t) {
-      (subjects[i].event ? events : censored)++;
+    KaplanMeierCounts c{subjects[i].time, at_risk, 0, 0};
+    while (i < subjects.size() && subjects[i].time == c.time) {
+      (subjects[i].event ? c.events : c.censored)++;
       ++i;
     }
-    if (at_risk > 0) survival *= 1.0 - static_cast<double>(events) / at_risk;
-    if (events > 0 && events < at_risk) {
-      greenwood +=
-          static_cast<double>(events) / (static_cast<double>(at_risk) * (at_risk - events));
+    counts.push_back(c);
+    at_risk -= c.events + c.censored;
+  }
+  return KaplanMeierFromCounts(counts);
+}
+
+std::vector<KaplanMeierStep> KaplanMeierFromCounts(const std::vector<KaplanMeierCounts>& counts) {
+  std::vector<KaplanMeierStep> steps;
+  double survival = 1.0;
+  double greenwood = 0;  // sum of d / (n (n - d)) over the event times so far
+  for (const KaplanMeierCounts& c : counts) {
+    if (c.at_risk > 0) survival *= 1.0 - static_cast<double>(c.events) / c.at_risk;
+    if (c.events > 0 && c.events < c.at_risk) {
+      greenwood += static_cast<double>(c.events) /
+                   (static_cast<double>(c.at_risk) * (c.at_risk - c.events));
     }
-    KaplanMeierStep step{t, at_risk, events, censored, survival, 1 - survival, {}, {}};
+    KaplanMeierStep step{c.time, c.at_risk, c.events, c.censored, survival, 1 - survival, {}, {}};
     if (survival > 0 && survival < 1) {
       const double se = std::sqrt(greenwood) / std::fabs(std::log(survival));
       const double survival_low = std::pow(survival, std::exp(kZ * se));
@@ -98,7 +106,6 @@ std::vector<KaplanMeierStep> KaplanMeier(std::vector<TimeToEvent> subjects) {
       step.cumulative_high = 1 - survival_low;
     }
     steps.push_back(step);
-    at_risk -= events + censored;
   }
   return steps;
 }

@@ -17,9 +17,10 @@ struct Interval {
   double high;  // 95 %
 };
 
-// Proportion successes / n with the Wilson score interval.
+// Proportion successes / n with the Wilson score interval. `successes` may
+// be fractional (a protected numerator, disclosure.h).
 // REQUIRES: 0 <= successes <= n, n > 0.
-Interval WilsonInterval(int successes, int n);
+Interval WilsonInterval(double successes, int n);
 
 // Mean with Student's t 95 % interval: mean -+ t(0.975, n-1) * s / sqrt(n).
 // REQUIRES: values.size() >= 2.
@@ -57,6 +58,18 @@ struct KaplanMeierStep {
 // censoring, in time order. Censorings at a time count as at risk for that
 // time's events (the usual convention).
 std::vector<KaplanMeierStep> KaplanMeier(std::vector<TimeToEvent> subjects);
+
+// What one step of the estimate needs.
+struct KaplanMeierCounts {
+  int time;
+  int at_risk;
+  int events;  // REQUIRES: <= at_risk
+  int censored;
+};
+
+// The estimate from step counts given in time order (e.g. protected
+// counts, which need not add up from one step to the next).
+std::vector<KaplanMeierStep> KaplanMeierFromCounts(const std::vector<KaplanMeierCounts>& counts);
 
 // Spearman's rank correlation (average ranks for ties).
 // nullopt when fewer than 3 pairs or a variable is constant.

@@ -10,6 +10,8 @@ std::string Interval(const v1::Estimate& e, double scale = 1) {
                          e.high() * scale);
 }
 
+std::string Count(bool has, int value) { return has ? std::to_string(value) : "<11"; }
+
 std::string Rate(bool has, const v1::Estimate& e, int patients) {
   return has ? absl::StrFormat("%s %% of %d", Interval(e, 100), patients) : "suppressed";
 }
@@ -17,9 +19,13 @@ std::string Rate(bool has, const v1::Estimate& e, int patients) {
 }  // namespace
 
 void PrintCohort(const v1::CohortOutcomes& c, std::ostream& out) {
-  out << "episodes " << c.episodes() << ", analysed (with a pain baseline) " << c.analysed()
-      << ", dropped out " << c.dropped_out() << ", suppressed cells " << c.suppressed_cells()
-      << " (cells under 11 patients are withheld)\n";
+  out << "episodes " << Count(c.has_episodes(), c.episodes())
+      << ", analysed (with a pain baseline) " << Count(c.has_analysed(), c.analysed())
+      << ", dropped out " << Count(c.has_dropped_out(), c.dropped_out()) << "\n";
+  out << "protection: " << c.disclosure().method() << " v" << c.disclosure().version()
+      << " (counts perturbed by -2..2, cells under 11 withheld: " << c.suppressed_cells()
+      << "; docs/disclosure.md)\n";
+  if (c.has_baseline()) out << "baseline NPRS (mean) " << Interval(c.baseline()) << "\n";
   out << "responders (NPRS weekly median >= 2 points or >= 30 % below baseline), among the "
          "episodes that reached each week:\n";
   for (const v1::ResponderRateAtWeek& r : c.responder_rates()) {
@@ -42,7 +48,8 @@ void PrintCohort(const v1::CohortOutcomes& c, std::ostream& out) {
     out << "time to sustained response (Kaplan-Meier, Greenwood log-log 95 %): week, at risk, "
            "responded, cumulative\n";
     for (const v1::TimeToResponseStep& s : c.time_to_response()) {
-      out << absl::StrFormat("  %2d  %5d  %4d  %5.1f %%", s.week(), s.at_risk(), s.responded(),
+      out << absl::StrFormat("  %2d  %5d  %4s  %5.1f %%", s.week(), s.at_risk(),
+                             Count(s.has_responded(), s.responded()),
                              s.cumulative_response() * 100);
       if (s.has_cumulative_response_low()) {
         out << absl::StrFormat(" (%.1f-%.1f %%)", s.cumulative_response_low() * 100,

@@ -2,12 +2,15 @@
 // the episodes, one small summary kept per matching episode.
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "analytics/disclosure.h"
 #include "common/errors.h"
 #include "common/ids.h"
+#include "common/secrets.h"
 #include "common/status_macros.h"
 #include "outcomes/outcomes.h"
 #include "records/civil_date.h"
 #include "records/validation.h"
+#include "storage/shard_id.h"
 #include "storage/store.h"
 
 namespace tractus::outcomes {
@@ -29,6 +32,43 @@ v1::Estimate ToEstimate(const analytics::Interval& i) {
 }
 
 }  // namespace
+
+v1::DisclosureControl DisclosureOf(const std::vector<std::string>& withheld) {
+  v1::DisclosureControl d;
+  d.set_method(std::string(analytics::kDisclosureMethod));
+  d.set_version(analytics::kDisclosureVersion);
+  for (const std::string& cell : withheld) d.add_withheld(cell);
+  return d;
+}
+
+class Outcomes::RecordKeys {
+ public:
+  explicit RecordKeys(const std::string& secret)
+      : hmac_(std::make_unique<KeyedHmacSha256>(secret)) {}
+  // The first 8 bytes of HMAC-SHA256(secret, "record key v1|" + id).
+  uint64_t Of(const std::string& episode_id) {
+    const std::string digest = hmac_->Digest(absl::StrCat("record key v1|", episode_id));
+    uint64_t key = 0;
+    for (int i = 0; i < 8; ++i) key = (key << 8) | static_cast<unsigned char>(digest[i]);
+    return key;
+  }
+
+ private:
+  std::unique_ptr<KeyedHmacSha256> hmac_;
+};
+
+void Outcomes::SetRecordKeySecret(std::string secret) {
+  absl::MutexLock lock(&record_key_mu_);
+  record_key_secret_ = std::move(secret);
+}
+
+absl::StatusOr<Outcomes::RecordKeys> Outcomes::NewRecordKeys() {
+  absl::MutexLock lock(&record_key_mu_);
+  if (record_key_secret_.empty()) {
+    ASSIGN_OR_RETURN(record_key_secret_, storage::LoadOrCreateRecordKeySecret(*store_));
+  }
+  return RecordKeys(record_key_secret_);
+}
 
 absl::StatusOr<std::vector<analytics::EpisodeSummary>> Outcomes::CollectCohort(
     const v1::GetCohortOutcomesRequest& req) {
@@ -52,6 +92,7 @@ absl::StatusOr<std::vector<analytics::EpisodeSummary>> Outcomes::CollectCohort(
   const int64_t to = req.has_start_to() ? records::DaysSinceEpoch(req.start_to()) : INT64_MAX;
 
   const absl::Time now = clock_->Now();
+  ASSIGN_OR_RETURN(RecordKeys keys, NewRecordKeys());
   // Which weeks an episode has reached is a matter of the query's time, not
   // of the cached summary: today in each clinic's zone.
   absl::flat_hash_map<std::string, absl::CivilDay> today_of;
@@ -69,6 +110,7 @@ absl::StatusOr<std::vector<analytics::EpisodeSummary>> Outcomes::CollectCohort(
       today = today_of.emplace(e.clinic_id(), absl::ToCivilDay(now, zone)).first;
     }
     summary.today_day = static_cast<int>(today->second - records::ToCivilDay(e.start_date()));
+    summary.record_key = keys.Of(e.episode_id());
     summaries.push_back(std::move(summary));
     return absl::OkStatus();
   }));
@@ -91,10 +133,12 @@ absl::StatusOr<analytics::EpisodeSummary> Outcomes::CohortSummary(
 
 v1::CohortOutcomes CohortToProto(const analytics::CohortResult& r) {
   v1::CohortOutcomes out;
-  out.set_episodes(r.episodes);
-  out.set_analysed(r.analysed);
+  if (r.episodes) out.set_episodes(*r.episodes);
+  if (r.analysed) out.set_analysed(*r.analysed);
+  if (r.baseline) *out.mutable_baseline() = ToEstimate(*r.baseline);
   out.set_suppressed_cells(r.suppressed_cells);
-  out.set_dropped_out(r.dropped_out);
+  if (r.dropped_out) out.set_dropped_out(*r.dropped_out);
+  *out.mutable_disclosure() = DisclosureOf(r.withheld);
   for (const analytics::ResponderRateAtWeek& rate : r.responder_rates) {
     v1::ResponderRateAtWeek* at = out.add_responder_rates();
     at->set_week(rate.week);
@@ -113,12 +157,13 @@ v1::CohortOutcomes CohortToProto(const analytics::CohortResult& r) {
     if (w.mean) *week->mutable_mean() = ToEstimate(*w.mean);
     if (w.median) *week->mutable_median() = ToEstimate(*w.median);
   }
-  for (const analytics::KaplanMeierStep& step : r.time_to_response) {
+  for (const analytics::PublishedStep& published : r.time_to_response) {
+    const analytics::KaplanMeierStep& step = published.step;
     v1::TimeToResponseStep* s = out.add_time_to_response();
     s->set_week(step.time);
     s->set_at_risk(step.at_risk);
-    s->set_responded(step.events);
-    s->set_censored(step.censored);
+    if (published.events) s->set_responded(*published.events);
+    if (published.censored) s->set_censored(*published.censored);
     s->set_cumulative_response(step.cumulative);
     if (step.cumulative_low) s->set_cumulative_response_low(*step.cumulative_low);
     if (step.cumulative_high) s->set_cumulative_response_high(*step.cumulative_high);
@@ -173,6 +218,7 @@ absl::StatusOr<Outcomes::Reference> Outcomes::ReferenceFor(v1::Condition conditi
     if (it != references_.end() && it->second.generation == generation) return it->second;
   }
   // Completed episodes whose primary condition and baseline band match.
+  ASSIGN_OR_RETURN(RecordKeys keys, NewRecordKeys());
   std::vector<analytics::EpisodeSummary> similar;
   RETURN_IF_ERROR(records_->ForEachEpisode([&](const v1::Episode& e) -> absl::Status {
     if (e.state() != v1::EPISODE_STATE_CLOSED || e.close_reason() != v1::CLOSE_REASON_COMPLETED ||
@@ -180,11 +226,12 @@ absl::StatusOr<Outcomes::Reference> Outcomes::ReferenceFor(v1::Condition conditi
       return absl::OkStatus();
     }
     ASSIGN_OR_RETURN(analytics::EpisodeSummary s, CohortSummary(e.episode_id()));
-    if (s.baseline && analytics::BaselineBand(*s.baseline) == band) similar.push_back(s);
+    if (!s.baseline || analytics::BaselineBand(*s.baseline) != band) return absl::OkStatus();
+    s.record_key = keys.Of(e.episode_id());
+    similar.push_back(std::move(s));
     return absl::OkStatus();
   }));
-  Reference ref{generation, static_cast<int>(similar.size()),
-                analytics::ExpectedTrajectory(similar)};
+  Reference ref{generation, analytics::ExpectedTrajectory(similar)};
   absl::MutexLock lock(&reference_mu_);
   references_[key] = ref;
   return ref;

@@ -19,6 +19,7 @@ analytics::EpisodeSummary Summary(int i) {
   s.dropped_out = i % 7 == 0;
   for (int w = 0; w < analytics::kEpisodeWeeks; ++w) s.dose_through_week[w] = 1000.0 * i * (w + 1);
   s.today_day = 60 + 3 * i;  // episodes at different weeks
+  s.record_key = 0x9e3779b97f4a7c15ULL * (i + 1);  // as a shard's keys would be
   return s;
 }
 
@@ -62,8 +63,14 @@ TEST_F(CohortSharesTest, MergedSharesComputeTheSameCohortAsOneServer) {
   ASSERT_TRUE(opened.ok()) << opened.status();
   EXPECT_EQ(opened->shard_ids,
             (std::vector<std::string>{"sh_0000000000000001", "sh_0000000000000002"}));
-  EXPECT_EQ(CohortToProto(analytics::ComputeCohort(opened->episodes)).SerializeAsString(),
-            CohortToProto(analytics::ComputeCohort(all)).SerializeAsString());
+  // Protected figures, bit for bit: the record keys travel in the shares.
+  const std::string merged = CohortToProto(analytics::ComputeCohort(opened->episodes)).SerializeAsString();
+  EXPECT_EQ(merged, CohortToProto(analytics::ComputeCohort(all)).SerializeAsString());
+  EXPECT_NE(merged, CohortToProto(analytics::ComputeCohort(all, analytics::Protection::kNone))
+                        .SerializeAsString());
+  // Without the keys (a share that dropped them) the figures would differ.
+  for (analytics::EpisodeSummary& e : opened->episodes) e.record_key = 0;
+  EXPECT_NE(CohortToProto(analytics::ComputeCohort(opened->episodes)).SerializeAsString(), merged);
 }
 
 TEST_F(CohortSharesTest, ShareRevealsNothingReadable) {

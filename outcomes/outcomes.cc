@@ -149,7 +149,7 @@ absl::StatusOr<v1::GetEpisodeProgressResponse> Outcomes::GetEpisodeProgress(
     ASSIGN_OR_RETURN(Reference ref,
                      ReferenceFor(static_cast<v1::Condition>(episode.conditions(0)),
                                   analytics::BaselineBand(m.baseline())));
-    CompareWithSimilar(ref.expected, ref.similar, progress);
+    CompareWithSimilar(ref.similar, progress);
   }
   return resp;
 }

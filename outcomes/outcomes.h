@@ -76,6 +76,12 @@ class Outcomes final : public records::EpisodeListener {
   // serving; without it both are FAILED_PRECONDITION. `scoped` is
   // req.cohort() with the caller's clinics filled in.
   void EnableCohortShares(CohortShares shares);
+  // The secret that episodes' record keys (analytics/disclosure.h) derive
+  // from: on a sharded deployment a derivation of the cluster key (so every
+  // shard, and one server holding all the data, key an episode alike),
+  // else the data directory's own. Call before serving; without a call the
+  // data directory's is loaded (or made) on first use.
+  void SetRecordKeySecret(std::string secret);
   absl::StatusOr<v1::GetCohortPartialResponse> GetCohortPartial(
       const v1::GetCohortPartialRequest& req, const v1::GetCohortOutcomesRequest& scoped);
   absl::StatusOr<v1::MergeCohortPartialsResponse> MergeCohortPartials(
@@ -147,12 +153,14 @@ class Outcomes final : public records::EpisodeListener {
  private:
   struct Reference {
     uint64_t generation = 0;
-    int similar = 0;
-    std::vector<analytics::ExpectedWeek> expected;
+    analytics::SimilarReference similar;  // protected
   };
   absl::StatusOr<Reference> ReferenceFor(v1::Condition condition, std::string_view band);
   absl::StatusOr<AlertHub::Evaluation> EvaluateAlerts(const std::string& episode_id);
   absl::Status NeedShares() const;
+  // Computes record keys for one query (HMAC-SHA256 of the episode id).
+  class RecordKeys;
+  absl::StatusOr<RecordKeys> NewRecordKeys();
   // The clinic's time zone (clinics never change theirs: kept once read).
   absl::StatusOr<absl::TimeZone> ZoneOf(const std::string& clinic_id) const;
   // SummarizeForCohort of the episode, from the cache when it is current.
@@ -174,6 +182,8 @@ class Outcomes final : public records::EpisodeListener {
   EpisodeCache<analytics::EpisodeSummary> summaries_;
   EpisodeCache<ProgressBasis> progress_;
   std::optional<CohortShares> shares_;
+  absl::Mutex record_key_mu_;
+  std::string record_key_secret_ ABSL_GUARDED_BY(record_key_mu_);
 };
 
 // The part of an episode's views that does not depend on the time of
@@ -199,11 +209,14 @@ v1::EpisodeProgress ComputeProgress(const Outcomes::EpisodeData& data, absl::Tim
 // The wire form of a cohort's statistics (pure).
 v1::CohortOutcomes CohortToProto(const analytics::CohortResult& r);
 
+// How an aggregate was protected, naming the cells withheld (pure).
+v1::DisclosureControl DisclosureOf(const std::vector<std::string>& withheld);
+
 // What a cohort needs of one episode (pure).
 analytics::EpisodeSummary SummarizeForCohort(const Outcomes::EpisodeData& data);
 
-// Fills `progress.similar_patients` from a reference trajectory (pure).
-void CompareWithSimilar(const std::vector<analytics::ExpectedWeek>& expected, int similar,
+// Fills `progress.similar_patients` from a protected reference (pure).
+void CompareWithSimilar(const analytics::SimilarReference& similar,
                         v1::EpisodeProgress& progress);
 
 }  // namespace tractus::outcomes

@@ -204,8 +204,9 @@ analytics::EpisodeSummary SummarizeForCohort(const Outcomes::EpisodeData& data) 
       dropped, doses);
 }
 
-void CompareWithSimilar(const std::vector<analytics::ExpectedWeek>& expected, int similar,
+void CompareWithSimilar(const analytics::SimilarReference& similar,
                         v1::EpisodeProgress& progress) {
+  const std::vector<analytics::ExpectedWeek>& expected = similar.expected;
   const v1::MeasureProgress* pain = nullptr;
   for (const auto& m : progress.measures()) {
     if (m.instrument() == v1::INSTRUMENT_NPRS) pain = &m;
@@ -214,8 +215,11 @@ void CompareWithSimilar(const std::vector<analytics::ExpectedWeek>& expected, in
   v1::SimilarPatients* out = progress.mutable_similar_patients();
   out->set_condition(static_cast<v1::Condition>(progress.episode().conditions(0)));
   out->set_baseline_band(std::string(analytics::BaselineBand(pain->baseline())));
-  out->set_similar_episodes(similar);
-  out->set_sufficient(similar >= analytics::kMinCellPatients && !expected.empty());
+  out->set_similar_episodes(similar.episodes.value_or(0));
+  out->set_sufficient(similar.episodes.has_value() && !expected.empty());
+  *out->mutable_disclosure() =
+      DisclosureOf(similar.episodes ? std::vector<std::string>{}
+                                    : std::vector<std::string>{"similar_episodes"});
   if (!out->sufficient()) return;
   for (const analytics::ExpectedWeek& w : expected) {
     v1::ExpectedChange* e = out->add_expected();

@@ -17,6 +17,7 @@ internal::v1::EpisodeSummaryRecord ToRecord(const analytics::EpisodeSummary& s) 
   r.set_dropped_out(s.dropped_out);
   for (double dose : s.dose_through_week) r.add_dose_through_week(dose);
   r.set_today_day(s.today_day);
+  r.set_record_key(s.record_key);
   return r;
 }
 
@@ -40,6 +41,7 @@ bool FromRecord(const internal::v1::EpisodeSummaryRecord& r, analytics::EpisodeS
     s->dose_through_week[w] = r.dose_through_week(w);
   }
   s->today_day = r.today_day();
+  s->record_key = r.record_key();
   return true;
 }
 

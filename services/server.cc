@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/escaping.h"
 #include "common/secret_file.h"
+#include "common/secrets.h"
 #include "common/status_macros.h"
 #include "google/protobuf/descriptor.h"
 #include "security/policy.h"
@@ -82,6 +83,11 @@ absl::Status Server::StartDomain(const ServerConfig& config, const Clock* clock)
     ASSIGN_OR_RETURN(std::string cluster_secret, ReadSecretFile(config.cluster_key_file));
     ASSIGN_OR_RETURN(auto shares, outcomes::CohortShares::Create(cluster_secret, shard_id_, clock));
     outcomes_->EnableCohortShares(std::move(shares));
+    // Every shard keys an episode alike: a merged cohort equals one server's.
+    outcomes_->SetRecordKeySecret(HmacSha256(cluster_secret, "tractus record-key secret v1"));
+  } else {
+    ASSIGN_OR_RETURN(std::string record_key_secret, storage::LoadOrCreateRecordKeySecret(*store_));
+    outcomes_->SetRecordKeySecret(std::move(record_key_secret));
   }
 
   exporter_ = std::make_unique<exports::Exporter>(records_.get(), outcomes_.get(), clock);

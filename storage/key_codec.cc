@@ -298,6 +298,9 @@ std::string TokenSigningKeyKey() {
   return KeyWriter().U8(0).Str("token_signing_key").Release();
 }
 std::string ShardIdKey() { return KeyWriter().U8(0).Str("shard_id").Release(); }
+std::string RecordKeySecretKey() {
+  return KeyWriter().U8(0).Str("record_key_secret").Release();
+}
 std::string AuditHeadKey() { return KeyWriter().U8(0).Str("audit_head").Release(); }
 
 std::string UserKey(absl::string_view user_id) {

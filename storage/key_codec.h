@@ -189,6 +189,9 @@ std::string SchemaVersionKey();
 std::string TokenSigningKeyKey();
 // default CF: this data directory's shard id ("sh_" + 16 hex digits).
 std::string ShardIdKey();
+// default CF: the secret record keys of aggregates derive from (32 random
+// bytes; analytics/disclosure.h) when no cluster key is configured.
+std::string RecordKeySecretKey();
 // default CF: the audit chain's head (AuditHead), written with each entry.
 std::string AuditHeadKey();
 

@@ -25,4 +25,19 @@ absl::StatusOr<std::string> LoadOrCreateShardId(Store& store) {
   return id;
 }
 
+absl::StatusOr<std::string> LoadOrCreateRecordKeySecret(Store& store) {
+  auto stored = store.Get(Cf::kMeta, RecordKeySecretKey());
+  if (stored.ok()) {
+    if (stored->size() != 32) return absl::DataLossError("record-key secret is damaged");
+    return stored;
+  }
+  if (!absl::IsNotFound(stored.status())) return stored.status();
+  std::string fresh(32, '\0');
+  SecureRandomBytes(fresh.data(), fresh.size());
+  WriteBatch batch;
+  batch.Put(Cf::kMeta, RecordKeySecretKey(), fresh);
+  if (absl::Status written = store.Write(batch); !written.ok()) return written;
+  return fresh;
+}
+
 }  // namespace tractus::storage

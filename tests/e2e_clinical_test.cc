@@ -297,14 +297,16 @@ TEST_F(ClinicalE2eTest, TwoReadsWithoutNewDataAreIdentical) {
       << first.DebugString() << "\nvs\n" << second.DebugString();
 }
 
-// Eleven completed courses (day 0 was 100 days ago) and eleven episodes on
-// day 20 (weeks 0 and 1 over): weeks 4, 8 and 12 count only the completed
-// ones; week 1 counts all 22, week 2 (not over for the young) 11;
-// dose-response is taken at week 12.
+// Fourteen completed courses (day 0 was 100 days ago) and fourteen episodes
+// on day 20 (weeks 0 and 1 over): weeks 4, 8 and 12 count only the
+// completed ones; week 1 counts all 28, week 2 (not over for the young) 14;
+// dose-response is taken at week 12. Figures are protected (counts move by
+// -2..2, a rate's numerator by less than 2; docs/disclosure.md): 14 keeps
+// every count at 11 or more.
 TEST_F(ClinicalE2eTest, CohortOfMixedStagesIsAnchoredInTime) {
-  for (int i = 0; i < 11; ++i) {
+  for (int i = 0; i < 14; ++i) {
     const std::string old = NewEpisode(absl::StrCat("old", i), 100);
-    std::map<int, int> pain = Days(1, 90, i < 7 ? 3 : 7);
+    std::map<int, int> pain = Days(1, 90, i < 9 ? 3 : 7);
     pain[-1] = 7;
     Pain(old, pain);
     const std::string young = NewEpisode(absl::StrCat("young", i), 20);
@@ -317,18 +319,19 @@ TEST_F(ClinicalE2eTest, CohortOfMixedStagesIsAnchoredInTime) {
   auto resp = gw_->records().Call(&v1::OutcomeService::Stub::GetCohortOutcomes, stub_.get(), req);
   ASSERT_TRUE(resp.ok()) << resp.status();
   const v1::CohortOutcomes& c = resp->outcomes();
-  EXPECT_EQ(c.episodes(), 22);
-  EXPECT_EQ(c.analysed(), 22);
+  EXPECT_NEAR(c.episodes(), 28, 2);
+  EXPECT_NEAR(c.analysed(), 28, 2);
   ASSERT_EQ(c.responder_rates_size(), 3);
   for (const v1::ResponderRateAtWeek& r : c.responder_rates()) {
-    // 7 of the 11 old episodes fell from 7 to 3; the young ones (all
-    // responders so far) are not at week 4 yet.
-    EXPECT_EQ(r.intention_to_treat_patients(), 11) << r.week();
-    EXPECT_EQ(r.per_protocol_patients(), 11) << r.week();
-    EXPECT_NEAR(r.per_protocol().estimate(), 7.0 / 11, 1e-12) << r.week();
+    // 9 of the 14 old episodes fell from 7 to 3; the young ones (all
+    // responders so far) are not at week 4 yet: pooled, the rate would be
+    // 23 / 28.
+    EXPECT_NEAR(r.intention_to_treat_patients(), 14, 2) << r.week();
+    EXPECT_NEAR(r.per_protocol_patients(), 14, 2) << r.week();
+    EXPECT_NEAR(r.per_protocol().estimate(), 9.0 / 14, 2.0 / 14) << r.week();
   }
-  EXPECT_EQ(c.weeks(1).patients(), 22);
-  EXPECT_EQ(c.weeks(2).patients(), 11);
+  EXPECT_NEAR(c.weeks(1).patients(), 28, 2);
+  EXPECT_NEAR(c.weeks(2).patients(), 14, 2);
   EXPECT_EQ(c.dose_response_week(), 12);
 }
 
