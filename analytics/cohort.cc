@@ -1,7 +1,6 @@
 #include "analytics/cohort.h"
 
 #include <algorithm>
-#include <functional>
 
 #include "analytics/disclosure.h"
 
@@ -35,7 +34,14 @@ std::string_view BaselineBand(double baseline) {
 
 namespace {
 
-using Population = std::vector<const EpisodeSummary*>;
+const MeasureInfo& Nprs() {
+  static const MeasureInfo& nprs = *FindMeasure(static_cast<int>(Measure::kNprs));
+  return nprs;
+}
+
+bool RespondedAt(const EpisodeSummary& e, int week) {
+  return e.weekly[week] && MeetsResponderRule(Nprs(), *e.baseline, *e.weekly[week]).value_or(false);
+}
 
 std::string Piece(std::string_view s) { return std::string(s); }
 std::string Piece(int i) { return std::to_string(i); }
@@ -46,19 +52,94 @@ std::string Cat(const Parts&... parts) {
   return (std::string() + ... + Piece(parts));
 }
 
-const MeasureInfo& Nprs() { return *FindMeasure(static_cast<int>(Measure::kNprs)); }
-
-bool RespondedAt(const EpisodeSummary& e, int week) {
-  return e.weekly[week] && MeetsResponderRule(Nprs(), *e.baseline, *e.weekly[week]).value_or(false);
+bool IsResponderWeek(int w) {
+  return std::find(kResponderWeeks.begin(), kResponderWeeks.end(), w) != kResponderWeeks.end();
 }
 
-Population Where(const Population& from, const std::function<bool(const EpisodeSummary&)>& keep) {
-  Population out;
-  for (const EpisodeSummary* e : from) {
-    if (keep(*e)) out.push_back(e);
+// A count over a population and its cell key, built record by record.
+struct Cell {
+  explicit Cell(std::string_view fact) : key(fact) {}
+  void Add(uint64_t record_key, bool holds) {
+    count += holds ? 1 : 0;
+    key.Add(record_key, holds);
   }
-  return out;
-}
+  int count = 0;
+  CellKey key;
+};
+
+// A magnitude over a population (its members with a value): the values and
+// the cell keys of their sum, spread and median.
+struct Magnitude {
+  explicit Magnitude(const std::string& quantity)
+      : sum(Cat(quantity, ".sum")),
+        spread(Cat(quantity, ".spread")),
+        median(Cat(quantity, ".median")) {}
+  void Add(uint64_t record_key, std::optional<double> value) {
+    if (value) values.push_back(*value);
+    sum.Add(record_key, value.has_value());
+    spread.Add(record_key, value.has_value());
+    median.Add(record_key, value.has_value());
+  }
+  std::vector<double> values;
+  CellKey sum, spread, median;
+};
+
+// Everything one cohort publishes, gathered in one pass over its episodes
+// (each figure's population and fact as docs/disclosure.md names them).
+struct CohortCells {
+  struct Week {
+    explicit Week(int w)
+        : reached(Cat("reached@", w)),
+          valued(Cat("valued@", w)),
+          nprs(Cat("nprs@", w)),
+          responder_itt(Cat("responder@", w)),
+          responder_pp(Cat("responder@", w)),
+          at_risk(Cat("km.at_risk@", w)),
+          events(Cat("km.event@", w)),
+          censored(Cat("km.censored@", w)) {}
+    Cell reached;        // over the analysed episodes (responder weeks only)
+    Cell valued;         // over those that reached the week
+    Magnitude nprs;      // over those that reached the week
+    Cell responder_itt;  // over those that reached it (responder weeks only)
+    Cell responder_pp;   // over those with a value then (responder weeks only)
+    Cell at_risk, events, censored;  // Kaplan–Meier, over the analysed
+  };
+
+  CohortCells() {
+    for (int w = 0; w < kEpisodeWeeks; ++w) weeks.emplace_back(w);
+  }
+
+  void AddEpisode(const EpisodeSummary& e) {
+    episodes.Add(e.record_key, true);
+    analysed.Add(e.record_key, e.baseline.has_value());
+    if (!e.baseline) return;
+    dropped_out.Add(e.record_key, e.dropped_out);
+    baseline.Add(e.record_key, e.baseline);
+    const int time = e.first_sustained_response_week.value_or(e.last_week);
+    for (int w = 0; w < kEpisodeWeeks; ++w) {
+      Week& week = weeks[w];
+      week.at_risk.Add(e.record_key, time >= w);
+      week.events.Add(e.record_key, e.first_sustained_response_week == w);
+      week.censored.Add(e.record_key, !e.first_sustained_response_week && e.last_week == w);
+      const bool reached = ReachedWeek(e, w);
+      const bool rated = IsResponderWeek(w);
+      if (rated) week.reached.Add(e.record_key, reached);
+      if (!reached) continue;
+      week.valued.Add(e.record_key, e.weekly[w].has_value());
+      week.nprs.Add(e.record_key, e.weekly[w]);
+      if (!rated) continue;
+      const bool responded = RespondedAt(e, w);
+      week.responder_itt.Add(e.record_key, responded);
+      if (e.weekly[w]) week.responder_pp.Add(e.record_key, responded);
+    }
+  }
+
+  Cell episodes{"episodes"};
+  Cell analysed{"analysed"};
+  Cell dropped_out{"dropped_out"};
+  Magnitude baseline{"baseline"};
+  std::vector<Week> weeks;
+};
 
 // Publishes the figures of one table: protected (cell-key method) or, for
 // tests of the rules, exact. Records what it withholds.
@@ -67,66 +148,45 @@ class Publisher {
   Publisher(Protection protection, std::vector<std::string>* withheld)
       : protect_(protection == Protection::kCellKey), withheld_(withheld) {}
 
-  // The cell key of `fact` over `population`.
-  CellKey Key(std::string_view fact, const Population& population,
-              const std::function<bool(const EpisodeSummary&)>& holds) const {
-    CellKey key(fact);
-    for (const EpisodeSummary* e : population) key.Add(e->record_key, holds(*e));
-    return key;
-  }
+  bool protect() const { return protect_; }
 
-  // How many of `population` `fact` holds for, as published; `cell` names
-  // it when withheld.
-  std::optional<int> Count(std::string_view fact, const Population& population,
-                           const std::function<bool(const EpisodeSummary&)>& holds,
-                           std::string_view cell) {
-    int count = 0;
-    for (const EpisodeSummary* e : population) count += holds(*e) ? 1 : 0;
+  // A count as published; `cell` names it when withheld.
+  std::optional<int> Count(const Cell& c, std::string_view cell) {
     std::optional<int> shown;
     if (protect_) {
-      shown = ProtectCount(count, Key(fact, population, holds));
-    } else if (count >= kMinCellPatients) {
-      shown = count;
+      shown = ProtectCount(c.count, c.key);
+    } else if (c.count >= kMinCellPatients) {
+      shown = c.count;
     }
     if (!shown) Withhold(cell);
     return shown;
   }
 
-  // The share of `population` (>= 1 episode) `fact` holds for.
-  Interval Rate(std::string_view fact, const Population& population,
-                const std::function<bool(const EpisodeSummary&)>& holds) const {
-    int count = 0;
-    for (const EpisodeSummary* e : population) count += holds(*e) ? 1 : 0;
-    const int n = static_cast<int>(population.size());
-    if (!protect_) return WilsonInterval(count, n);
-    return ProtectRate(count, n, Key(fact, population, holds));
+  // The share `successes` is of its population of `n` (> 0).
+  Interval Rate(const Cell& successes, int n) const {
+    if (!protect_) return WilsonInterval(successes.count, n);
+    return ProtectRate(successes.count, n, successes.key);
   }
 
-  // Mean and median of `value` over the members of `population` that have
-  // one (>= 2). `quantity` names the value ("nprs@8").
-  std::pair<Interval, Interval> MeanAndMedian(
-      std::string_view quantity, const Population& population,
-      const std::function<std::optional<double>(const EpisodeSummary&)>& value) const {
-    std::vector<double> values;
-    for (const EpisodeSummary* e : population) {
-      if (std::optional<double> v = value(*e)) values.push_back(*v);
-    }
-    Interval mean = MeanInterval(values);
-    Interval median = MedianInterval(values);
-    if (!protect_) return {mean, median};
-    const auto has = [&](const EpisodeSummary& e) { return value(e).has_value(); };
-    const int n = static_cast<int>(values.size());
-    mean = ProtectMean(mean, n, kPainSumNoise, Key(Cat(quantity, ".sum"), population, has),
-                       Key(Cat(quantity, ".spread"), population, has));
-    median = ProtectMedian(median, Key(Cat(quantity, ".median"), population, has));
-    return {mean, median};
+  // Mean and median of the values (>= 2).
+  Interval Mean(const Magnitude& m) const {
+    const Interval mean = MeanInterval(m.values);
+    if (!protect_) return mean;
+    return ProtectMean(mean, static_cast<int>(m.values.size()), kPainSumNoise, m.sum, m.spread);
+  }
+  Interval Median(const Magnitude& m) const {
+    const Interval median = MedianInterval(m.values);
+    return protect_ ? ProtectMedian(median, m.median) : median;
   }
 
-  double Correlation(std::string_view fact, const Population& population, double exact) const {
-    if (!protect_) return exact;
-    return ProtectCorrelation(exact, Key(fact, population, [](const EpisodeSummary&) {
-                                return true;
-                              }));
+  double Correlation(double exact, const CellKey& key) const {
+    return protect_ ? ProtectCorrelation(exact, key) : exact;
+  }
+
+  // A count used inside a figure but not shown (e.g. a Kaplan–Meier count
+  // under the curve): moved like a shown one, never withheld.
+  int Moved(const Cell& c) const {
+    return protect_ ? std::max(0, c.count + c.key.CountShift()) : c.count;
   }
 
   void Withhold(std::string_view cell) { withheld_->emplace_back(cell); }
@@ -136,35 +196,25 @@ class Publisher {
   std::vector<std::string>* withheld_;
 };
 
-ResponderRateAtWeek RateAt(Publisher& publish, const Population& analysed, int week) {
-  const std::string at = Cat("@", week);
-  const std::string cell = Cat("responder_rates[week=", week, "]");
-  const auto responded = [week](const EpisodeSummary& e) { return RespondedAt(e, week); };
-  const auto valued = [week](const EpisodeSummary& e) { return e.weekly[week].has_value(); };
-  ResponderRateAtWeek r{week, 0, std::nullopt, 0, std::nullopt};
-  const Population itt = Where(analysed, [week](const EpisodeSummary& e) {
-    return ReachedWeek(e, week);
-  });
-  const Population pp = Where(itt, valued);
+ResponderRateAtWeek RateAt(Publisher& publish, const CohortCells::Week& week, int w) {
+  const std::string cell = Cat("responder_rates[week=", w, "]");
+  ResponderRateAtWeek r{w, 0, std::nullopt, 0, std::nullopt};
   // The per-protocol n is the week's patient count (the same fact over the
   // same population: the same published number).
-  if (auto n = publish.Count(Cat("valued", at), itt, valued,
-                             Cat(cell, ".per_protocol"))) {
+  if (auto n = publish.Count(week.valued, Cat(cell, ".per_protocol"))) {
     r.per_protocol_patients = *n;
-    r.per_protocol = publish.Rate(Cat("responder", at), pp, responded);
+    r.per_protocol = publish.Rate(week.responder_pp, week.valued.count);
   }
-  if (auto n = publish.Count(Cat("reached", at), analysed,
-                             [week](const EpisodeSummary& e) { return ReachedWeek(e, week); },
-                             Cat(cell, ".intention_to_treat"))) {
+  if (auto n = publish.Count(week.reached, Cat(cell, ".intention_to_treat"))) {
     r.itt_patients = *n;
-    r.intention_to_treat = publish.Rate(Cat("responder", at), itt, responded);
+    r.intention_to_treat = publish.Rate(week.responder_itt, week.reached.count);
   }
   return r;
 }
 
 // Week 12 when enough episodes have a value then; otherwise the latest week
 // every analysed episode has reached (-1: none).
-int DoseResponseWeek(const Population& analysed) {
+int DoseResponseWeek(const std::vector<const EpisodeSummary*>& analysed) {
   const int last = kEpisodeWeeks - 1;
   int at_last = 0;
   int common = last;
@@ -177,61 +227,29 @@ int DoseResponseWeek(const Population& analysed) {
 
 // Time to first sustained response (censored at the last week with data),
 // on the fixed grid of weeks 0..12 so that a step's presence says nothing
-// about whether anyone responded or left that week.
-std::vector<PublishedStep> TimeToResponse(Publisher& publish, const Population& analysed,
-                                          bool protect) {
-  const auto time_of = [](const EpisodeSummary& e) {
-    return e.first_sustained_response_week.value_or(e.last_week);
-  };
+// about whether anyone responded or left that week. The curve is computed
+// from the moved counts.
+std::vector<PublishedStep> TimeToResponse(Publisher& publish, const CohortCells& cells) {
   std::vector<KaplanMeierCounts> counts;
-  std::vector<std::optional<int>> events_shown, censored_shown;
-  std::vector<std::string> names;
   for (int t = 0; t < kEpisodeWeeks; ++t) {
-    const std::string at = Cat("@", t);
-    const auto at_risk = [&](const EpisodeSummary& e) { return time_of(e) >= t; };
-    const auto event = [&](const EpisodeSummary& e) {
-      return e.first_sustained_response_week == t;
-    };
-    const auto censored = [&](const EpisodeSummary& e) {
-      return !e.first_sustained_response_week && e.last_week == t;
-    };
-    KaplanMeierCounts c{t, 0, 0, 0};
-    for (const EpisodeSummary* e : analysed) {
-      c.at_risk += at_risk(*e) ? 1 : 0;
-      c.events += event(*e) ? 1 : 0;
-      c.censored += censored(*e) ? 1 : 0;
-    }
-    std::optional<int> events_count = c.events >= kMinCellPatients ? std::optional(c.events)
-                                                                   : std::nullopt;
-    std::optional<int> censored_count = c.censored >= kMinCellPatients
-                                            ? std::optional(c.censored)
-                                            : std::nullopt;
-    if (protect) {
-      c.at_risk = std::max(0, c.at_risk + publish.Key(Cat("km.at_risk", at), analysed,
-                                                      at_risk).CountShift());
-      const CellKey event_key = publish.Key(Cat("km.event", at), analysed, event);
-      const CellKey censored_key =
-          publish.Key(Cat("km.censored", at), analysed, censored);
-      events_count = ProtectCount(c.events, event_key);
-      censored_count = ProtectCount(c.censored, censored_key);
-      c.events = std::clamp(c.events + event_key.CountShift(), 0, c.at_risk);
-      c.censored = std::max(0, c.censored + censored_key.CountShift());
-    }
-    counts.push_back(c);
-    events_shown.push_back(events_count);
-    censored_shown.push_back(censored_count);
+    const CohortCells::Week& week = cells.weeks[t];
+    const int at_risk = publish.Moved(week.at_risk);
+    counts.push_back({t, at_risk, std::min(publish.Moved(week.events), at_risk),
+                      publish.Moved(week.censored)});
   }
   std::vector<PublishedStep> out;
   const std::vector<KaplanMeierStep> steps = KaplanMeierFromCounts(counts);
-  for (size_t i = 0; i < steps.size(); ++i) {
-    const std::string cell = Cat("time_to_response[week=", steps[i].time, "]");
-    if (steps[i].at_risk < kMinCellPatients) {
+  for (const KaplanMeierStep& step : steps) {
+    const std::string cell = Cat("time_to_response[week=", step.time, "]");
+    if (step.at_risk < kMinCellPatients) {
       publish.Withhold(cell);
       continue;
     }
-    if (!events_shown[i]) publish.Withhold(Cat(cell, ".responded"));
-    if (!censored_shown[i]) publish.Withhold(Cat(cell, ".censored"));
-    out.push_back({steps[i], events_shown[i], censored_shown[i]});
+    const CohortCells::Week& week = cells.weeks[step.time];
+    // Shown only at 11 or more (after the move): withheld cells are named.
+    std::optional<int> events = publish.Count(week.events, Cat(cell, ".responded"));
+    std::optional<int> censored = publish.Count(week.censored, Cat(cell, ".censored"));
+    out.push_back({step, events, censored});
   }
   return out;
 }
@@ -241,72 +259,51 @@ std::vector<PublishedStep> TimeToResponse(Publisher& publish, const Population& 
 CohortResult ComputeCohort(const std::vector<EpisodeSummary>& episodes, Protection protection) {
   CohortResult r;
   Publisher publish(protection, &r.withheld);
-  const auto always = [](const EpisodeSummary&) { return true; };
-  Population all;
-  for (const EpisodeSummary& e : episodes) all.push_back(&e);
-  const Population analysed = Where(all, [](const EpisodeSummary& e) {
-    return e.baseline.has_value();
-  });
-  r.episodes = publish.Count("episodes", all, always, "episodes");
-  r.analysed = publish.Count("analysed", all, [](const EpisodeSummary& e) {
-    return e.baseline.has_value();
-  }, "analysed");
-  r.dropped_out = publish.Count("dropped_out", analysed, [](const EpisodeSummary& e) {
-    return e.dropped_out;
-  }, "dropped_out");
-  if (r.analysed) {
-    r.baseline = publish.MeanAndMedian("baseline", analysed, [](const EpisodeSummary& e) {
-      return e.baseline;
-    }).first;
+  CohortCells cells;
+  std::vector<const EpisodeSummary*> analysed;
+  for (const EpisodeSummary& e : episodes) {
+    cells.AddEpisode(e);
+    if (e.baseline) analysed.push_back(&e);
   }
+  r.episodes = publish.Count(cells.episodes, "episodes");
+  r.analysed = publish.Count(cells.analysed, "analysed");
+  r.dropped_out = publish.Count(cells.dropped_out, "dropped_out");
+  if (r.analysed) r.baseline = publish.Mean(cells.baseline);
 
-  for (int week : kResponderWeeks) r.responder_rates.push_back(RateAt(publish, analysed, week));
+  for (int w : kResponderWeeks) r.responder_rates.push_back(RateAt(publish, cells.weeks[w], w));
 
   for (int w = 0; w < kEpisodeWeeks; ++w) {
-    const auto valued = [w](const EpisodeSummary& e) { return e.weekly[w].has_value(); };
-    const Population reached = Where(analysed, [w](const EpisodeSummary& e) {
-      return ReachedWeek(e, w);
-    });
+    const CohortCells::Week& week = cells.weeks[w];
     CohortWeekStats stats{w, 0, true, std::nullopt, std::nullopt};
-    if (auto n = publish.Count(Cat("valued@", w), reached, valued,
-                               Cat("weeks[", w, "]"))) {
+    if (auto n = publish.Count(week.valued, Cat("weeks[", w, "]"))) {
       stats.patients = *n;
       stats.suppressed = false;
-      auto [mean, median] = publish.MeanAndMedian(
-          Cat("nprs@", w), reached,
-          [w](const EpisodeSummary& e) { return e.weekly[w]; });
-      stats.mean = mean;
-      stats.median = median;
+      stats.mean = publish.Mean(week.nprs);
+      stats.median = publish.Median(week.nprs);
     }
     r.weeks.push_back(stats);
   }
 
-  r.time_to_response = TimeToResponse(publish, analysed, protection == Protection::kCellKey);
+  r.time_to_response = TimeToResponse(publish, cells);
 
   r.dose_response_week = DoseResponseWeek(analysed);
-  if (r.dose_response_week >= 0) {
-    const int w = r.dose_response_week;
-    const Population reached = Where(analysed, [w](const EpisodeSummary& e) {
-      return ReachedWeek(e, w);
-    });
-    const Population pairs = Where(reached, [w](const EpisodeSummary& e) {
-      return e.weekly[w].has_value();
-    });
-    if (auto n = publish.Count(Cat("valued@", w), reached,
-                               [w](const EpisodeSummary& e) { return e.weekly[w].has_value(); },
-                               "dose_response")) {
-      std::vector<double> dose, improvement;
-      for (const EpisodeSummary* e : pairs) {
-        dose.push_back(e->dose_through_week[w]);
-        improvement.push_back(*e->baseline - *e->weekly[w]);
-      }
-      if (std::optional<double> rho = Spearman(dose, improvement)) {
-        r.dose_response = publish.Correlation(Cat("dose_response@", w), pairs, *rho);
-        r.dose_response_patients = *n;
-      }
+  const int w = r.dose_response_week;
+  std::optional<int> n;
+  if (w >= 0) n = publish.Count(cells.weeks[w].valued, "dose_response");
+  if (w < 0) publish.Withhold("dose_response");
+  if (n) {
+    std::vector<double> dose, improvement;
+    CellKey key(Cat("dose_response@", w));
+    for (const EpisodeSummary* e : analysed) {
+      if (!ReachedWeek(*e, w) || !e->weekly[w]) continue;
+      dose.push_back(e->dose_through_week[w]);
+      improvement.push_back(*e->baseline - *e->weekly[w]);
+      key.Add(e->record_key, true);
     }
-  } else {
-    publish.Withhold("dose_response");
+    if (std::optional<double> rho = Spearman(dose, improvement)) {
+      r.dose_response = publish.Correlation(*rho, key);
+      r.dose_response_patients = *n;
+    }
   }
   r.suppressed_cells = static_cast<int>(r.withheld.size());
   return r;
@@ -317,22 +314,27 @@ SimilarReference ExpectedTrajectory(const std::vector<EpisodeSummary>& similar,
   SimilarReference out;
   std::vector<std::string> withheld;
   Publisher publish(protection, &withheld);
-  Population all;
-  for (const EpisodeSummary& e : similar) all.push_back(&e);
-  out.episodes = publish.Count("similar", all, [](const EpisodeSummary&) { return true; },
-                               "similar_episodes");
+  Cell all("similar");
+  std::vector<Cell> valued;
+  std::vector<Magnitude> change;
+  for (int w = 0; w < kEpisodeWeeks; ++w) {
+    valued.emplace_back(Cat("similar.valued@", w));
+    change.emplace_back(Cat("similar.change@", w));
+  }
+  for (const EpisodeSummary& e : similar) {
+    all.Add(e.record_key, true);
+    for (int w = 0; w < kEpisodeWeeks; ++w) {
+      valued[w].Add(e.record_key, e.weekly[w].has_value());
+      change[w].Add(e.record_key, e.weekly[w] ? std::optional(*e.weekly[w] - *e.baseline)
+                                              : std::nullopt);
+    }
+  }
+  out.episodes = publish.Count(all, "similar_episodes");
   if (!out.episodes) return out;
   for (int w = 0; w < kEpisodeWeeks; ++w) {
-    const auto valued = [w](const EpisodeSummary& e) { return e.weekly[w].has_value(); };
-    auto n = publish.Count(Cat("similar.valued@", w), all, valued, "");
-    if (!n) continue;
-    const auto change = [w](const EpisodeSummary& e) -> std::optional<double> {
-      if (!e.weekly[w]) return std::nullopt;
-      return *e.weekly[w] - *e.baseline;
-    };
-    const Interval mean =
-        publish.MeanAndMedian(Cat("similar.change@", w), all, change).first;
-    out.expected.push_back({w, *n, mean.estimate});
+    if (auto n = publish.Count(valued[w], "")) {
+      out.expected.push_back({w, *n, publish.Mean(change[w]).estimate});
+    }
   }
   return out;
 }

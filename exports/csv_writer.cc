@@ -64,7 +64,7 @@ std::vector<Column> EpisodeColumns() {
       {"condition", "string", "", "primary condition treated", ""},
       {"other_conditions", "string", "", "further conditions, ';'-separated", ""},
       {"state", "string", "", "open, or why the episode closed", ""},
-      {"days_observed", "integer", "d", "days from day 0 to export time or close, at most 84", ""},
+      {"days_observed", "integer", "d", "episode day of the latest value or session (0 = start), at most 84; figures are as of the end of that day, never the export date", ""},
       {"sessions_planned", "integer", "", "traction sessions in the plan", ""},
       {"sessions_done", "integer", "", "traction sessions uploaded by the tables", ""},
       {"adherence", "number", "1", "sessions done / planned", ""},

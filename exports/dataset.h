@@ -23,7 +23,9 @@ struct ExportedEpisode {
   QuasiIdentifiers qi;
   std::vector<std::string> other_conditions;
   std::string state;         // "open" or the close reason, e.g. "completed"
-  int today_day = 0;         // days since day 0 at export time (capped at 84)
+  // The episode day of its latest value or session (capped at 84): the
+  // export's figures are taken at the end of that day, never at export time.
+  int today_day = 0;
   // Outcomes over the 12-week window (its episode and alerts are not used).
   const v1::EpisodeProgress* progress = nullptr;
 };

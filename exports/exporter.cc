@@ -67,6 +67,25 @@ std::string StateName(const v1::Episode& e) {
   }
 }
 
+// The time an episode's exported figures are taken at: the end of the
+// clinic-local day of its latest value or session (day 0 when it has
+// none). Never the export's own time: that would make an open episode's
+// figures (days observed, adherence to date) tell the export date's
+// distance from day 0, hence its calendar dates (a Safe Harbor date leak),
+// and two exports of the same data would differ.
+absl::Time DataAsOf(const outcomes::Outcomes::EpisodeData& data) {
+  const v1::Date& d = data.episode.start_date();
+  absl::Time latest = absl::FromCivil(absl::CivilDay(d.year(), d.month(), d.day()), data.zone);
+  for (const v1::Observation& o : data.observations) {
+    latest = std::max(latest, records::FromProto(o.effective_time()));
+  }
+  for (const v1::Session& s : data.sessions) {
+    latest = std::max(latest, records::FromProto(s.start_time()));
+  }
+  const absl::CivilDay day = absl::ToCivilDay(latest, data.zone);
+  return absl::FromCivil(day + 1, data.zone) - absl::Seconds(1);
+}
+
 }  // namespace
 
 struct Exporter::Candidate {
@@ -95,7 +114,7 @@ int Exporter::WorkerThreads() {
 
 absl::StatusOr<std::vector<Exporter::Prepared>> Exporter::PrepareBatch(
     const ExportPlan& plan, const std::set<int>& instruments, const DatasetWriter& writer,
-    absl::Time now, Batch& batch) const {
+    Batch& batch) const {
   // Every observation and session is read once: past the block cache (see
   // BulkReadScope), which keeps serving the clinicians' calls meanwhile.
   storage::BulkReadScope bulk;
@@ -105,14 +124,13 @@ absl::StatusOr<std::vector<Exporter::Prepared>> Exporter::PrepareBatch(
   prepared.reserve(batch.size());
   for (Task& task : batch) {
     ASSIGN_OR_RETURN(prepared.emplace_back(),
-                     Prepare(instruments, writer, now, task, reader, pseudonyms));
+                     Prepare(instruments, writer, task, reader, pseudonyms));
   }
   return prepared;
 }
 
 absl::StatusOr<Exporter::Prepared> Exporter::Prepare(const std::set<int>& instruments,
-                                                     const DatasetWriter& writer, absl::Time now,
-                                                     Task& task,
+                                                     const DatasetWriter& writer, Task& task,
                                                      outcomes::Outcomes::EpisodeReader& reader,
                                                      Pseudonyms& pseudonyms) const {
   Prepared p;
@@ -132,8 +150,9 @@ absl::StatusOr<Exporter::Prepared> Exporter::Prepare(const std::set<int>& instru
   }
   episode.state = StateName(e);
   ASSIGN_OR_RETURN(outcomes::Outcomes::EpisodeData data, reader.Load(std::move(task.episode)));
-  // episodes.csv has no trends: they are not fitted.
-  p.progress = outcomes::ComputeProgress(data, now, analytics::TrendFit::kSkip);
+  // episodes.csv has no trends: they are not fitted. Taken as of the
+  // episode's own data, never the export's time.
+  p.progress = outcomes::ComputeProgress(data, DataAsOf(data), analytics::TrendFit::kSkip);
   episode.today_day = std::min(p.progress.today_day(), 84);
 
   const v1::Date& start_date = data.episode.start_date();
@@ -228,10 +247,9 @@ absl::StatusOr<v1::ExportManifest> Exporter::Run(const ExportPlan& plan,
   v1::ExportManifest manifest;
   v1::Suppression suppressed;
   suppressed.set_reason(kSuppressedK);
-  const absl::Time now = clock_->Now();
   OrderedWork<Batch, absl::StatusOr<std::vector<Prepared>>> workers(
       WorkerThreads(), kEpisodesInFlight / kEpisodesPerBatch,
-      [&](Batch& batch) { return PrepareBatch(plan, instruments, *writer, now, batch); });
+      [&](Batch& batch) { return PrepareBatch(plan, instruments, *writer, batch); });
   const auto write = [&](absl::StatusOr<std::vector<Prepared>>& batch) -> absl::Status {
     RETURN_IF_ERROR(batch.status());
     for (Prepared& p : *batch) {

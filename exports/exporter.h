@@ -41,9 +41,11 @@ using ProgressFn = std::function<bool(int64_t done, int64_t total)>;
 
 class Exporter {
  public:
-  // The arguments must outlive this object.
-  Exporter(records::Records* records, outcomes::Outcomes* outcomes, const Clock* clock)
-      : records_(records), outcomes_(outcomes), clock_(clock) {}
+  // The arguments must outlive this object. No clock: nothing exported
+  // depends on when the export runs (each episode's figures are taken as
+  // of its own latest data).
+  Exporter(records::Records* records, outcomes::Outcomes* outcomes)
+      : records_(records), outcomes_(outcomes) {}
 
   // Writes the dataset into plan.dir and returns its manifest (files and
   // counts; manifest.json is added by the caller). CANCELLED if `progress`
@@ -67,13 +69,13 @@ class Exporter {
   // The episodes of a batch, each as Prepare makes it (on a worker thread).
   absl::StatusOr<std::vector<Prepared>> PrepareBatch(const ExportPlan& plan,
                                                      const std::set<int>& instruments,
-                                                     const DatasetWriter& writer, absl::Time now,
+                                                     const DatasetWriter& writer,
                                                      Batch& batch) const;
   // One episode of pass 2, read through `reader`, de-identified with
   // `pseudonyms` (the plan's key) and its observation rows rendered by
   // `writer`.
   absl::StatusOr<Prepared> Prepare(const std::set<int>& instruments, const DatasetWriter& writer,
-                                   absl::Time now, Task& task,
+                                   Task& task,
                                    outcomes::Outcomes::EpisodeReader& reader,
                                    Pseudonyms& pseudonyms) const;
   // Calls `fn` for each episode in the filter with its quasi-identifiers.
@@ -82,7 +84,6 @@ class Exporter {
 
   records::Records* const records_;
   outcomes::Outcomes* const outcomes_;
-  const Clock* const clock_;
 };
 
 // The manifest as JSON (Bulk Data style "output" list plus the privacy

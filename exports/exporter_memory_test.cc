@@ -85,7 +85,7 @@ Exported LoadAndExport(int episodes) {
   }
   EXPECT_THAT((*store)->CompactAll(), IsOk());
 
-  Exporter exporter(&records, &outcomes, &clock);
+  Exporter exporter(&records, &outcomes);
   ExportPlan plan;
   plan.format = v1::EXPORT_FORMAT_CSV;
   plan.k = 5;

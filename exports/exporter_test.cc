@@ -2,7 +2,9 @@
 // k-anonymous classes pass 1 counted, whatever changes in between.
 #include "exports/exporter.h"
 
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <set>
@@ -55,12 +57,13 @@ class ExporterTest : public ::testing::Test {
 
   // Exports everything with threshold `k` into dir_, under kSubjectKey.
   absl::StatusOr<v1::ExportManifest> Export(
-      int k, const ProgressFn& progress = [](int64_t, int64_t) { return true; }) {
-    Exporter exporter(records_.get(), outcomes_.get(), &clock_);
+      int k, const ProgressFn& progress = [](int64_t, int64_t) { return true; },
+      const std::string& dir = "") {
+    Exporter exporter(records_.get(), outcomes_.get());
     ExportPlan plan;
     plan.k = k;
     plan.subject_key = kSubjectKey;
-    plan.dir = dir_.path();
+    plan.dir = dir.empty() ? dir_.path() : dir;
     return exporter.Run(plan, progress);
   }
 
@@ -118,6 +121,61 @@ TEST_F(ExporterTest, ChangesBetweenThePassesDoNotBreakTheClasses) {
   ASSERT_EQ(rows.size(), 6u);  // header and five episodes
   ASSERT_EQ(rows[0][2], "age_band");
   for (size_t i = 1; i < rows.size(); ++i) EXPECT_EQ(rows[i][2], "65-69") << i;
+}
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// No exported value is computed from the export's own time: export date
+// minus days observed of an open episode gave its day 0, hence calendar
+// dates for every value (a Safe Harbor date leak). The same data exported
+// on three different days gives the same files, byte for byte.
+TEST_F(ExporterTest, TheSameDataExportedOnDifferentDaysGivesTheSameFiles) {
+  // Six open episodes (day 0 on 2026-11-02) with pain on days 0..3+i and
+  // one closed early; the export runs 2027-02-01, then 3 and 40 days later.
+  for (int i = 0; i < 6; ++i) {
+    const std::string tag = std::to_string(i);
+    auto patient = records_->CreatePatient(records::testing::PatientRequest(clinic_, tag));
+    ASSERT_THAT(patient, IsOk());
+    auto episode = records_->CreateEpisode(records::testing::EpisodeRequest(
+        patient->patient().patient_id(), tag, v1::CONDITION_SCIATICA));
+    ASSERT_THAT(episode, IsOk());
+    v1::RecordObservationsRequest rec;
+    rec.set_episode_id(episode->episode().episode_id());
+    for (int day = 0; day <= 3 + i; ++day) {
+      v1::ObservationInput* in = rec.add_observations();
+      in->set_observation_id(absl::StrCat("o", day));
+      in->set_instrument(v1::INSTRUMENT_NPRS);
+      in->set_source(v1::SOURCE_HOME);
+      in->set_value(7 - day % 4);
+      *in->mutable_effective_time() = records::ToProto(
+          absl::FromCivil(absl::CivilSecond(2026, 11, 2, 18, 0, 0), absl::UTCTimeZone()) +
+          absl::Hours(24 * day));
+    }
+    ASSERT_THAT(records_->RecordObservations(rec), IsOk());
+  }
+  std::vector<std::string> dirs;
+  for (int days_later : {0, 3, 40}) {
+    clock_.Advance(absl::Hours(24) * days_later);
+    dirs.push_back(absl::StrCat(dir_.path(), "/run", days_later));
+    std::filesystem::create_directories(dirs.back());
+    ASSERT_THAT(Export(5, [](int64_t, int64_t) { return true; }, dirs.back()), IsOk());
+  }
+  for (const char* file : {"episodes.csv", "observations.csv", "data_dictionary.csv"}) {
+    const std::string first = Slurp(dirs[0] + "/" + file);
+    ASSERT_FALSE(first.empty()) << file;
+    EXPECT_EQ(Slurp(dirs[1] + "/" + file), first) << file;
+    EXPECT_EQ(Slurp(dirs[2] + "/" + file), first) << file;
+  }
+  // Days observed: the episode day of the latest value (3 + i), not the
+  // ~91 days to the export date.
+  const auto rows = ReadCsv(dirs[0] + "/episodes.csv");
+  ASSERT_EQ(rows[0][8], "days_observed");
+  std::multiset<std::string> observed;
+  for (size_t i = 1; i < rows.size(); ++i) observed.insert(rows[i][8]);
+  EXPECT_EQ(observed, (std::multiset<std::string>{"3", "4", "5", "6", "7", "8"}));
 }
 
 // Pass 1 reads patients' identities for many episodes at once: each

@@ -6,6 +6,7 @@
 #include "common/errors.h"
 #include "common/ids.h"
 #include "common/secrets.h"
+#include "common/siphash.h"
 #include "common/status_macros.h"
 #include "outcomes/outcomes.h"
 #include "records/civil_date.h"
@@ -43,18 +44,14 @@ v1::DisclosureControl DisclosureOf(const std::vector<std::string>& withheld) {
 
 class Outcomes::RecordKeys {
  public:
+  // SipHash-2-4 of the episode id under the first 16 bytes of
+  // HMAC-SHA256(secret, "record keys v1").
   explicit RecordKeys(const std::string& secret)
-      : hmac_(std::make_unique<KeyedHmacSha256>(secret)) {}
-  // The first 8 bytes of HMAC-SHA256(secret, "record key v1|" + id).
-  uint64_t Of(const std::string& episode_id) {
-    const std::string digest = hmac_->Digest(absl::StrCat("record key v1|", episode_id));
-    uint64_t key = 0;
-    for (int i = 0; i < 8; ++i) key = (key << 8) | static_cast<unsigned char>(digest[i]);
-    return key;
-  }
+      : hash_(HmacSha256(secret, "record keys v1")) {}
+  uint64_t Of(const std::string& episode_id) const { return hash_.Hash(episode_id); }
 
  private:
-  std::unique_ptr<KeyedHmacSha256> hmac_;
+  SipHash24 hash_;
 };
 
 void Outcomes::SetRecordKeySecret(std::string secret) {

@@ -158,7 +158,7 @@ class Outcomes final : public records::EpisodeListener {
   absl::StatusOr<Reference> ReferenceFor(v1::Condition condition, std::string_view band);
   absl::StatusOr<AlertHub::Evaluation> EvaluateAlerts(const std::string& episode_id);
   absl::Status NeedShares() const;
-  // Computes record keys for one query (HMAC-SHA256 of the episode id).
+  // Computes record keys for one query (a keyed hash of the episode id).
   class RecordKeys;
   absl::StatusOr<RecordKeys> NewRecordKeys();
   // The clinic's time zone (clinics never change theirs: kept once read).
