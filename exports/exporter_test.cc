@@ -3,6 +3,7 @@
 #include "exports/exporter.h"
 
 #include <filesystem>
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -58,9 +59,10 @@ class ExporterTest : public ::testing::Test {
   // Exports everything with threshold `k` into dir_, under kSubjectKey.
   absl::StatusOr<v1::ExportManifest> Export(
       int k, const ProgressFn& progress = [](int64_t, int64_t) { return true; },
-      const std::string& dir = "") {
+      const std::string& dir = "", v1::ExportFormat format = v1::EXPORT_FORMAT_CSV) {
     Exporter exporter(records_.get(), outcomes_.get());
     ExportPlan plan;
+    plan.format = format;
     plan.k = k;
     plan.subject_key = kSubjectKey;
     plan.dir = dir.empty() ? dir_.path() : dir;
@@ -176,6 +178,64 @@ TEST_F(ExporterTest, TheSameDataExportedOnDifferentDaysGivesTheSameFiles) {
   std::multiset<std::string> observed;
   for (size_t i = 1; i < rows.size(); ++i) observed.insert(rows[i][8]);
   EXPECT_EQ(observed, (std::multiset<std::string>{"3", "4", "5", "6", "7", "8"}));
+}
+
+// Every file of a release satisfies k over what that file shows, checked
+// by tests/export_k_check.py (no code shared with the exporter). The case
+// an outside test found: a patient aged 64 at one episode and 65 at the
+// next completes a class of 65-69 (4 others + them = k), but a Patient
+// resource with one age band showed them as 60-64, leaving 4 Patients in
+// the 65-69 class of Patient.ndjson.
+TEST_F(ExporterTest, EveryFileOfAReleaseHoldsKOverWhatItShows) {
+  const auto patient = [&](const std::string& tag, int birth_year) {
+    v1::CreatePatientRequest req = records::testing::PatientRequest(clinic_, tag);
+    req.mutable_patient()->mutable_identity()->mutable_birth_date()->set_year(birth_year);
+    req.mutable_patient()->mutable_identity()->mutable_birth_date()->set_month(1);
+    req.mutable_patient()->mutable_identity()->mutable_birth_date()->set_day(15);
+    auto created = records_->CreatePatient(req);
+    EXPECT_THAT(created, IsOk());
+    return created->patient().patient_id();
+  };
+  const auto episode = [&](const std::string& patient_id, const std::string& tag, int year,
+                           int month) {
+    v1::CreateEpisodeRequest req =
+        records::testing::EpisodeRequest(patient_id, tag, v1::CONDITION_SCIATICA);
+    req.mutable_episode()->mutable_start_date()->set_year(year);
+    req.mutable_episode()->mutable_start_date()->set_month(month);
+    auto created = records_->CreateEpisode(req);
+    EXPECT_THAT(created, IsOk());
+    return created->episode().episode_id();
+  };
+  // Four patients aged 65 (born 1961), five aged 64 (born 1962) at day 0
+  // in Nov 2026; the first of the five returns for an episode in Feb 2027,
+  // aged 65.
+  for (int i = 0; i < 4; ++i) {
+    episode(patient(absl::StrCat("old", i), 1961), absl::StrCat("old", i), 2026, 11);
+  }
+  std::string returning;
+  for (int i = 0; i < 5; ++i) {
+    const std::string id = patient(absl::StrCat("young", i), 1962);
+    const std::string first = episode(id, absl::StrCat("young", i, "-1"), 2026, 11);
+    if (i > 0) continue;
+    returning = id;
+    v1::CloseEpisodeRequest close;
+    close.set_episode_id(first);
+    close.set_reason(v1::CLOSE_REASON_COMPLETED);
+    ASSERT_THAT(records_->CloseEpisode(close), IsOk());
+    episode(id, "young0-2", 2027, 2);
+  }
+  for (const auto& [format, name] : {std::pair{v1::EXPORT_FORMAT_CSV, "csv"},
+                                     std::pair{v1::EXPORT_FORMAT_FHIR_NDJSON, "fhir"}}) {
+    const std::string dir = absl::StrCat(dir_.path(), "/", name);
+    std::filesystem::create_directories(dir);
+    auto manifest = Export(5, [](int64_t, int64_t) { return true; }, dir, format);
+    ASSERT_THAT(manifest, IsOk());
+    EXPECT_EQ(manifest->episodes_exported(), 10) << name;  // both classes hold exactly k
+    EXPECT_EQ(manifest->smallest_class(), 5) << name;
+    const std::string command = absl::StrCat("/usr/bin/python3 ", EXPORT_K_CHECK, " --dir=", dir,
+                                             " --k=5 --format=", name);
+    EXPECT_EQ(std::system(command.c_str()), 0) << command;
+  }
 }
 
 // Pass 1 reads patients' identities for many episodes at once: each

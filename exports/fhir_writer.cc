@@ -1,8 +1,16 @@
 // FHIR R4 NDJSON, Bulk Data style: Patient.ndjson (one Patient per subject:
-// gender, ZIP3 postal code, age band — nothing else) and Observation.ndjson
-// (status, category, LOINC or local code, UCUM valueQuantity, subject
-// reference). Relative timing without real dates: an extension holding the
-// offset from the episode's day 0 as a Duration, and the episode reference.
+// gender and ZIP3 postal code — what stays the same for the person),
+// EpisodeOfCare.ndjson (one per episode: status, patient, the age band at
+// its day 0, its primary condition), Condition.ndjson (that condition) and
+// Observation.ndjson (status, category, LOINC or local code, UCUM
+// valueQuantity, subject reference). Relative timing without real dates: an
+// extension holding the offset from the episode's day 0 as a Duration, and
+// the episode reference.
+//
+// Each file shows no more of the quasi-identifiers than k was checked over
+// (age band, sex, ZIP3, primary condition, per episode): the age band is
+// the episode's, so a patient whose episodes fall in two bands is never
+// shown with one band for both.
 #include <set>
 #include <string_view>
 
@@ -18,6 +26,11 @@ namespace {
 constexpr char kExtensionBase[] = "https://tractus.example/fhir/StructureDefinition/";
 constexpr char kUcum[] = "http://unitsofmeasure.org";
 constexpr char kCategorySystem[] = "http://terminology.hl7.org/CodeSystem/observation-category";
+constexpr char kConditionSystem[] = "https://tractus.example/fhir/CodeSystem/condition";
+constexpr char kClinicalStatusSystem[] =
+    "http://terminology.hl7.org/CodeSystem/condition-clinical";
+constexpr char kConditionCategorySystem[] =
+    "http://terminology.hl7.org/CodeSystem/condition-category";
 
 // A JSON string literal.
 std::string Json(std::string_view s) {
@@ -50,6 +63,8 @@ class FhirWriter final : public DatasetWriter {
  public:
   absl::Status Open(const std::string& dir) {
     ASSIGN_OR_RETURN(patients_, FileSink::Create(dir, "Patient.ndjson", "Patient"));
+    ASSIGN_OR_RETURN(episodes_, FileSink::Create(dir, "EpisodeOfCare.ndjson", "EpisodeOfCare"));
+    ASSIGN_OR_RETURN(conditions_, FileSink::Create(dir, "Condition.ndjson", "Condition"));
     ASSIGN_OR_RETURN(observations_, FileSink::Create(dir, "Observation.ndjson", "Observation"));
     return absl::OkStatus();
   }
@@ -57,11 +72,30 @@ class FhirWriter final : public DatasetWriter {
   absl::Status WriteEpisode(const ExportedEpisode& e) override {
     // One Patient per subject (a patient with several episodes appears
     // once); the set holds pseudonyms only, one per exported patient.
-    if (!written_.insert(e.subject_id).second) return absl::OkStatus();
-    return patients_->Line(absl::StrCat(
-        R"({"resourceType":"Patient","id":)", Json(e.subject_id),
-        R"(,"gender":)", Json(e.qi.sex),
-        R"(,"address":[{"postalCode":)", Json(e.qi.zip3), R"(,"country":"US"}])",
+    const std::string patient = Json(absl::StrCat("Patient/", e.subject_id));
+    if (written_.insert(e.subject_id).second) {
+      RETURN_IF_ERROR(patients_->Line(absl::StrCat(
+          R"({"resourceType":"Patient","id":)", Json(e.subject_id),
+          R"(,"gender":)", Json(e.qi.sex),
+          R"(,"address":[{"postalCode":)", Json(e.qi.zip3), R"(,"country":"US"}]})")));
+    }
+    const std::string condition_id = absl::StrCat(e.episode_ref, "-condition");
+    const bool open = e.state == "open";
+    RETURN_IF_ERROR(conditions_->Line(absl::StrCat(
+        R"({"resourceType":"Condition","id":)", Json(condition_id),
+        R"(,"clinicalStatus":{"coding":[{"system":")", kClinicalStatusSystem, R"(","code":")",
+        open ? "active" : "resolved", R"("}]})",
+        R"(,"category":[{"coding":[{"system":")", kConditionCategorySystem,
+        R"(","code":"encounter-diagnosis"}]}])",
+        R"(,"code":{"coding":[{"system":")", kConditionSystem, R"(","code":)",
+        Json(e.qi.condition), R"(}],"text":)", Json(e.qi.condition), "}",
+        R"(,"subject":{"reference":)", patient, "}}")));
+    return episodes_->Line(absl::StrCat(
+        R"({"resourceType":"EpisodeOfCare","id":)", Json(e.episode_ref),
+        R"(,"status":")", open ? "active" : "finished", R"(")",
+        R"(,"patient":{"reference":)", patient, "}",
+        R"(,"diagnosis":[{"condition":{"reference":)",
+        Json(absl::StrCat("Condition/", condition_id)), R"(},"rank":1}])",
         R"(,"extension":[{"url":")", kExtensionBase, R"(age-band","valueString":)",
         Json(e.qi.age_band), "}]}"));
   }
@@ -102,12 +136,14 @@ class FhirWriter final : public DatasetWriter {
   absl::StatusOr<std::vector<v1::ExportFile>> Finish() override {
     std::vector<v1::ExportFile> files;
     ASSIGN_OR_RETURN(files.emplace_back(), patients_->Close());
+    ASSIGN_OR_RETURN(files.emplace_back(), episodes_->Close());
+    ASSIGN_OR_RETURN(files.emplace_back(), conditions_->Close());
     ASSIGN_OR_RETURN(files.emplace_back(), observations_->Close());
     return files;
   }
 
  private:
-  std::unique_ptr<FileSink> patients_, observations_;
+  std::unique_ptr<FileSink> patients_, episodes_, conditions_, observations_;
   std::set<std::string> written_;
 };
 

@@ -310,7 +310,7 @@ TEST_F(ExportE2eTest, FhirNdjsonIsValidJsonWithOnlyAllowedFields) {
   ASSERT_EQ(job->state(), v1::EXPORT_STATE_SUCCEEDED) << job->failure();
   auto files = Download(*job);
   ExpectNoIdentifiers(files);
-  int patients = 0, observations = 0;
+  int patients = 0, observations = 0, episodes = 0, conditions = 0;
   for (const auto& [name, content] : files) {
     if (name == "manifest.json") continue;
     for (absl::string_view line : absl::StrSplit(content, '\n', absl::SkipEmpty())) {
@@ -323,8 +323,18 @@ TEST_F(ExportE2eTest, FhirNdjsonIsValidJsonWithOnlyAllowedFields) {
         ++patients;
         std::set<std::string> keys;
         for (const auto& [k, v] : resource.fields()) keys.insert(k);
-        EXPECT_EQ(keys, (std::set<std::string>{"resourceType", "id", "gender", "address",
-                                                 "extension"}));
+        // The age band is the episode's (EpisodeOfCare), not the person's.
+        EXPECT_EQ(keys, (std::set<std::string>{"resourceType", "id", "gender", "address"}));
+      } else if (type == "EpisodeOfCare") {
+        ++episodes;
+        std::set<std::string> keys;
+        for (const auto& [k, v] : resource.fields()) keys.insert(k);
+        EXPECT_EQ(keys, (std::set<std::string>{"resourceType", "id", "status", "patient",
+                                                 "diagnosis", "extension"}));
+      } else if (type == "Condition") {
+        ++conditions;
+        EXPECT_EQ(resource.fields().count("onsetDateTime"), 0u);
+        EXPECT_EQ(resource.fields().count("recordedDate"), 0u);
       } else {
         ++observations;
         EXPECT_EQ(resource.fields().count("effectiveDateTime"), 0u);
@@ -332,6 +342,8 @@ TEST_F(ExportE2eTest, FhirNdjsonIsValidJsonWithOnlyAllowedFields) {
     }
   }
   EXPECT_EQ(patients, 10);
+  EXPECT_EQ(episodes, 10);
+  EXPECT_EQ(conditions, 10);
   EXPECT_EQ(observations, 40);  // 10 patients x (3 pain reports + 1 PSFS)
   EXPECT_NE(files.at("Observation.ndjson").find("\"code\":\"72514-3\""), std::string::npos);
   EXPECT_NE(files.at("Observation.ndjson").find("\"system\":\"http://unitsofmeasure.org\""),
