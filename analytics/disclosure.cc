@@ -31,7 +31,7 @@ void CellKey::Add(uint64_t record_key, bool holds) {
   const uint64_t contribution =
       Mix(record_key ^ (fact_ * 0x9e3779b97f4a7c15ULL) ^ (holds ? 0xd1b54a32d192ed03ULL : 0));
   ring_ += contribution;  // wraps: modulo 2^64
-  mod5_ = (mod5_ + contribution % 5) % 5;
+  mod5_ += contribution % 5;
 }
 
 double CellKey::Unit() const {

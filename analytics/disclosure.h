@@ -70,14 +70,14 @@ class CellKey {
   void Add(uint64_t record_key, bool holds);
 
   // -kCountNoise..kCountNoise, uniform over the cell key.
-  int CountShift() const { return static_cast<int>(mod5_) - kCountNoise; }
+  int CountShift() const { return static_cast<int>(mod5_ % 5) - kCountNoise; }
   // [-1, 1), uniform over the cell key.
   double Unit() const;
 
  private:
   uint64_t fact_;
   uint64_t ring_ = 0;  // sum of contributions modulo 2^64
-  uint64_t mod5_ = 0;  // sum of contributions modulo 5
+  uint64_t mod5_ = 0;  // sum of (each contribution modulo 5); read modulo 5
 };
 
 // A count as published: the true count moved by the cell's shift (never

@@ -1,5 +1,7 @@
 // Outcomes: cohort statistics and similar-patient references. One pass over
 // the episodes, one small summary kept per matching episode.
+#include <algorithm>
+
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "analytics/disclosure.h"
@@ -205,14 +207,32 @@ absl::StatusOr<v1::MergeCohortPartialsResponse> Outcomes::MergeCohortPartials(
   return resp;
 }
 
-absl::StatusOr<Outcomes::Reference> Outcomes::ReferenceFor(v1::Condition condition,
-                                                           std::string_view band) {
+size_t SymmetricDifferenceUpTo(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b,
+                               size_t limit) {
+  size_t differ = 0, i = 0, j = 0;
+  while ((i < a.size() || j < b.size()) && differ < limit) {
+    if (j == b.size() || (i < a.size() && a[i] < b[j])) {
+      ++differ;
+      ++i;
+    } else if (i == a.size() || b[j] < a[i]) {
+      ++differ;
+      ++j;
+    } else {
+      ++i;
+      ++j;
+    }
+  }
+  return std::min(differ, limit);
+}
+
+absl::StatusOr<analytics::SimilarReference> Outcomes::ReferenceFor(v1::Condition condition,
+                                                                   std::string_view band) {
   const uint64_t generation = generation_.load();
   const auto key = std::make_pair(static_cast<int>(condition), std::string(band));
   {
     absl::MutexLock lock(&reference_mu_);
     auto it = references_.find(key);
-    if (it != references_.end() && it->second.generation == generation) return it->second;
+    if (it != references_.end() && it->second.generation == generation) return it->second.similar;
   }
   // Completed episodes whose primary condition and baseline band match.
   ASSIGN_OR_RETURN(RecordKeys keys, NewRecordKeys());
@@ -228,10 +248,22 @@ absl::StatusOr<Outcomes::Reference> Outcomes::ReferenceFor(v1::Condition conditi
     similar.push_back(std::move(s));
     return absl::OkStatus();
   }));
-  Reference ref{generation, analytics::ExpectedTrajectory(similar)};
+  std::vector<uint64_t> members;
+  members.reserve(similar.size());
+  for (const analytics::EpisodeSummary& s : similar) members.push_back(s.record_key);
+  std::sort(members.begin(), members.end());
   absl::MutexLock lock(&reference_mu_);
-  references_[key] = ref;
-  return ref;
+  Reference& published = references_[key];
+  const bool moved_enough =
+      published.generation == 0 ||
+      SymmetricDifferenceUpTo(published.members, members, analytics::kMinCellPatients) >=
+          static_cast<size_t>(analytics::kMinCellPatients);
+  published.generation = generation;
+  if (moved_enough) {
+    published.similar = analytics::ExpectedTrajectory(similar);
+    published.members = std::move(members);
+  }
+  return published.similar;
 }
 
 }  // namespace tractus::outcomes

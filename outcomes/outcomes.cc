@@ -146,10 +146,10 @@ absl::StatusOr<v1::GetEpisodeProgressResponse> Outcomes::GetEpisodeProgress(
         episode.conditions().empty()) {
       continue;
     }
-    ASSIGN_OR_RETURN(Reference ref,
+    ASSIGN_OR_RETURN(analytics::SimilarReference similar,
                      ReferenceFor(static_cast<v1::Condition>(episode.conditions(0)),
                                   analytics::BaselineBand(m.baseline())));
-    CompareWithSimilar(ref.similar, progress);
+    CompareWithSimilar(similar, progress);
   }
   return resp;
 }

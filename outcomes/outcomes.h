@@ -151,11 +151,18 @@ class Outcomes final : public records::EpisodeListener {
   absl::StatusOr<EpisodeReader> NewEpisodeReader() const;
 
  private:
+  // A similar-patient reference as published, and the episodes (record
+  // keys, sorted) it was computed over. It moves only when at least
+  // kMinCellPatients episodes joined or left since it was published, so
+  // watching it while other clinics' patients complete one at a time
+  // cannot single one out (docs/disclosure.md).
   struct Reference {
-    uint64_t generation = 0;
+    uint64_t generation = 0;  // the episodes' generation last looked at
     analytics::SimilarReference similar;  // protected
+    std::vector<uint64_t> members;
   };
-  absl::StatusOr<Reference> ReferenceFor(v1::Condition condition, std::string_view band);
+  absl::StatusOr<analytics::SimilarReference> ReferenceFor(v1::Condition condition,
+                                                           std::string_view band);
   absl::StatusOr<AlertHub::Evaluation> EvaluateAlerts(const std::string& episode_id);
   absl::Status NeedShares() const;
   // Computes record keys for one query (a keyed hash of the episode id).
@@ -214,6 +221,11 @@ v1::DisclosureControl DisclosureOf(const std::vector<std::string>& withheld);
 
 // What a cohort needs of one episode (pure).
 analytics::EpisodeSummary SummarizeForCohort(const Outcomes::EpisodeData& data);
+
+// How many of `a` and `b` (sorted) are in one but not the other, counting
+// no further than `limit` (pure).
+size_t SymmetricDifferenceUpTo(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b,
+                               size_t limit);
 
 // Fills `progress.similar_patients` from a protected reference (pure).
 void CompareWithSimilar(const analytics::SimilarReference& similar,

@@ -425,6 +425,33 @@ TEST_F(OutcomesTest, SimilarPatientsNeedElevenCompletedEpisodesAfterProtection) 
   // 10 / 14); this patient by 4 - 6 = -2.
   EXPECT_EQ(s.residual_week(), 1);
   EXPECT_NEAR(s.residual(), 1.0, 10.0 / 14);
+
+  // The reference moves only once 11 episodes joined or left it: one more
+  // completed course (pain up 4, which would move the mean) changes nothing
+  // a clinician of another clinic could difference; ten more move it.
+  const auto complete = [&](const std::string& tag, int pain) {
+    const std::string e = MakeEpisode(clinic_id_, tag);
+    for (int day = 0; day <= 14; day += 1) Pain(e, day, day < 7 ? 5 : pain);
+    v1::CloseEpisodeRequest close;
+    close.set_episode_id(e);
+    close.set_reason(v1::CLOSE_REASON_COMPLETED);
+    ASSERT_THAT(records_->CloseEpisode(close), IsOk());
+  };
+  complete("one-more", 9);
+  EXPECT_EQ(similar().SerializeAsString(), s.SerializeAsString());
+  for (int i = 0; i < 9; ++i) complete("batch" + std::to_string(i), 9);
+  EXPECT_EQ(similar().SerializeAsString(), s.SerializeAsString());  // 10 joined
+  complete("eleventh", 9);
+  const v1::SimilarPatients moved = similar();
+  EXPECT_NE(moved.SerializeAsString(), s.SerializeAsString());
+  EXPECT_NEAR(moved.similar_episodes(), 25, 2);
+}
+
+TEST(SymmetricDifferenceTest, CountsUpToTheLimit) {
+  EXPECT_EQ(SymmetricDifferenceUpTo({1, 2, 3}, {1, 2, 3}, 11), 0u);
+  EXPECT_EQ(SymmetricDifferenceUpTo({1, 2, 3}, {2, 3, 4}, 11), 2u);
+  EXPECT_EQ(SymmetricDifferenceUpTo({}, {5, 6}, 11), 2u);
+  EXPECT_EQ(SymmetricDifferenceUpTo({1, 3, 5, 7}, {2, 4, 6, 8}, 3), 3u);
 }
 
 TEST_F(OutcomesTest, UnknownEpisodeIsNotFound) {
