@@ -92,16 +92,17 @@ struct CohortCells {
         : reached(Cat("reached@", w)),
           valued(Cat("valued@", w)),
           nprs(Cat("nprs@", w)),
-          responder_itt(Cat("responder@", w)),
-          responder_pp(Cat("responder@", w)),
+          responders(Cat("responder@", w)),
           at_risk(Cat("km.at_risk@", w)),
           events(Cat("km.event@", w)),
           censored(Cat("km.censored@", w)) {}
     Cell reached;        // over the analysed episodes (responder weeks only)
     Cell valued;         // over those that reached the week
     Magnitude nprs;      // over those that reached the week
-    Cell responder_itt;  // over those that reached it (responder weeks only)
-    Cell responder_pp;   // over those with a value then (responder weeks only)
+    // Responders among those that reached the week (responder weeks only):
+    // the numerator of both rates, with one noise — the per-protocol and the
+    // intention-to-treat rate are not two readings of a patient's status.
+    Cell responders;
     Cell at_risk, events, censored;  // Kaplan–Meier, over the analysed
   };
 
@@ -129,8 +130,7 @@ struct CohortCells {
       week.nprs.Add(e.record_key, e.weekly[w]);
       if (!rated) continue;
       const bool responded = RespondedAt(e, w);
-      week.responder_itt.Add(e.record_key, responded);
-      if (e.weekly[w]) week.responder_pp.Add(e.record_key, responded);
+      week.responders.Add(e.record_key, responded);
     }
   }
 
@@ -203,11 +203,11 @@ ResponderRateAtWeek RateAt(Publisher& publish, const CohortCells::Week& week, in
   // same population: the same published number).
   if (auto n = publish.Count(week.valued, Cat(cell, ".per_protocol"))) {
     r.per_protocol_patients = *n;
-    r.per_protocol = publish.Rate(week.responder_pp, week.valued.count);
+    r.per_protocol = publish.Rate(week.responders, week.valued.count);
   }
   if (auto n = publish.Count(week.reached, Cat(cell, ".intention_to_treat"))) {
     r.itt_patients = *n;
-    r.intention_to_treat = publish.Rate(week.responder_itt, week.reached.count);
+    r.intention_to_treat = publish.Rate(week.responders, week.reached.count);
   }
   return r;
 }

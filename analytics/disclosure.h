@@ -42,8 +42,9 @@ inline constexpr int kDisclosureVersion = 1;
 // Counts move by an amount in -kCountNoise..kCountNoise, each with
 // probability 1/5.
 inline constexpr int kCountNoise = 2;
-// The numerator of a rate moves by a uniform amount in [-2, 2).
-inline constexpr double kRateNumeratorNoise = 2.0;
+// The numerator of a rate moves by a uniform amount in [-2.8, 2.8): a rate
+// of n moves by less than 2.8 / n (under 3 points at n = 94).
+inline constexpr double kRateNumeratorNoise = 2.8;
 // A sum of pain scores (0-10) or pain changes moves by a uniform amount in
 // [-10, 10): a mean of n moves by less than 10 / n.
 inline constexpr double kPainSumNoise = 10.0;

@@ -119,6 +119,11 @@ absl::StatusOr<v1::ExportJob> RunExport(const Client& client, ExportOptions opti
   out << "k " << m.k() << ", " << m.classes() << " classes, smallest " << m.smallest_class()
       << ", largest re-identification risk " << absl::StrFormat("%.3f", m.max_reidentification_risk())
       << "; ZIP3 list " << m.zip3_list_version() << "\n";
+  for (const v1::UniquenessRisk& u : m.uniqueness()) {
+    out << absl::StrFormat("unique on quasi-identifiers + %s: %.1f %% of subjects (exact values "
+                           "%.1f %%)\n",
+                           u.known(), 100 * u.released(), 100 * u.exact());
+  }
   out << "files in " << options.out_dir << "\n";
   return job;
 }

@@ -187,13 +187,19 @@ absl::Status ShardedExport(const std::vector<Shard>& shards, const ExportOptions
     for (const v1::ExportFile& f : m.files()) files.push_back(FileJson(f));
     int64_t suppressed = 0;
     for (const v1::Suppression& s : m.suppressed()) suppressed += s.episodes();
+    std::vector<std::string> unique;
+    for (const v1::UniquenessRisk& u : m.uniqueness()) {
+      unique.push_back(absl::StrFormat(R"({"known": %s, "exact": %.4f, "released": %.4f})",
+                                       JsonString(u.known()), u.exact(), u.released()));
+    }
     shard_json.push_back(absl::StrFormat(
         R"(    {"shard_id": %s, "address": %s, "export_id": %s, "episodes_exported": %d, )"
         R"("observations_exported": %d, "episodes_suppressed": %d, "classes": %d, )"
-        R"("smallest_class": %d, "files": [%s]})",
+        R"("smallest_class": %d, "uniqueness": [%s], "files": [%s]})",
         JsonString(part.shard->shard_id), JsonString(part.shard->address),
         JsonString(part.job.export_id()), m.episodes_exported(), m.observations_exported(),
-        suppressed, m.classes(), m.smallest_class(), absl::StrJoin(files, ", ")));
+        suppressed, m.classes(), m.smallest_class(), absl::StrJoin(unique, ", "),
+        absl::StrJoin(files, ", ")));
   }
   for (const v1::ExportFile& f : merged) file_json.push_back("    " + FileJson(f));
   const v1::ExportManifest& first = parts.front().job.manifest();
@@ -203,6 +209,8 @@ absl::Status ShardedExport(const std::vector<Shard>& shards, const ExportOptions
            << "  \"k\": " << first.k() << ",\n"
            << "  \"k_anonymity\": \"holds in every shard's part, hence in the union\",\n"
            << "  \"smallest_class_in_any_part\": " << smallest << ",\n"
+           << "  \"uniqueness\": \"per shard part; a subject unique in the union is unique "
+              "in its part, so each part's share bounds the union's from above\",\n"
            << "  \"zip3_list_version\": " << JsonString(first.zip3_list_version()) << ",\n"
            << "  \"episodes_exported\": " << episodes << ",\n"
            << "  \"observations_exported\": " << observations << ",\n"

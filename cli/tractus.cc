@@ -63,6 +63,9 @@ ABSL_FLAG(std::string, start_to, "", "export: episodes starting on or before YYY
 ABSL_FLAG(std::string, linkage_key, "",
           "export: name of a server-held key making subject ids linkable across exports");
 ABSL_FLAG(std::string, out, "export", "export: folder to download the files into");
+ABSL_FLAG(std::vector<std::string>, coarsen, {},
+          "export: show coarser what an acquaintance could know: counts (session counts, days "
+          "observed, stops in bands) and/or weeks (observation times as episode weeks)");
 ABSL_FLAG(std::string, clinic, "",
           "clinic the calls concern, sent as x-tractus-clinic for routing to its shard "
           "(default: the first clinic id among the arguments)");
@@ -90,7 +93,7 @@ const std::string kUsage = std::string(
     "                        [--clinics=..] [--start_from=YYYY-MM-DD] [--start_to=..]\n"
     "  export                (analyst) anonymized dataset into --out [--format=csv|fhir]\n"
     "                        [--k=5] [--clinics=..] [--conditions=..] [--start_from=YYYY-MM-DD]\n"
-    "                        [--start_to=..] [--linkage_key=NAME]\n"
+    "                        [--start_to=..] [--linkage_key=NAME] [--coarsen=counts,weeks]\n"
     "Sharded by clinic (behind nginx): calls carry --clinic (or the first clinic id among\n"
     "the arguments) as x-tractus-clinic; cohort and export take --shards=HOST:PORT,... and\n"
     "[--shard_key_files=..] and merge what every shard answers.\n") +
@@ -206,6 +209,15 @@ absl::Status Export(const Client& client) {
   }
   r.set_k(absl::GetFlag(FLAGS_k));
   r.set_linkage_key(absl::GetFlag(FLAGS_linkage_key));
+  for (const std::string& c : absl::GetFlag(FLAGS_coarsen)) {
+    if (c == "counts") {
+      r.mutable_coarsening()->set_count_bands(true);
+    } else if (c == "weeks") {
+      r.mutable_coarsening()->set_days_as_weeks(true);
+    } else {
+      return absl::InvalidArgumentError("--coarsen takes counts and/or weeks");
+    }
+  }
   for (const std::string& c : absl::GetFlag(FLAGS_clinics)) r.mutable_filter()->add_clinic_ids(c);
   for (const std::string& name : absl::GetFlag(FLAGS_conditions)) {
     ASSIGN_OR_RETURN(v1::Condition condition, ParseCondition(name));

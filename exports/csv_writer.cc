@@ -1,7 +1,8 @@
 // CSV format: episodes.csv (one row per exported episode: quasi-identifiers,
 // course, and per measure baseline, weeks 4/8/12, change, responder),
-// observations.csv (one row per value: subject, measure, day, offset, value)
-// and data_dictionary.csv describing every column of both.
+// observations.csv (one row per value: subject, measure, day, offset, value,
+// source, week) and data_dictionary.csv describing every column of both.
+// With ExportCoarsening, counts go in *_band columns and times in weeks.
 #include <cmath>
 #include <optional>
 
@@ -10,6 +11,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "common/status_macros.h"
+#include "exports/acquaintance.h"
 #include "exports/dataset.h"
 #include "exports/file_sink.h"
 
@@ -85,6 +87,15 @@ std::vector<Column> EpisodeColumns() {
     c.push_back({name + "_change_pct", "number", "%", display + ": change as % of baseline", code});
     c.push_back({name + "_responder", "boolean", "", display + ": responder by the instrument's MCID rule", code});
   }
+  // Filled instead of the exact counts when the export asks for count bands
+  // (ExportCoarsening.count_bands); empty otherwise.
+  for (const char* count : {"sessions_planned", "sessions_done", "days_observed", "patient_stops",
+                            "overshoots"}) {
+    c.push_back({absl::StrCat(count, "_band"), "string", "",
+                 absl::StrCat(count, " in a band (0, 1-4, 5-9, ... 40+) when the export asked "
+                                     "for count bands; else empty"),
+                 ""});
+  }
   return c;
 }
 
@@ -99,6 +110,7 @@ std::vector<Column> ObservationColumns() {
       {"offset_minutes", "integer", "min", "minutes from day 0 00:00 clinic time", ""},
       {"value", "number", "", "the score or measured value", ""},
       {"source", "string", "", "home, clinic or device", ""},
+      {"week", "integer", "wk", "episode week (0 = days 0-6; negative: before start); day and offset_minutes are empty when the export asked for weeks", ""},
   };
 }
 
@@ -110,6 +122,8 @@ std::string Header(const std::vector<Column>& columns) {
 
 class CsvWriter final : public DatasetWriter {
  public:
+  explicit CsvWriter(const v1::ExportCoarsening& coarsening) : coarsening_(coarsening) {}
+
   absl::Status Open(const std::string& dir) {
     for (const MeasureInfo& m : analytics::AllMeasures()) {
       measure_fields_[&m] = absl::StrCat(std::string(m.name), ",",
@@ -135,13 +149,20 @@ class CsvWriter final : public DatasetWriter {
 
   absl::Status WriteEpisode(const ExportedEpisode& e) override {
     const v1::EpisodeProgress& p = *e.progress;
+    const bool bands = coarsening_.count_bands();
+    // Exact counts, or (with count bands) empty here and banded at the end.
+    const std::vector<int64_t> counts = {p.course().sessions_planned(), p.course().sessions_done(),
+                                         e.today_day, p.course().patient_stops(),
+                                         p.course().overshoots()};
+    const auto count = [&](size_t i) { return bands ? std::string() : absl::StrCat(counts[i]); };
+    const double adherence = p.course().adherence_overall();
+    const double dose = p.course().traction_dose_newton_seconds() / 1000;
     std::vector<std::string> row = {
         Field(e.subject_id), Field(e.episode_ref), Field(e.qi.age_band), Field(e.qi.sex),
         Field(e.qi.zip3), Field(e.qi.condition), Field(absl::StrJoin(e.other_conditions, ";")),
-        Field(e.state), absl::StrCat(e.today_day), absl::StrCat(p.course().sessions_planned()),
-        absl::StrCat(p.course().sessions_done()), Number(p.course().adherence_overall()),
-        Number(p.course().traction_dose_newton_seconds() / 1000),
-        absl::StrCat(p.course().patient_stops()), absl::StrCat(p.course().overshoots())};
+        Field(e.state), count(2), count(0), count(1),
+        Number(bands ? std::round(adherence * 10) / 10 : adherence),
+        Number(bands ? RoundSignificant(dose, 2) : dose), count(3), count(4)};
     for (const MeasureInfo& m : analytics::AllMeasures()) {
       const v1::MeasureProgress* mp = nullptr;
       for (const v1::MeasureProgress& candidate : p.measures()) {
@@ -166,6 +187,7 @@ class CsvWriter final : public DatasetWriter {
                                                     : std::nullopt));
       row.push_back(Bool(mp->has_responder() ? std::optional(mp->responder()) : std::nullopt));
     }
+    for (size_t i : {0, 1, 2, 3, 4}) row.push_back(bands ? CountBand(counts[i]) : std::string());
     return episodes_->Line(absl::StrJoin(row, ","));
   }
 
@@ -176,13 +198,14 @@ class CsvWriter final : public DatasetWriter {
                           std::string* out) const override {
     const std::string episode_fields =
         absl::StrCat(Field(e.subject_id), ",", Field(e.episode_ref), ",");
+    const bool weeks = coarsening_.days_as_weeks();
     for (const ObservationValue& o : values) {
-      const int64_t day = o.offset_minutes >= 0 ? o.offset_minutes / 1440
-                                                : -((-o.offset_minutes + 1439) / 1440);
-      absl::StrAppend(out, episode_fields, measure_fields_.at(o.measure), day, ",",
-                      o.offset_minutes, ",");
+      const int64_t day = EpisodeDay(o.offset_minutes);
+      absl::StrAppend(out, episode_fields, measure_fields_.at(o.measure));
+      if (!weeks) absl::StrAppend(out, day, ",", o.offset_minutes);
+      absl::StrAppend(out, weeks ? ",," : ",");
       AppendNumber(o.value, out);
-      absl::StrAppend(out, ",", o.source, "\n");
+      absl::StrAppend(out, ",", o.source, ",", EpisodeWeek(day), "\n");
     }
   }
 
@@ -200,6 +223,7 @@ class CsvWriter final : public DatasetWriter {
   }
 
  private:
+  const v1::ExportCoarsening coarsening_;
   std::unique_ptr<FileSink> episodes_, observations_, dictionary_;
   // Each measure's "name,code,unit," (set by Open, read-only after).
   absl::flat_hash_map<const MeasureInfo*, std::string> measure_fields_;
@@ -207,8 +231,9 @@ class CsvWriter final : public DatasetWriter {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<DatasetWriter>> NewCsvWriter(const std::string& dir) {
-  auto writer = std::make_unique<CsvWriter>();
+absl::StatusOr<std::unique_ptr<DatasetWriter>> NewCsvWriter(
+    const std::string& dir, const v1::ExportCoarsening& coarsening) {
+  auto writer = std::make_unique<CsvWriter>(coarsening);
   RETURN_IF_ERROR(writer->Open(dir));
   return std::unique_ptr<DatasetWriter>(std::move(writer));
 }

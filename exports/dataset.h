@@ -30,6 +30,13 @@ struct ExportedEpisode {
   const v1::EpisodeProgress* progress = nullptr;
 };
 
+// The episode day of an offset in minutes from day 0 00:00 (floor), and the
+// episode week of a day (floor; negative before day 0).
+inline int64_t EpisodeDay(int64_t offset_minutes) {
+  return offset_minutes >= 0 ? offset_minutes / 1440 : -((-offset_minutes + 1439) / 1440);
+}
+inline int64_t EpisodeWeek(int64_t day) { return day >= 0 ? day / 7 : -((-day + 6) / 7); }
+
 // One value of an episode as exported (its pseudonyms are the episode's).
 struct ObservationValue {
   const analytics::MeasureInfo* measure = nullptr;
@@ -56,9 +63,12 @@ class DatasetWriter {
   virtual absl::StatusOr<std::vector<v1::ExportFile>> Finish() = 0;
 };
 
-// Writers into the directory `dir` (which must exist).
-absl::StatusOr<std::unique_ptr<DatasetWriter>> NewCsvWriter(const std::string& dir);
-absl::StatusOr<std::unique_ptr<DatasetWriter>> NewFhirWriter(const std::string& dir);
+// Writers into the directory `dir` (which must exist), showing values as
+// `coarsening` asks.
+absl::StatusOr<std::unique_ptr<DatasetWriter>> NewCsvWriter(const std::string& dir,
+                                                            const v1::ExportCoarsening& coarsening);
+absl::StatusOr<std::unique_ptr<DatasetWriter>> NewFhirWriter(const std::string& dir,
+                                                             const v1::ExportCoarsening& coarsening);
 
 }  // namespace tractus::exports
 

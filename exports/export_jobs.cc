@@ -163,6 +163,7 @@ absl::StatusOr<v1::StartExportResponse> ExportJobs::Start(
   job->set_format(req.format());
   job->set_k(req.k() == 0 ? kDefaultK : req.k());
   job->set_linkage_key(req.linkage_key());
+  *job->mutable_coarsening() = req.coarsening();
   job->set_state(v1::EXPORT_STATE_PENDING);
   *job->mutable_create_time() = records::ToProto(clock_->Now());
   *job->mutable_update_time() = job->create_time();
@@ -363,7 +364,8 @@ void ExportJobs::RunJob(ExportJobRecord record) {
   *job.mutable_update_time() = records::ToProto(clock_->Now());
   if (!Save(record).ok()) return;  // stays PENDING in the store: resumed at next start
 
-  ExportPlan plan{job.filter(), job.format(), job.k(), record.subject_key(), dir};
+  ExportPlan plan{job.filter(), job.format(), job.k(), record.subject_key(), dir,
+                  job.coarsening()};
   bool stopped_by_shutdown = false;
   auto manifest = exporter_->Run(plan, [&](int64_t done, int64_t total) {
     absl::MutexLock lock(&mu_);

@@ -12,6 +12,7 @@
 #include "common/fnv.h"
 #include "common/ordered_work.h"
 #include "common/status_macros.h"
+#include "exports/acquaintance.h"
 #include "exports/dataset.h"
 #include "records/civil_date.h"
 #include "records/time_proto.h"
@@ -104,6 +105,7 @@ struct Exporter::Prepared {
   int64_t observations = 0;  // all of the episode's (counted when suppressed)
   ExportedEpisode episode;
   v1::EpisodeProgress progress;
+  KnownFacts known;  // subject and class filled by the writing thread
   int64_t rows = 0;
   std::string rendered_rows;  // as the observations file holds them
 };
@@ -170,6 +172,18 @@ absl::StatusOr<Exporter::Prepared> Exporter::Prepare(const std::set<int>& instru
                       o.value(), SourceName(o.source())});
   }
   p.rows = static_cast<int64_t>(values.size());
+  std::set<int> measures;
+  std::set<int64_t> days, weeks;
+  for (const ObservationValue& v : values) {
+    measures.insert(static_cast<int>(v.measure->measure));
+    const int64_t day = EpisodeDay(v.offset_minutes);
+    days.insert(day);
+    weeks.insert(EpisodeWeek(day));
+  }
+  p.known.sessions_done = p.progress.course().sessions_done();
+  p.known.measures = static_cast<int64_t>(measures.size());
+  p.known.days_measured = static_cast<int64_t>(days.size());
+  p.known.weeks_measured = static_cast<int64_t>(weeks.size());
   writer.RenderObservations(p.episode, values, &p.rendered_rows);
   return p;
 }
@@ -238,13 +252,14 @@ absl::StatusOr<v1::ExportManifest> Exporter::Run(const ExportPlan& plan,
   // computed on worker threads, then written here in scan order.
   std::unique_ptr<DatasetWriter> writer;
   if (plan.format == v1::EXPORT_FORMAT_FHIR_NDJSON) {
-    ASSIGN_OR_RETURN(writer, NewFhirWriter(plan.dir));
+    ASSIGN_OR_RETURN(writer, NewFhirWriter(plan.dir, plan.coarsening));
   } else {
-    ASSIGN_OR_RETURN(writer, NewCsvWriter(plan.dir));
+    ASSIGN_OR_RETURN(writer, NewCsvWriter(plan.dir, plan.coarsening));
   }
   const std::set<int> instruments(plan.filter.instruments().begin(),
                                   plan.filter.instruments().end());
   v1::ExportManifest manifest;
+  std::vector<KnownFacts> known;  // one per exported episode (~50 bytes)
   v1::Suppression suppressed;
   suppressed.set_reason(kSuppressedK);
   OrderedWork<Batch, absl::StatusOr<std::vector<Prepared>>> workers(
@@ -259,6 +274,9 @@ absl::StatusOr<v1::ExportManifest> Exporter::Run(const ExportPlan& plan,
         continue;
       }
       p.episode.progress = &p.progress;
+      p.known.subject = Fnv1a64(p.episode.subject_id);
+      p.known.quasi_class = Fnv1a64(p.episode.qi.ClassKey());
+      known.push_back(p.known);
       RETURN_IF_ERROR(writer->WriteEpisode(p.episode));
       manifest.set_episodes_exported(manifest.episodes_exported() + 1);
       RETURN_IF_ERROR(writer->WriteObservations(p.rendered_rows, p.rows));
@@ -303,6 +321,10 @@ absl::StatusOr<v1::ExportManifest> Exporter::Run(const ExportPlan& plan,
   manifest.set_smallest_class(static_cast<int>(smallest));
   manifest.set_max_reidentification_risk(smallest > 0 ? 1.0 / static_cast<double>(smallest) : 0);
   manifest.set_zip3_list_version(std::string(Zip3ListVersion()));
+  for (v1::UniquenessRisk& r : UniquenessShares(known, plan.coarsening)) {
+    *manifest.add_uniqueness() = std::move(r);
+  }
+  *manifest.mutable_coarsening() = plan.coarsening;
   return manifest;
 }
 
@@ -329,7 +351,17 @@ std::string ManifestJson(const v1::ExportJob& job, const v1::ExportManifest& m) 
                   ",\n  \"smallest_class\": ", m.smallest_class(),
                   ",\n  \"max_reidentification_risk\": ",
                   absl::StrFormat("%.4f", m.max_reidentification_risk()),
-                  ",\n  \"zip3_list_version\": \"", m.zip3_list_version(), "\"\n}\n");
+                  ",\n  \"zip3_list_version\": \"", m.zip3_list_version(), "\",\n",
+                  "  \"coarsening\": {\"count_bands\": ",
+                  m.coarsening().count_bands() ? "true" : "false", ", \"days_as_weeks\": ",
+                  m.coarsening().days_as_weeks() ? "true" : "false", "},\n  \"uniqueness\": [");
+  for (int i = 0; i < m.uniqueness_size(); ++i) {
+    const v1::UniquenessRisk& u = m.uniqueness(i);
+    absl::StrAppend(&out, i ? ", " : "", "{\"known\": \"", u.known(), "\", \"exact\": ",
+                    absl::StrFormat("%.4f", u.exact()), ", \"released\": ",
+                    absl::StrFormat("%.4f", u.released()), "}");
+  }
+  absl::StrAppend(&out, "]\n}\n");
   return out;
 }
 

@@ -33,6 +33,7 @@ struct ExportPlan {
   int k = 5;
   std::string subject_key;  // 32 bytes; never written anywhere
   std::string dir;          // existing, empty directory for the files
+  v1::ExportCoarsening coarsening;
 };
 
 // Called with (episodes examined, episodes to examine) as work proceeds;

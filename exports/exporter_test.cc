@@ -59,9 +59,11 @@ class ExporterTest : public ::testing::Test {
   // Exports everything with threshold `k` into dir_, under kSubjectKey.
   absl::StatusOr<v1::ExportManifest> Export(
       int k, const ProgressFn& progress = [](int64_t, int64_t) { return true; },
-      const std::string& dir = "", v1::ExportFormat format = v1::EXPORT_FORMAT_CSV) {
+      const std::string& dir = "", v1::ExportFormat format = v1::EXPORT_FORMAT_CSV,
+      const v1::ExportCoarsening& coarsening = {}) {
     Exporter exporter(records_.get(), outcomes_.get());
     ExportPlan plan;
+    plan.coarsening = coarsening;
     plan.format = format;
     plan.k = k;
     plan.subject_key = kSubjectKey;
@@ -236,6 +238,88 @@ TEST_F(ExporterTest, EveryFileOfAReleaseHoldsKOverWhatItShows) {
                                              " --k=5 --format=", name);
     EXPECT_EQ(std::system(command.c_str()), 0) << command;
   }
+}
+
+// The manifest says how many subjects an acquaintance could single out on
+// what they know (sessions, measures, days measured), and the coarsening
+// options bring it down. Ten patients of one class report pain on days
+// 0..i (i = 0..9): exact, each has a different number of days (10 of 10
+// unique); in weeks, 7 have one week and 3 have two (none unique).
+TEST_F(ExporterTest, ManifestGivesUniquenessBeforeAndAfterCoarsening) {
+  for (int i = 0; i < 10; ++i) {
+    const std::string tag = absl::StrCat("u", i);
+    auto patient = records_->CreatePatient(records::testing::PatientRequest(clinic_, tag));
+    ASSERT_THAT(patient, IsOk());
+    auto episode = records_->CreateEpisode(records::testing::EpisodeRequest(
+        patient->patient().patient_id(), tag, v1::CONDITION_SCIATICA));
+    ASSERT_THAT(episode, IsOk());
+    v1::RecordObservationsRequest rec;
+    rec.set_episode_id(episode->episode().episode_id());
+    for (int day = 0; day <= i; ++day) {
+      v1::ObservationInput* in = rec.add_observations();
+      in->set_observation_id(absl::StrCat("o", day));
+      in->set_instrument(v1::INSTRUMENT_NPRS);
+      in->set_source(v1::SOURCE_HOME);
+      in->set_value(5);
+      *in->mutable_effective_time() = records::ToProto(
+          absl::FromCivil(absl::CivilSecond(2026, 11, 2, 18, 0, 0), absl::UTCTimeZone()) +
+          absl::Hours(24 * day));
+    }
+    ASSERT_THAT(records_->RecordObservations(rec), IsOk());
+  }
+  const auto run = [&](const std::string& name, const v1::ExportCoarsening& coarsening) {
+    const std::string dir = absl::StrCat(dir_.path(), "/", name);
+    std::filesystem::create_directories(dir);
+    auto manifest = Export(5, [](int64_t, int64_t) { return true; }, dir,
+                           v1::EXPORT_FORMAT_CSV, coarsening);
+    EXPECT_THAT(manifest, IsOk());
+    return std::make_pair(*manifest, dir);
+  };
+  const auto [plain, plain_dir] = run("plain", {});
+  ASSERT_EQ(plain.uniqueness_size(), 3);
+  EXPECT_EQ(plain.uniqueness(0).known(), "sessions_done");
+  EXPECT_EQ(plain.uniqueness(0).exact(), 0);  // no sessions: the class alone
+  EXPECT_EQ(plain.uniqueness(1).exact(), 0);  // one measure each
+  EXPECT_EQ(plain.uniqueness(2).known(), "sessions_done+measures+days_measured");
+  EXPECT_EQ(plain.uniqueness(2).exact(), 1);
+  EXPECT_EQ(plain.uniqueness(2).released(), 1);
+
+  v1::ExportCoarsening both;
+  both.set_count_bands(true);
+  both.set_days_as_weeks(true);
+  const auto [coarse, coarse_dir] = run("coarse", both);
+  EXPECT_EQ(coarse.uniqueness(2).exact(), 1);
+  EXPECT_EQ(coarse.uniqueness(2).released(), 0);
+  EXPECT_TRUE(coarse.coarsening().days_as_weeks());
+  // What the files show: bands instead of counts, weeks instead of days.
+  const auto episodes = ReadCsv(coarse_dir + "/episodes.csv");
+  const auto column = [&](const std::vector<std::vector<std::string>>& rows,
+                          const std::string& name) {
+    for (size_t c = 0; c < rows[0].size(); ++c) {
+      if (rows[0][c] == name) return c;
+    }
+    ADD_FAILURE() << name;
+    return size_t{0};
+  };
+  for (size_t i = 1; i < episodes.size(); ++i) {
+    EXPECT_EQ(episodes[i][column(episodes, "sessions_done")], "");
+    EXPECT_EQ(episodes[i][column(episodes, "sessions_done_band")], "0");
+    EXPECT_EQ(episodes[i][column(episodes, "days_observed")], "");
+  }
+  const auto observations = ReadCsv(coarse_dir + "/observations.csv");
+  std::set<std::string> weeks;
+  for (size_t i = 1; i < observations.size(); ++i) {
+    EXPECT_EQ(observations[i][column(observations, "day")], "");
+    EXPECT_EQ(observations[i][column(observations, "offset_minutes")], "");
+    weeks.insert(observations[i][column(observations, "week")]);
+  }
+  EXPECT_EQ(weeks, (std::set<std::string>{"0", "1"}));
+  // Without coarsening the same columns hold exact values, and the band
+  // columns are empty: the schema does not change with the options.
+  const auto exact = ReadCsv(plain_dir + "/episodes.csv");
+  EXPECT_EQ(exact[0], episodes[0]);
+  EXPECT_EQ(exact[1][column(exact, "sessions_done")], "0");
+  EXPECT_EQ(exact[1][column(exact, "sessions_done_band")], "");
 }
 
 // Pass 1 reads patients' identities for many episodes at once: each

@@ -61,6 +61,8 @@ std::string Category(const analytics::MeasureInfo& m) {
 
 class FhirWriter final : public DatasetWriter {
  public:
+  explicit FhirWriter(const v1::ExportCoarsening& coarsening) : coarsening_(coarsening) {}
+
   absl::Status Open(const std::string& dir) {
     ASSIGN_OR_RETURN(patients_, FileSink::Create(dir, "Patient.ndjson", "Patient"));
     ASSIGN_OR_RETURN(episodes_, FileSink::Create(dir, "EpisodeOfCare.ndjson", "EpisodeOfCare"));
@@ -122,10 +124,16 @@ class FhirWriter final : public DatasetWriter {
           "}", R"(,"valueQuantity":{"value":)", absl::StrFormat("%.6g", o.value),
           R"(,"unit":)", Json(m.ucum_unit), R"(,"system":")", kUcum, R"(","code":)",
           Json(m.ucum_unit), "}", R"(,"extension":[{"url":")", kExtensionBase,
-          R"(episode","valueString":)", episode, "},", R"({"url":")", kExtensionBase,
-          R"(offset-from-episode-start","valueDuration":{"value":)", o.offset_minutes,
-          R"(,"unit":"min","system":")", kUcum, R"(","code":"min"}},)", R"({"url":")",
-          kExtensionBase, R"(source","valueCode":)", Json(o.source), "}]}\n");
+          R"(episode","valueString":)", episode, "},");
+      if (!coarsening_.days_as_weeks()) {
+        absl::StrAppend(out, R"({"url":")", kExtensionBase,
+                        R"(offset-from-episode-start","valueDuration":{"value":)",
+                        o.offset_minutes, R"(,"unit":"min","system":")", kUcum,
+                        R"(","code":"min"}},)");
+      }
+      absl::StrAppend(out, R"({"url":")", kExtensionBase, R"(episode-week","valueInteger":)",
+                      EpisodeWeek(EpisodeDay(o.offset_minutes)), "},", R"({"url":")",
+                      kExtensionBase, R"(source","valueCode":)", Json(o.source), "}]}\n");
     }
   }
 
@@ -143,14 +151,16 @@ class FhirWriter final : public DatasetWriter {
   }
 
  private:
+  const v1::ExportCoarsening coarsening_;
   std::unique_ptr<FileSink> patients_, episodes_, conditions_, observations_;
   std::set<std::string> written_;
 };
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<DatasetWriter>> NewFhirWriter(const std::string& dir) {
-  auto writer = std::make_unique<FhirWriter>();
+absl::StatusOr<std::unique_ptr<DatasetWriter>> NewFhirWriter(
+    const std::string& dir, const v1::ExportCoarsening& coarsening) {
+  auto writer = std::make_unique<FhirWriter>(coarsening);
   RETURN_IF_ERROR(writer->Open(dir));
   return std::unique_ptr<DatasetWriter>(std::move(writer));
 }

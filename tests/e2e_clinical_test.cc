@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "analytics/disclosure.h"
 #include "gmock/gmock.h"
 #include "records/test_requests.h"
 #include "records/time_proto.h"
@@ -301,7 +302,7 @@ TEST_F(ClinicalE2eTest, TwoReadsWithoutNewDataAreIdentical) {
 // on day 20 (weeks 0 and 1 over): weeks 4, 8 and 12 count only the
 // completed ones; week 1 counts all 28, week 2 (not over for the young) 14;
 // dose-response is taken at week 12. Figures are protected (counts move by
-// -2..2, a rate's numerator by less than 2; docs/disclosure.md): 14 keeps
+// -2..2, a rate's numerator by less than 2.8; docs/disclosure.md): 14 keeps
 // every count at 11 or more.
 TEST_F(ClinicalE2eTest, CohortOfMixedStagesIsAnchoredInTime) {
   for (int i = 0; i < 14; ++i) {
@@ -328,7 +329,8 @@ TEST_F(ClinicalE2eTest, CohortOfMixedStagesIsAnchoredInTime) {
     // 23 / 28.
     EXPECT_NEAR(r.intention_to_treat_patients(), 14, 2) << r.week();
     EXPECT_NEAR(r.per_protocol_patients(), 14, 2) << r.week();
-    EXPECT_NEAR(r.per_protocol().estimate(), 9.0 / 14, 2.0 / 14) << r.week();
+    EXPECT_NEAR(r.per_protocol().estimate(), 9.0 / 14, analytics::kRateNumeratorNoise / 14)
+        << r.week();
   }
   EXPECT_NEAR(c.weeks(1).patients(), 28, 2);
   EXPECT_NEAR(c.weeks(2).patients(), 14, 2);
