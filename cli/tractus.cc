@@ -63,6 +63,9 @@ ABSL_FLAG(std::string, start_to, "", "export: episodes starting on or before YYY
 ABSL_FLAG(std::string, linkage_key, "",
           "export: name of a server-held key making subject ids linkable across exports");
 ABSL_FLAG(std::string, out, "export", "export: folder to download the files into");
+ABSL_FLAG(std::vector<std::string>, instruments, {},
+          "export: measures in the observation table, e.g. nprs,odi,straight_leg_raise "
+          "(default: all)");
 ABSL_FLAG(std::vector<std::string>, coarsen, {},
           "export: show coarser what an acquaintance could know: counts (session counts, days "
           "observed, stops in bands) and/or weeks (observation times as episode weeks)");
@@ -93,7 +96,8 @@ const std::string kUsage = std::string(
     "                        [--clinics=..] [--start_from=YYYY-MM-DD] [--start_to=..]\n"
     "  export                (analyst) anonymized dataset into --out [--format=csv|fhir]\n"
     "                        [--k=5] [--clinics=..] [--conditions=..] [--start_from=YYYY-MM-DD]\n"
-    "                        [--start_to=..] [--linkage_key=NAME] [--coarsen=counts,weeks]\n"
+    "                        [--start_to=..] [--instruments=nprs,..] [--linkage_key=NAME]\n"
+    "                        [--coarsen=counts,weeks]\n"
     "Sharded by clinic (behind nginx): calls carry --clinic (or the first clinic id among\n"
     "the arguments) as x-tractus-clinic; cohort and export take --shards=HOST:PORT,... and\n"
     "[--shard_key_files=..] and merge what every shard answers.\n") +
@@ -141,6 +145,15 @@ absl::Status SetDate(const std::string& text, v1::Date* date) {
   date->set_month(day.month());
   date->set_day(day.day());
   return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Instrument> ParseInstrument(const std::string& name) {
+  v1::Instrument instrument;
+  if (!v1::Instrument_Parse("INSTRUMENT_" + absl::AsciiStrToUpper(name), &instrument) ||
+      instrument == v1::INSTRUMENT_UNSPECIFIED) {
+    return absl::InvalidArgumentError(absl::StrCat("unknown instrument ", name));
+  }
+  return instrument;
 }
 
 absl::StatusOr<v1::Condition> ParseCondition(const std::string& name) {
@@ -222,6 +235,10 @@ absl::Status Export(const Client& client) {
   for (const std::string& name : absl::GetFlag(FLAGS_conditions)) {
     ASSIGN_OR_RETURN(v1::Condition condition, ParseCondition(name));
     r.mutable_filter()->add_conditions(condition);
+  }
+  for (const std::string& name : absl::GetFlag(FLAGS_instruments)) {
+    ASSIGN_OR_RETURN(v1::Instrument instrument, ParseInstrument(name));
+    r.mutable_filter()->add_instruments(instrument);
   }
   if (!absl::GetFlag(FLAGS_start_from).empty()) {
     RETURN_IF_ERROR(SetDate(absl::GetFlag(FLAGS_start_from), r.mutable_filter()->mutable_start_from()));

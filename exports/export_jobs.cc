@@ -287,8 +287,12 @@ absl::Status ExportJobs::ReadFile(
     return absl::NotFoundError(absl::StrCat("export ", req.export_id(), " has no file \"",
                                             req.file_name(), "\""));
   }
-  if (req.offset() < 0 || req.offset() > file->bytes()) {
-    return InvalidField("offset", absl::StrCat("must be 0..", file->bytes()));
+  if (req.offset() < 0) return InvalidField("offset", "must not be negative");
+  if (req.offset() > file->bytes()) {
+    // The gRPC convention for reading past the end (a client that resumes
+    // at the end gets an empty stream instead).
+    return absl::OutOfRangeError(absl::StrCat("offset ", req.offset(), " is past the end of ",
+                                              file->name(), " (", file->bytes(), " bytes)"));
   }
   std::ifstream in(JobDir(req.export_id()) + "/" + file->name(), std::ios::binary);
   if (!in) return absl::DataLossError("an export file is missing from the disk");

@@ -280,6 +280,35 @@ TEST_F(ExportE2eTest, ADownloadThatDoesNotMatchTheManifestIsDataLoss) {
             absl::StatusCode::kDataLoss);
 }
 
+// Reading past the end of a file is OUT_OF_RANGE (the gRPC convention);
+// at the end, an empty stream; a negative offset names the field.
+TEST_F(ExportE2eTest, ReadingPastTheEndIsOutOfRange) {
+  auto job = Export(v1::EXPORT_FORMAT_CSV);
+  ASSERT_TRUE(job.ok() && job->state() == v1::EXPORT_STATE_SUCCEEDED);
+  const v1::ExportFile& file = job->manifest().files(0);
+  const auto read = [&](int64_t offset, int* parts) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+    v1::ReadExportFileRequest req;
+    req.set_export_id(job->export_id());
+    req.set_file_name(file.name());
+    req.set_offset(offset);
+    auto reader = analyst_->exports()->ReadExportFile(&ctx, req);
+    v1::ReadExportFileResponse part;
+    *parts = 0;
+    while (reader->Read(&part)) ++*parts;
+    return reader->Finish();
+  };
+  int parts = 0;
+  EXPECT_EQ(read(file.bytes() + 1, &parts).error_code(), grpc::StatusCode::OUT_OF_RANGE);
+  grpc::Status at_end = read(file.bytes(), &parts);
+  EXPECT_TRUE(at_end.ok()) << at_end.error_message();
+  EXPECT_EQ(parts, 0);
+  grpc::Status negative = read(-1, &parts);
+  EXPECT_EQ(negative.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(negative.error_message().find("offset"), std::string::npos);
+}
+
 TEST_F(ExportE2eTest, ClassesCountDistinctPatients) {
   v1::ListPatientsRequest list;
   list.set_clinic_id(clinic_id_);

@@ -328,6 +328,23 @@ TEST_F(ScaleOutTest, EachClinicOnOneShardAndMergedCohortEqualsOneServer) {
   }
   EXPECT_GT(part_rows, 0);
   EXPECT_EQ(Lines(export_dir + "/observations.csv") - 1, part_rows);
+  EXPECT_THAT(manifest, HasSubstr("\"uniqueness\": [{\"known\": \"sessions_done\""));
+
+  // The CLI takes every filter the API takes: pain alone.
+  const std::string pain_dir = dir_.path() + "/pain";
+  out = Tractus({shard_flags, key_flags, "--k=2", "--instruments=nprs", "--coarsen=counts,weeks",
+                 "--out=" + pain_dir, "export"},
+                &code);
+  ASSERT_EQ(code, 0) << out;
+  const std::string pain = ReadAll(pain_dir + "/observations.csv");
+  EXPECT_THAT(pain, HasSubstr(",nprs,"));
+  EXPECT_THAT(ReadAll(export_dir + "/observations.csv"), HasSubstr(",daily_steps,"));
+  EXPECT_THAT(pain, ::testing::Not(HasSubstr(",daily_steps,")));
+  EXPECT_LT(Lines(pain_dir + "/observations.csv"), Lines(export_dir + "/observations.csv"));
+  out = Tractus({shard_flags, key_flags, "--instruments=pain", "--out=" + pain_dir, "export"},
+                &code);
+  EXPECT_NE(code, 0);
+  EXPECT_THAT(out, HasSubstr("unknown instrument pain"));
 }
 
 }  // namespace
