@@ -329,9 +329,18 @@ absl::StatusOr<v1::ExportManifest> Exporter::Run(const ExportPlan& plan,
 }
 
 std::string ManifestJson(const v1::ExportJob& job, const v1::ExportManifest& m) {
-  std::string out = absl::StrCat("{\n  \"export_id\": \"", job.export_id(), "\",\n",
-                                 "  \"format\": \"", v1::ExportFormat_Name(job.format()), "\",\n",
-                                 "  \"requiresAccessToken\": true,\n  \"output\": [\n");
+  // FHIR Bulk Data Access fields (transactionTime, request,
+  // requiresAccessToken, output, error). transactionTime is left out: an
+  // open episode's latest offset is close to the export's time, so the
+  // export's time would give its day 0 to within days (a date element
+  // Safe Harbor removes); the reason is stated in the file.
+  std::string out = absl::StrCat(
+      "{\n  \"export_id\": \"", job.export_id(), "\",\n",
+      "  \"format\": \"", v1::ExportFormat_Name(job.format()), "\",\n",
+      "  \"transactionTimeOmitted\": \"the export's time with an open episode's latest offset "
+      "would give its day 0 to within days (a date element)\",\n",
+      "  \"request\": \"tractus.v1.ExportService/StartExport?export_id=", job.export_id(),
+      "\",\n  \"requiresAccessToken\": true,\n  \"error\": [],\n  \"output\": [\n");
   for (int i = 0; i < m.files_size(); ++i) {
     const v1::ExportFile& f = m.files(i);
     absl::StrAppend(&out, "    {\"type\": \"", f.content(), "\", \"url\": \"", f.name(),

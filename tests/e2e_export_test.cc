@@ -373,6 +373,26 @@ TEST_F(ExportE2eTest, FhirNdjsonIsValidJsonWithOnlyAllowedFields) {
   EXPECT_EQ(patients, 10);
   EXPECT_EQ(episodes, 10);
   EXPECT_EQ(conditions, 10);
+  // The manifest carries the Bulk Data fields a client reads (and says why
+  // transactionTime is left out).
+  google::protobuf::Struct manifest;
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(files.at("manifest.json"), &manifest).ok());
+  const auto& fields = manifest.fields();
+  EXPECT_EQ(fields.count("transactionTime"), 0u);
+  EXPECT_FALSE(fields.at("transactionTimeOmitted").string_value().empty());
+  EXPECT_EQ(fields.at("request").string_value(),
+            "tractus.v1.ExportService/StartExport?export_id=" + job->export_id());
+  EXPECT_TRUE(fields.at("requiresAccessToken").bool_value());
+  EXPECT_EQ(fields.at("error").list_value().values_size(), 0);
+  std::set<std::string> types;
+  for (const auto& entry : fields.at("output").list_value().values()) {
+    const auto& f = entry.struct_value().fields();
+    types.insert(f.at("type").string_value());
+    EXPECT_EQ(f.at("url").string_value(), f.at("type").string_value() + ".ndjson");
+    EXPECT_GT(f.at("count").number_value(), 0);
+  }
+  EXPECT_EQ(types, (std::set<std::string>{"Patient", "EpisodeOfCare", "Condition", "Observation"}));
   EXPECT_EQ(observations, 40);  // 10 patients x (3 pain reports + 1 PSFS)
   EXPECT_NE(files.at("Observation.ndjson").find("\"code\":\"72514-3\""), std::string::npos);
   EXPECT_NE(files.at("Observation.ndjson").find("\"system\":\"http://unitsofmeasure.org\""),
