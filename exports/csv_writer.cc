@@ -111,6 +111,7 @@ std::vector<Column> ObservationColumns() {
       {"value", "number", "", "the score or measured value", ""},
       {"source", "string", "", "home, clinic or device", ""},
       {"week", "integer", "wk", "episode week (0 = days 0-6; negative: before start); day and offset_minutes are empty when the export asked for weeks", ""},
+      {"laterality", "string", "", "left or right for the straight leg raise; else empty", ""},
   };
 }
 
@@ -205,7 +206,7 @@ class CsvWriter final : public DatasetWriter {
       if (!weeks) absl::StrAppend(out, day, ",", o.offset_minutes);
       absl::StrAppend(out, weeks ? ",," : ",");
       AppendNumber(o.value, out);
-      absl::StrAppend(out, ",", o.source, ",", EpisodeWeek(day), "\n");
+      absl::StrAppend(out, ",", o.source, ",", EpisodeWeek(day), ",", o.laterality, "\n");
     }
   }
 

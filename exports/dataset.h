@@ -45,6 +45,7 @@ struct ObservationValue {
   int64_t offset_minutes = 0;
   double value = 0;
   const char* source = "";  // "home", "clinic", "device"
+  const char* laterality = "";  // "left", "right", or "" (straight leg raise)
 };
 
 class DatasetWriter {

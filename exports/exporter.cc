@@ -58,6 +58,14 @@ const char* SourceName(v1::Source s) {
   }
 }
 
+const char* LateralityName(v1::Laterality l) {
+  switch (l) {
+    case v1::LATERALITY_LEFT: return "left";
+    case v1::LATERALITY_RIGHT: return "right";
+    default: return "";
+  }
+}
+
 std::string StateName(const v1::Episode& e) {
   if (e.state() == v1::EPISODE_STATE_OPEN) return "open";
   switch (e.close_reason()) {
@@ -169,7 +177,7 @@ absl::StatusOr<Exporter::Prepared> Exporter::Prepare(const std::set<int>& instru
     const analytics::MeasureInfo* measure = analytics::FindMeasure(o.instrument());
     if (measure == nullptr) continue;
     values.push_back({measure, absl::ToInt64Minutes(records::FromProto(o.effective_time()) - day0),
-                      o.value(), SourceName(o.source())});
+                      o.value(), SourceName(o.source()), LateralityName(o.laterality())});
   }
   p.rows = static_cast<int64_t>(values.size());
   std::set<int> measures;

@@ -322,6 +322,49 @@ TEST_F(ExporterTest, ManifestGivesUniquenessBeforeAndAfterCoarsening) {
   EXPECT_EQ(exact[1][column(exact, "sessions_done_band")], "");
 }
 
+// The straight leg raise keeps its side in both formats (it was dropped).
+TEST_F(ExporterTest, StraightLegRaiseKeepsItsSide) {
+  for (int i = 0; i < 5; ++i) {
+    const std::string tag = absl::StrCat("slr", i);
+    auto patient = records_->CreatePatient(records::testing::PatientRequest(clinic_, tag));
+    ASSERT_THAT(patient, IsOk());
+    auto episode = records_->CreateEpisode(records::testing::EpisodeRequest(
+        patient->patient().patient_id(), tag, v1::CONDITION_SCIATICA));
+    ASSERT_THAT(episode, IsOk());
+    v1::RecordObservationsRequest rec;
+    rec.set_episode_id(episode->episode().episode_id());
+    v1::ObservationInput* in = rec.add_observations();
+    in->set_observation_id("slr");
+    in->set_instrument(v1::INSTRUMENT_STRAIGHT_LEG_RAISE);
+    in->set_source(v1::SOURCE_CLINIC);
+    in->set_value(40 + i);
+    in->set_laterality(i % 2 == 0 ? v1::LATERALITY_LEFT : v1::LATERALITY_RIGHT);
+    *in->mutable_effective_time() = records::ToProto(
+        absl::FromCivil(absl::CivilSecond(2026, 11, 3, 10, 0, 0), absl::UTCTimeZone()));
+    ASSERT_THAT(records_->RecordObservations(rec), IsOk());
+  }
+  const std::string csv_dir = dir_.path() + "/csv", fhir_dir = dir_.path() + "/fhir";
+  std::filesystem::create_directories(csv_dir);
+  std::filesystem::create_directories(fhir_dir);
+  ASSERT_THAT(Export(5, [](int64_t, int64_t) { return true; }, csv_dir), IsOk());
+  ASSERT_THAT(Export(5, [](int64_t, int64_t) { return true; }, fhir_dir,
+                     v1::EXPORT_FORMAT_FHIR_NDJSON),
+              IsOk());
+  const auto rows = ReadCsv(csv_dir + "/observations.csv");
+  ASSERT_EQ(rows.size(), 6u);
+  ASSERT_EQ(rows[0].back(), "laterality");
+  std::multiset<std::string> sides;
+  for (size_t i = 1; i < rows.size(); ++i) sides.insert(rows[i].back());
+  EXPECT_EQ(sides, (std::multiset<std::string>{"left", "left", "left", "right", "right"}));
+  const std::string fhir = Slurp(fhir_dir + "/Observation.ndjson");
+  size_t left = 0;
+  for (size_t at = fhir.find(R"("bodySite":{"text":"left leg"})"); at != std::string::npos;
+       at = fhir.find(R"("bodySite":{"text":"left leg"})", at + 1)) {
+    ++left;
+  }
+  EXPECT_EQ(left, 3u);
+}
+
 // Pass 1 reads patients' identities for many episodes at once: each
 // episode's quasi-identifiers are its own patient's, across reads.
 TEST_F(ExporterTest, QuasiIdentifiersAreEachEpisodesOwnAcrossIdentityReads) {

@@ -121,7 +121,12 @@ class FhirWriter final : public DatasetWriter {
           Json(loinc ? analytics::kLoincSystem : analytics::kLocalSystem), R"(,"code":)",
           Json(loinc ? m.loinc : m.local_code), R"(,"display":)", Json(m.display_name),
           R"(}],"text":)", Json(m.display_name), "}", R"(,"subject":{"reference":)", subject,
-          "}", R"(,"valueQuantity":{"value":)", absl::StrFormat("%.6g", o.value),
+          "}");
+      if (*o.laterality != '\0') {
+        absl::StrAppend(out, R"(,"bodySite":{"text":)", Json(absl::StrCat(o.laterality, " leg")),
+                        "}");
+      }
+      absl::StrAppend(out, R"(,"valueQuantity":{"value":)", absl::StrFormat("%.6g", o.value),
           R"(,"unit":)", Json(m.ucum_unit), R"(,"system":")", kUcum, R"(","code":)",
           Json(m.ucum_unit), "}", R"(,"extension":[{"url":")", kExtensionBase,
           R"(episode","valueString":)", episode, "},");
