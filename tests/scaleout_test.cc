@@ -299,7 +299,9 @@ TEST_F(ScaleOutTest, EachClinicOnOneShardAndMergedCohortEqualsOneServer) {
                                           (*shards)[s].client->outcomes(), cohort);
     ASSERT_TRUE(part.ok());
     // Each shard's own count, protected on its own (withheld under 11).
-    if (part->outcomes().has_episodes()) EXPECT_NEAR(part->outcomes().episodes(), held[s] * 8, 2);
+    if (part->outcomes().has_episodes()) {
+      EXPECT_NEAR(part->outcomes().episodes(), held[s] * 8, 2);
+    }
   }
 
   // The same through the CLI, as an analyst runs it.
