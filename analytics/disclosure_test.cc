@@ -138,7 +138,9 @@ TEST(DisclosureTest, ManyDifferentPairsWearTheNoiseDown) {
     }
     std::printf("responder status from %2d different query pairs: %.1f %% right\n", pairs,
                 100.0 * right / kTargets);
-    if (pairs == 1) EXPECT_LE(right, 0.65 * kTargets);
+    if (pairs == 1) {
+      EXPECT_LE(right, 0.65 * kTargets);
+    }
   }
 }
 
