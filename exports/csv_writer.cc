@@ -70,7 +70,7 @@ std::vector<Column> EpisodeColumns() {
       {"sessions_planned", "integer", "", "traction sessions in the plan", ""},
       {"sessions_done", "integer", "", "traction sessions uploaded by the tables", ""},
       {"adherence", "number", "1", "sessions done / planned", ""},
-      {"traction_dose_kns", "number", "kN.s", "cumulative integral of force over time", ""},
+      {"traction_dose_kns", "number", "kN.s", "cumulative integral of force over time, in kilonewton-seconds (the API's traction_dose_newton_seconds / 1000)", ""},
       {"patient_stops", "integer", "", "patient interrupt switch presses", ""},
       {"overshoots", "integer", "", "force overshoot events", ""},
   };
@@ -81,7 +81,9 @@ std::vector<Column> EpisodeColumns() {
     c.push_back({name + "_baseline", "number", unit, display + ": pre-treatment baseline (last value of days -14..0 before the first traction session, else first of week 0; docs/outcomes.md)", code});
     for (int w : {4, 8, 12}) {
       c.push_back({absl::StrCat(name, "_week", w), "number", unit,
-                   absl::StrCat(display, ": median of week ", w), code});
+                   absl::StrCat(display, ": median of week ", w, " (episode days ", 7 * w, "-",
+                                7 * w + 6, ")"),
+                   code});
     }
     c.push_back({name + "_change", "number", unit, display + ": latest minus baseline", code});
     c.push_back({name + "_change_pct", "number", "%", display + ": change as % of baseline", code});
@@ -138,7 +140,8 @@ class CsvWriter final : public DatasetWriter {
     RETURN_IF_ERROR(observations_->Line(Header(ObservationColumns()), /*header=*/true));
     RETURN_IF_ERROR(dictionary_->Line("table,column,type,unit,meaning,code", /*header=*/true));
     for (const auto& [table, columns] :
-         {std::pair{"episodes", EpisodeColumns()}, std::pair{"observations", ObservationColumns()}}) {
+         {std::pair{"episodes.csv", EpisodeColumns()},
+          std::pair{"observations.csv", ObservationColumns()}}) {
       for (const Column& c : columns) {
         RETURN_IF_ERROR(dictionary_->Line(absl::StrJoin(
             {std::string(table), Field(c.name), c.type, Field(c.unit), Field(c.meaning), Field(c.code)},

@@ -249,12 +249,17 @@ TEST_F(ExportE2eTest, CsvIsDeidentifiedKAnonymousAndKeepsIntervals) {
   for (const auto& [subject, offsets] : pain_offsets) {
     EXPECT_EQ(offsets, (std::vector<int64_t>{2520, 5400, 12600})) << subject;
   }
-  // The dictionary describes every column of both tables.
+  // The dictionary describes every column of both files, named by file,
+  // with the days a weekly figure covers.
   const std::string dictionary = files.at("data_dictionary.csv");
   for (const std::string& column : episodes[0]) {
-    EXPECT_NE(dictionary.find("episodes," + column + ","), std::string::npos) << column;
+    EXPECT_NE(dictionary.find("episodes.csv," + column + ","), std::string::npos) << column;
+  }
+  for (const std::string& column : observations[0]) {
+    EXPECT_NE(dictionary.find("observations.csv," + column + ","), std::string::npos) << column;
   }
   EXPECT_NE(dictionary.find("72514-3"), std::string::npos);
+  EXPECT_NE(dictionary.find("median of week 4 (episode days 28-34)"), std::string::npos);
 }
 
 // k counts people, not episodes: five more episodes of the 93-year-old do
