@@ -83,16 +83,15 @@ std::string StateName(const v1::Episode& e) {
 // distance from day 0, hence its calendar dates (a Safe Harbor date leak),
 // and two exports of the same data would differ.
 absl::Time DataAsOf(const outcomes::Outcomes::EpisodeData& data) {
-  const v1::Date& d = data.episode.start_date();
-  absl::Time latest = absl::FromCivil(absl::CivilDay(d.year(), d.month(), d.day()), data.zone);
+  absl::Time latest = records::StartOfDay(data.episode.start_date(), data.zone);
   for (const v1::Observation& o : data.observations) {
     latest = std::max(latest, records::FromProto(o.effective_time()));
   }
   for (const v1::Session& s : data.sessions) {
     latest = std::max(latest, records::FromProto(s.start_time()));
   }
-  const absl::CivilDay day = absl::ToCivilDay(latest, data.zone);
-  return absl::FromCivil(day + 1, data.zone) - absl::Seconds(1);
+  const v1::Date next_day = records::FromCivilDay(absl::ToCivilDay(latest, data.zone) + 1);
+  return records::StartOfDay(next_day, data.zone) - absl::Seconds(1);
 }
 
 }  // namespace

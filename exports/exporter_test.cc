@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <map>
 #include <memory>
@@ -69,6 +70,36 @@ class ExporterTest : public ::testing::Test {
     plan.subject_key = kSubjectKey;
     plan.dir = dir.empty() ? dir_.path() : dir;
     return exporter.Run(plan, progress);
+  }
+
+  // A new patient of the clinic with one episode (day 0 2026-11-02) of
+  // `condition`; the episode's id.
+  std::string NewEpisode(const std::string& tag,
+                         v1::Condition condition = v1::CONDITION_SCIATICA) {
+    auto patient = records_->CreatePatient(records::testing::PatientRequest(clinic_, tag));
+    EXPECT_THAT(patient, IsOk());
+    auto episode = records_->CreateEpisode(
+        records::testing::EpisodeRequest(patient->patient().patient_id(), tag, condition));
+    EXPECT_THAT(episode, IsOk());
+    return episode.ok() ? episode->episode().episode_id() : "";
+  }
+
+  // Home NPRS `value(day)` at 18:00 UTC on episode days 0..last_day.
+  void HomePain(const std::string& episode_id, int last_day,
+                const std::function<int(int)>& value) {
+    v1::RecordObservationsRequest rec;
+    rec.set_episode_id(episode_id);
+    for (int day = 0; day <= last_day; ++day) {
+      v1::ObservationInput* in = rec.add_observations();
+      in->set_observation_id(absl::StrCat("o", day));
+      in->set_instrument(v1::INSTRUMENT_NPRS);
+      in->set_source(v1::SOURCE_HOME);
+      in->set_value(value(day));
+      *in->mutable_effective_time() = records::ToProto(
+          absl::FromCivil(absl::CivilSecond(2026, 11, 2, 18, 0, 0), absl::UTCTimeZone()) +
+          absl::Hours(24 * day));
+    }
+    ASSERT_THAT(records_->RecordObservations(rec), IsOk());
   }
 
   const std::string kSubjectKey = std::string(32, 'k');
@@ -140,25 +171,8 @@ TEST_F(ExporterTest, TheSameDataExportedOnDifferentDaysGivesTheSameFiles) {
   // Six open episodes (day 0 on 2026-11-02) with pain on days 0..3+i and
   // one closed early; the export runs 2027-02-01, then 3 and 40 days later.
   for (int i = 0; i < 6; ++i) {
-    const std::string tag = std::to_string(i);
-    auto patient = records_->CreatePatient(records::testing::PatientRequest(clinic_, tag));
-    ASSERT_THAT(patient, IsOk());
-    auto episode = records_->CreateEpisode(records::testing::EpisodeRequest(
-        patient->patient().patient_id(), tag, v1::CONDITION_SCIATICA));
-    ASSERT_THAT(episode, IsOk());
-    v1::RecordObservationsRequest rec;
-    rec.set_episode_id(episode->episode().episode_id());
-    for (int day = 0; day <= 3 + i; ++day) {
-      v1::ObservationInput* in = rec.add_observations();
-      in->set_observation_id(absl::StrCat("o", day));
-      in->set_instrument(v1::INSTRUMENT_NPRS);
-      in->set_source(v1::SOURCE_HOME);
-      in->set_value(7 - day % 4);
-      *in->mutable_effective_time() = records::ToProto(
-          absl::FromCivil(absl::CivilSecond(2026, 11, 2, 18, 0, 0), absl::UTCTimeZone()) +
-          absl::Hours(24 * day));
-    }
-    ASSERT_THAT(records_->RecordObservations(rec), IsOk());
+    ASSERT_NO_FATAL_FAILURE(
+        HomePain(NewEpisode(std::to_string(i)), 3 + i, [](int day) { return 7 - day % 4; }));
   }
   std::vector<std::string> dirs;
   for (int days_later : {0, 3, 40}) {
@@ -247,25 +261,7 @@ TEST_F(ExporterTest, EveryFileOfAReleaseHoldsKOverWhatItShows) {
 // unique); in weeks, 7 have one week and 3 have two (none unique).
 TEST_F(ExporterTest, ManifestGivesUniquenessBeforeAndAfterCoarsening) {
   for (int i = 0; i < 10; ++i) {
-    const std::string tag = absl::StrCat("u", i);
-    auto patient = records_->CreatePatient(records::testing::PatientRequest(clinic_, tag));
-    ASSERT_THAT(patient, IsOk());
-    auto episode = records_->CreateEpisode(records::testing::EpisodeRequest(
-        patient->patient().patient_id(), tag, v1::CONDITION_SCIATICA));
-    ASSERT_THAT(episode, IsOk());
-    v1::RecordObservationsRequest rec;
-    rec.set_episode_id(episode->episode().episode_id());
-    for (int day = 0; day <= i; ++day) {
-      v1::ObservationInput* in = rec.add_observations();
-      in->set_observation_id(absl::StrCat("o", day));
-      in->set_instrument(v1::INSTRUMENT_NPRS);
-      in->set_source(v1::SOURCE_HOME);
-      in->set_value(5);
-      *in->mutable_effective_time() = records::ToProto(
-          absl::FromCivil(absl::CivilSecond(2026, 11, 2, 18, 0, 0), absl::UTCTimeZone()) +
-          absl::Hours(24 * day));
-    }
-    ASSERT_THAT(records_->RecordObservations(rec), IsOk());
+    ASSERT_NO_FATAL_FAILURE(HomePain(NewEpisode(absl::StrCat("u", i)), i, [](int) { return 5; }));
   }
   const auto run = [&](const std::string& name, const v1::ExportCoarsening& coarsening) {
     const std::string dir = absl::StrCat(dir_.path(), "/", name);
@@ -325,14 +321,8 @@ TEST_F(ExporterTest, ManifestGivesUniquenessBeforeAndAfterCoarsening) {
 // The straight leg raise keeps its side in both formats (it was dropped).
 TEST_F(ExporterTest, StraightLegRaiseKeepsItsSide) {
   for (int i = 0; i < 5; ++i) {
-    const std::string tag = absl::StrCat("slr", i);
-    auto patient = records_->CreatePatient(records::testing::PatientRequest(clinic_, tag));
-    ASSERT_THAT(patient, IsOk());
-    auto episode = records_->CreateEpisode(records::testing::EpisodeRequest(
-        patient->patient().patient_id(), tag, v1::CONDITION_SCIATICA));
-    ASSERT_THAT(episode, IsOk());
     v1::RecordObservationsRequest rec;
-    rec.set_episode_id(episode->episode().episode_id());
+    rec.set_episode_id(NewEpisode(absl::StrCat("slr", i)));
     v1::ObservationInput* in = rec.add_observations();
     in->set_observation_id("slr");
     in->set_instrument(v1::INSTRUMENT_STRAIGHT_LEG_RAISE);
@@ -411,27 +401,10 @@ TEST_F(ExporterTest, EveryEpisodeIsWrittenOrSuppressedOnceAcrossBatches) {
   // observations.
   int64_t kept_observations = 0, suppressed_observations = 0;
   for (int i = 0; i < 45; ++i) {
-    const std::string tag = std::to_string(i);
-    auto patient = records_->CreatePatient(records::testing::PatientRequest(clinic_, tag));
-    ASSERT_THAT(patient, IsOk());
     const bool kept = i % 6 != 5;
-    auto episode = records_->CreateEpisode(records::testing::EpisodeRequest(
-        patient->patient().patient_id(), tag,
-        kept ? v1::CONDITION_SCIATICA : v1::CONDITION_SPINAL_STENOSIS));
-    ASSERT_THAT(episode, IsOk());
-    v1::RecordObservationsRequest rec;
-    rec.set_episode_id(episode->episode().episode_id());
-    for (int day = 0; day <= i % 6; ++day) {
-      v1::ObservationInput* in = rec.add_observations();
-      in->set_observation_id(absl::StrCat("o", i, "-", day));
-      in->set_instrument(v1::INSTRUMENT_NPRS);
-      in->set_source(v1::SOURCE_HOME);
-      in->set_value(day % 10);
-      *in->mutable_effective_time() = records::ToProto(
-          absl::FromCivil(absl::CivilSecond(2026, 11, 2, 18, 0, 0), absl::UTCTimeZone()) +
-          absl::Hours(24 * day));
-    }
-    ASSERT_THAT(records_->RecordObservations(rec), IsOk());
+    const std::string episode = NewEpisode(
+        std::to_string(i), kept ? v1::CONDITION_SCIATICA : v1::CONDITION_SPINAL_STENOSIS);
+    ASSERT_NO_FATAL_FAILURE(HomePain(episode, i % 6, [](int day) { return day % 10; }));
     (kept ? kept_observations : suppressed_observations) += i % 6 + 1;
   }
 

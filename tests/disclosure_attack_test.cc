@@ -25,6 +25,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "gmock/gmock.h"
+#include "records/civil_date.h"
 #include "records/test_requests.h"
 #include "records/time_proto.h"
 #include "tests/gateway_client.h"
@@ -130,10 +131,7 @@ class DisclosureAttackTest : public ServerFixture {
     ASSERT_TRUE(patient.ok()) << patient.status();
     v1::CreateEpisodeRequest req = records::testing::EpisodeRequest(
         patient->patient().patient_id(), tag, v1::CONDITION_SCIATICA);
-    v1::Date* start = req.mutable_episode()->mutable_start_date();
-    start->set_year(static_cast<int>(p.start.year()));
-    start->set_month(p.start.month());
-    start->set_day(p.start.day());
+    *req.mutable_episode()->mutable_start_date() = records::FromCivilDay(p.start);
     auto episode = staff.Call(&v1::EpisodeService::Stub::CreateEpisode, staff.episodes(), req);
     ASSERT_TRUE(episode.ok()) << episode.status();
     p.episode_id = episode->episode().episode_id();
@@ -185,13 +183,8 @@ class DisclosureAttackTest : public ServerFixture {
     v1::GetCohortOutcomesRequest req;
     req.set_condition(v1::CONDITION_SCIATICA);
     for (const std::string& c : clinics) req.add_clinic_ids(c);
-    const auto date = [](absl::CivilDay d, v1::Date* out) {
-      out->set_year(static_cast<int>(d.year()));
-      out->set_month(d.month());
-      out->set_day(d.day());
-    };
-    if (from) date(*from, req.mutable_start_from());
-    if (to) date(*to, req.mutable_start_to());
+    if (from) *req.mutable_start_from() = records::FromCivilDay(*from);
+    if (to) *req.mutable_start_to() = records::FromCivilDay(*to);
     auto resp = gw_->records().Call(&v1::OutcomeService::Stub::GetCohortOutcomes, analyst_.get(),
                                     req);
     EXPECT_TRUE(resp.ok()) << resp.status();
