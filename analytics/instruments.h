@@ -86,11 +86,9 @@ const std::vector<MeasureInfo>& AllMeasures();
 // The catalog entry for a tractus.v1.Instrument value, or nullptr.
 const MeasureInfo* FindMeasure(int instrument_value);
 
-// The code system URI for a measure's code: LOINC when it has one,
-// otherwise Tractus's local system.
+// The code system of a measure's `loinc` code (`local_code` belongs to the
+// export's measure code system: exports/terminology.h).
 inline constexpr std::string_view kLoincSystem = "http://loinc.org";
-inline constexpr std::string_view kLocalSystem =
-    "https://tractus.example/fhir/CodeSystem/measure";
 
 }  // namespace tractus::analytics
 

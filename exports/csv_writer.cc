@@ -1,8 +1,9 @@
-// CSV format: episodes.csv (one row per exported episode: quasi-identifiers,
-// course, and per measure baseline, weeks 4/8/12, change, responder),
-// observations.csv (one row per value: subject, measure, day, offset, value,
-// source, week) and data_dictionary.csv describing every column of both.
-// With ExportCoarsening, counts go in *_band columns and times in weeks.
+// CSV format (tractus-csv/2, exports/schema.h): episodes.csv, observations.csv,
+// items.csv, sessions.csv, and what describes them — data_dictionary.csv,
+// schema.sql, load_duckdb.sql, load_postgresql.sql. Rows follow the schema's
+// columns; an absent value is an empty (NULL) field. With ExportCoarsening,
+// counts go in *_band columns (and sessions.csv holds no rows) and times in
+// weeks.
 #include <cmath>
 #include <optional>
 
@@ -11,9 +12,11 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "common/status_macros.h"
-#include "exports/acquaintance.h"
 #include "exports/dataset.h"
+#include "exports/episode_figures.h"
 #include "exports/file_sink.h"
+#include "exports/schema.h"
+#include "exports/terminology.h"
 
 namespace tractus::exports {
 namespace {
@@ -32,10 +35,10 @@ std::string Field(absl::string_view s) {
   return out + "\"";
 }
 
-// %.6g; whole numbers below a million (nearly every score) print as the
-// same digits without the formatter.
+// Whole numbers (nearly every score and count) print as their digits
+// without the formatter; others with 6 significant digits.
 void AppendNumber(double v, std::string* out) {
-  if (v == std::trunc(v) && std::abs(v) < 1e6) {
+  if (v == std::trunc(v) && std::abs(v) < 1e15) {
     absl::StrAppend(out, static_cast<int64_t>(v));
   } else {
     absl::StrAppendFormat(out, "%.6g", v);
@@ -52,80 +55,23 @@ std::string Bool(std::optional<bool> v) {
   return v.has_value() ? (*v ? "true" : "false") : std::string();
 }
 
-struct Column {
-  std::string name, type, unit, meaning, code;
-};
-
-std::vector<Column> EpisodeColumns() {
-  std::vector<Column> c = {
-      {"subject_id", "string", "", "pseudonymous patient id, stable within this export (or linkage key)", ""},
-      {"episode_ref", "string", "", "pseudonymous episode id", ""},
-      {"age_band", "string", "a", "age at day 0 in 5-year bands; 90+ for everyone 90 or older", ""},
-      {"sex", "string", "", "female, male, other or unknown", ""},
-      {"zip3", "string", "", "first three ZIP digits; 000 for restricted prefixes", ""},
-      {"condition", "string", "", "primary condition treated", ""},
-      {"other_conditions", "string", "", "further conditions, ';'-separated", ""},
-      {"state", "string", "", "open, or why the episode closed", ""},
-      {"days_observed", "integer", "d", "episode day of the latest value or session (0 = start), at most 84; figures are as of the end of that day, never the export date", ""},
-      {"sessions_planned", "integer", "", "traction sessions in the plan", ""},
-      {"sessions_done", "integer", "", "traction sessions uploaded by the tables", ""},
-      {"adherence", "number", "1", "sessions done / planned", ""},
-      {"traction_dose_kns", "number", "kN.s", "cumulative integral of force over time, in kilonewton-seconds (the API's traction_dose_newton_seconds / 1000)", ""},
-      {"patient_stops", "integer", "", "patient interrupt switch presses", ""},
-      {"overshoots", "integer", "", "force overshoot events", ""},
-  };
-  for (const MeasureInfo& m : analytics::AllMeasures()) {
-    const std::string code(m.loinc.empty() ? m.local_code : m.loinc);
-    const std::string unit(m.ucum_unit);
-    const std::string name(m.name), display(m.display_name);
-    c.push_back({name + "_baseline", "number", unit, display + ": pre-treatment baseline (last value of days -14..0 before the first traction session, else first of week 0; docs/outcomes.md)", code});
-    for (int w : {4, 8, 12}) {
-      c.push_back({absl::StrCat(name, "_week", w), "number", unit,
-                   absl::StrCat(display, ": median of week ", w, " (episode days ", 7 * w, "-",
-                                7 * w + 6, ")"),
-                   code});
-    }
-    c.push_back({name + "_change", "number", unit, display + ": latest minus baseline", code});
-    c.push_back({name + "_change_pct", "number", "%", display + ": change as % of baseline", code});
-    c.push_back({name + "_responder", "boolean", "", display + ": responder by the instrument's MCID rule", code});
+const char* ModeName(v1::TractionMode m) {
+  switch (m) {
+    case v1::TRACTION_MODE_STATIC: return "static";
+    case v1::TRACTION_MODE_INTERMITTENT: return "intermittent";
+    case v1::TRACTION_MODE_CYCLIC: return "cyclic";
+    default: return "";
   }
-  // Filled instead of the exact counts when the export asks for count bands
-  // (ExportCoarsening.count_bands); empty otherwise.
-  for (const char* count : {"sessions_planned", "sessions_done", "days_observed", "patient_stops",
-                            "overshoots"}) {
-    c.push_back({absl::StrCat(count, "_band"), "string", "",
-                 absl::StrCat(count, " in a band (0, 1-4, 5-9, ... 40+) when the export asked "
-                                     "for count bands; else empty"),
-                 ""});
-  }
-  return c;
 }
 
-std::vector<Column> ObservationColumns() {
-  return {
-      {"subject_id", "string", "", "pseudonymous patient id", ""},
-      {"episode_ref", "string", "", "pseudonymous episode id", ""},
-      {"measure", "string", "", "measure name (see episodes' columns)", ""},
-      {"code", "string", "", "LOINC code, or the Tractus local code", ""},
-      {"unit", "string", "", "UCUM unit of value", ""},
-      {"day", "integer", "d", "episode day (0 = start; negative: before start)", ""},
-      {"offset_minutes", "integer", "min", "minutes from day 0 00:00 clinic time", ""},
-      {"value", "number", "", "the score or measured value", ""},
-      {"source", "string", "", "home, clinic or device", ""},
-      {"week", "integer", "wk", "episode week (0 = days 0-6; negative: before start); day and offset_minutes are empty when the export asked for weeks", ""},
-      {"laterality", "string", "", "left or right for the straight leg raise; else empty", ""},
-  };
-}
-
-std::string Header(const std::vector<Column>& columns) {
-  std::vector<std::string> names;
-  for (const Column& c : columns) names.push_back(c.name);
-  return absl::StrJoin(names, ",");
+double Seconds(const google::protobuf::Duration& d) {
+  return static_cast<double>(d.seconds()) + d.nanos() / 1e9;
 }
 
 class CsvWriter final : public DatasetWriter {
  public:
-  explicit CsvWriter(const v1::ExportCoarsening& coarsening) : coarsening_(coarsening) {}
+  CsvWriter(const v1::ExportCoarsening& coarsening, absl::string_view fhir_base)
+      : coarsening_(coarsening), tables_(CsvTables(fhir_base)) {}
 
   absl::Status Open(const std::string& dir) {
     for (const MeasureInfo& m : analytics::AllMeasures()) {
@@ -133,102 +79,145 @@ class CsvWriter final : public DatasetWriter {
                                          std::string(m.loinc.empty() ? m.local_code : m.loinc),
                                          ",", Field(std::string(m.ucum_unit)), ",");
     }
-    ASSIGN_OR_RETURN(episodes_, FileSink::Create(dir, "episodes.csv", "episodes"));
-    ASSIGN_OR_RETURN(observations_, FileSink::Create(dir, "observations.csv", "observations"));
-    ASSIGN_OR_RETURN(dictionary_, FileSink::Create(dir, "data_dictionary.csv", "data_dictionary"));
-    RETURN_IF_ERROR(episodes_->Line(Header(EpisodeColumns()), /*header=*/true));
-    RETURN_IF_ERROR(observations_->Line(Header(ObservationColumns()), /*header=*/true));
-    RETURN_IF_ERROR(dictionary_->Line("table,column,type,unit,meaning,code", /*header=*/true));
-    for (const auto& [table, columns] :
-         {std::pair{"episodes.csv", EpisodeColumns()},
-          std::pair{"observations.csv", ObservationColumns()}}) {
-      for (const Column& c : columns) {
-        RETURN_IF_ERROR(dictionary_->Line(absl::StrJoin(
-            {std::string(table), Field(c.name), c.type, Field(c.unit), Field(c.meaning), Field(c.code)},
-            ",")));
-      }
+    for (const Table& t : tables_) {
+      std::vector<std::string> names;
+      for (const Column& c : t.columns) names.push_back(c.name);
+      ASSIGN_OR_RETURN(std::unique_ptr<FileSink> sink, FileSink::Create(dir, t.file, t.name));
+      RETURN_IF_ERROR(sink->Line(absl::StrJoin(names, ","), /*header=*/true));
+      sinks_.push_back(std::move(sink));
+    }
+    // What describes the tables, written whole now (the dictionary counts
+    // a record per column).
+    int64_t columns = 0;
+    for (const Table& t : tables_) columns += static_cast<int64_t>(t.columns.size());
+    for (const auto& [file, content, text, records] :
+         {std::tuple{"data_dictionary.csv", "data_dictionary", DataDictionaryCsv(tables_), columns},
+          std::tuple{"schema.sql", "schema", SchemaSql(tables_), int64_t{0}},
+          std::tuple{"load_duckdb.sql", "load_duckdb", LoadDuckDbSql(tables_), int64_t{0}},
+          std::tuple{"load_postgresql.sql", "load_postgresql", LoadPostgresSql(tables_),
+                     int64_t{0}}}) {
+      ASSIGN_OR_RETURN(std::unique_ptr<FileSink> sink, FileSink::Create(dir, file, content));
+      RETURN_IF_ERROR(sink->Lines(text, records));
+      descriptions_.push_back(std::move(sink));
     }
     return absl::OkStatus();
   }
 
-  absl::Status WriteEpisode(const ExportedEpisode& e) override {
-    const v1::EpisodeProgress& p = *e.progress;
-    const bool bands = coarsening_.count_bands();
-    // Exact counts, or (with count bands) empty here and banded at the end.
-    const std::vector<int64_t> counts = {p.course().sessions_planned(), p.course().sessions_done(),
-                                         e.today_day, p.course().patient_stops(),
-                                         p.course().overshoots()};
-    const auto count = [&](size_t i) { return bands ? std::string() : absl::StrCat(counts[i]); };
-    const double adherence = p.course().adherence_overall();
-    const double dose = p.course().traction_dose_newton_seconds() / 1000;
+  void Render(const ExportedEpisode& e, const std::vector<ObservationValue>& values,
+              const std::vector<SessionValue>& sessions, RenderedEpisode* out) const override {
+    out->parts.resize(kParts);
+    RenderEpisode(e, &out->parts[kEpisodes]);
+    RenderObservations(e, values, &out->parts[kObservations], &out->parts[kItems]);
+    if (!coarsening_.count_bands()) RenderSessions(e, sessions, &out->parts[kSessions]);
+  }
+
+  absl::Status Write(const ExportedEpisode&, const RenderedEpisode& r) override {
+    for (size_t i = 0; i < kParts; ++i) {
+      RETURN_IF_ERROR(sinks_[i]->Lines(r.parts[i].text, r.parts[i].records));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::vector<v1::ExportFile>> Finish() override {
+    std::vector<v1::ExportFile> files;
+    for (auto* group : {&sinks_, &descriptions_}) {
+      for (std::unique_ptr<FileSink>& sink : *group) {
+        ASSIGN_OR_RETURN(v1::ExportFile f, sink->Close());
+        files.push_back(std::move(f));
+      }
+    }
+    return files;
+  }
+
+ private:
+  void RenderEpisode(const ExportedEpisode& e, RenderedEpisode::Part* out) const {
     std::vector<std::string> row = {
         Field(e.subject_id), Field(e.episode_ref), Field(e.qi.age_band), Field(e.qi.sex),
-        Field(e.qi.zip3), Field(e.qi.condition), Field(absl::StrJoin(e.other_conditions, ";")),
-        Field(e.state), count(2), count(0), count(1),
-        Number(bands ? std::round(adherence * 10) / 10 : adherence),
-        Number(bands ? RoundSignificant(dose, 2) : dose), count(3), count(4)};
-    for (const MeasureInfo& m : analytics::AllMeasures()) {
-      const v1::MeasureProgress* mp = nullptr;
-      for (const v1::MeasureProgress& candidate : p.measures()) {
-        if (static_cast<int>(candidate.instrument()) == static_cast<int>(m.measure)) mp = &candidate;
-      }
-      auto week = [&](int w) -> std::optional<double> {
-        if (mp == nullptr) return std::nullopt;
-        for (const v1::WeekSummary& s : mp->weeks()) {
-          if (s.week() == w && s.has_median()) return s.median();
-        }
-        return std::nullopt;
-      };
-      if (mp == nullptr) {
-        row.insert(row.end(), 7, "");
-        continue;
-      }
-      row.push_back(Number(mp->has_baseline() ? std::optional(mp->baseline()) : std::nullopt));
-      for (int w : {4, 8, 12}) row.push_back(Number(week(w)));
-      row.push_back(Number(mp->has_change_points() ? std::optional(mp->change_points())
-                                                   : std::nullopt));
-      row.push_back(Number(mp->has_change_percent() ? std::optional(mp->change_percent())
-                                                    : std::nullopt));
-      row.push_back(Bool(mp->has_responder() ? std::optional(mp->responder()) : std::nullopt));
+        Field(e.qi.zip3), Field(e.qi.condition),
+        Field(std::string(CodingOfCondition(e.qi.condition).snomed)),
+        Field(absl::StrJoin(e.other_conditions, ";")), Field(e.state)};
+    for (const Figure& f : EpisodeFigures(e, coarsening_)) {
+      row.push_back(f.flag.has_value() ? Bool(f.flag) : f.band.empty() ? Number(f.number) : f.band);
     }
-    for (size_t i : {0, 1, 2, 3, 4}) row.push_back(bands ? CountBand(counts[i]) : std::string());
-    return episodes_->Line(absl::StrJoin(row, ","));
+    absl::StrAppend(&out->text, absl::StrJoin(row, ","), "\n");
+    out->records = 1;
   }
 
   // The hot path (a row per exported value, on the export's workers): the
   // episode's and the measure's fields are escaped once, the numbers
   // appended.
   void RenderObservations(const ExportedEpisode& e, const std::vector<ObservationValue>& values,
-                          std::string* out) const override {
+                          RenderedEpisode::Part* out, RenderedEpisode::Part* items) const {
     const std::string episode_fields =
         absl::StrCat(Field(e.subject_id), ",", Field(e.episode_ref), ",");
     const bool weeks = coarsening_.days_as_weeks();
-    for (const ObservationValue& o : values) {
+    std::string& text = out->text;
+    for (size_t i = 0; i < values.size(); ++i) {
+      const ObservationValue& o = values[i];
       const int64_t day = EpisodeDay(o.offset_minutes);
-      absl::StrAppend(out, episode_fields, measure_fields_.at(o.measure));
-      if (!weeks) absl::StrAppend(out, day, ",", o.offset_minutes);
-      absl::StrAppend(out, weeks ? ",," : ",");
-      AppendNumber(o.value, out);
-      absl::StrAppend(out, ",", o.source, ",", EpisodeWeek(day), ",", o.laterality, "\n");
+      const std::string ref = absl::StrCat(e.episode_ref, "-", i + 1);
+      absl::StrAppend(&text, episode_fields, measure_fields_.at(o.measure));
+      if (!weeks) absl::StrAppend(&text, day, ",", o.offset_minutes);
+      absl::StrAppend(&text, weeks ? ",," : ",");
+      AppendNumber(o.value, &text);
+      absl::StrAppend(&text, ",", o.source, ",", EpisodeWeek(day), ",", o.laterality, ",", ref,
+                      ",");
+      const v1::Observation* record = o.record;
+      if (record != nullptr && record->answers_case() != v1::Observation::ANSWERS_NOT_SET) {
+        absl::StrAppend(&text, record->items_answered());
+        for (const AnswerItem& item : AnswerItems(*record)) {
+          absl::StrAppend(&items->text, ref, ",", episode_fields, std::string(o.measure->name), ",",
+                          item.code, ",", item.number, ",", item.value, "\n");
+          ++items->records;
+        }
+      }
+      absl::StrAppend(&text, ",");
+      if (record != nullptr && record->has_t_score()) {
+        AppendNumber(record->t_score(), &text);
+        absl::StrAppend(&text, ",", Field(record->t_score_table()));
+      } else {
+        absl::StrAppend(&text, ",");
+      }
+      absl::StrAppend(&text, "\n");
     }
+    out->records = static_cast<int64_t>(values.size());
   }
 
-  absl::Status WriteObservations(absl::string_view rendered, int64_t records) override {
-    return observations_->Lines(rendered, records);
-  }
-
-  absl::StatusOr<std::vector<v1::ExportFile>> Finish() override {
-    std::vector<v1::ExportFile> files;
-    for (auto* sink : {&episodes_, &observations_, &dictionary_}) {
-      ASSIGN_OR_RETURN(v1::ExportFile f, (*sink)->Close());
-      files.push_back(std::move(f));
+  void RenderSessions(const ExportedEpisode& e, const std::vector<SessionValue>& sessions,
+                      RenderedEpisode::Part* out) const {
+    const bool weeks = coarsening_.days_as_weeks();
+    for (size_t i = 0; i < sessions.size(); ++i) {
+      const v1::Session& s = *sessions[i].session;
+      const v1::TractionProtocol& p = s.protocol();
+      const v1::SessionSummary& sum = s.summary();
+      const int64_t day = EpisodeDay(sessions[i].offset_minutes);
+      std::vector<std::string> row = {
+          absl::StrCat(e.episode_ref, "-s", i + 1), Field(e.subject_id), Field(e.episode_ref),
+          absl::StrCat(i + 1), weeks ? "" : absl::StrCat(day),
+          weeks ? "" : absl::StrCat(sessions[i].offset_minutes), absl::StrCat(EpisodeWeek(day)),
+          s.outcome() == v1::SESSION_OUTCOME_ABORTED ? "aborted" : "completed",
+          ModeName(p.mode()), Number(p.max_force_newtons()), Number(p.min_force_newtons()),
+          absl::StrCat(p.hold_seconds()), absl::StrCat(p.relax_seconds()),
+          Number(p.angle_degrees()), absl::StrCat(p.planned_minutes()),
+          Number(Seconds(sum.duration())), Number(Seconds(sum.time_at_target())),
+          Number(sum.peak_force_newtons()), Number(sum.mean_force_newtons()),
+          absl::StrCat(sum.hold_cycles()), absl::StrCat(sum.patient_stops()),
+          absl::StrCat(sum.overshoots()), Number(sum.traction_dose_newton_seconds()),
+          s.has_pre_session_pain() ? absl::StrCat(s.pre_session_pain()) : "",
+          s.has_post_session_pain() ? absl::StrCat(s.post_session_pain()) : ""};
+      absl::StrAppend(&out->text, absl::StrJoin(row, ","), "\n");
     }
-    return files;
+    out->records = static_cast<int64_t>(sessions.size());
   }
 
- private:
+  // The parts of a rendered episode: the tables, in CsvTables order.
+  enum PartIndex : size_t { kEpisodes, kObservations, kItems, kSessions, kParts };
+
   const v1::ExportCoarsening coarsening_;
-  std::unique_ptr<FileSink> episodes_, observations_, dictionary_;
+  const std::vector<Table> tables_;
+  // One per table, in tables_ order (episodes, observations, items, sessions).
+  std::vector<std::unique_ptr<FileSink>> sinks_;
+  std::vector<std::unique_ptr<FileSink>> descriptions_;
   // Each measure's "name,code,unit," (set by Open, read-only after).
   absl::flat_hash_map<const MeasureInfo*, std::string> measure_fields_;
 };
@@ -236,8 +225,8 @@ class CsvWriter final : public DatasetWriter {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<DatasetWriter>> NewCsvWriter(
-    const std::string& dir, const v1::ExportCoarsening& coarsening) {
-  auto writer = std::make_unique<CsvWriter>(coarsening);
+    const std::string& dir, const v1::ExportCoarsening& coarsening, absl::string_view fhir_base) {
+  auto writer = std::make_unique<CsvWriter>(coarsening, fhir_base);
   RETURN_IF_ERROR(writer->Open(dir));
   return std::unique_ptr<DatasetWriter>(std::move(writer));
 }

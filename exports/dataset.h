@@ -1,6 +1,6 @@
-// What an export writes, format-neutral: de-identified episodes and
-// observations, and a DatasetWriter per format (CSV: csv_writer, FHIR R4
-// NDJSON: fhir_writer) that streams them to files.
+// What an export writes, format-neutral: de-identified episodes, their
+// observations and sessions, and a DatasetWriter per format (CSV:
+// csv_writer, FHIR R4 NDJSON: fhir_writer) that streams them to files.
 #ifndef TRACTUS_EXPORTS_DATASET_H_
 #define TRACTUS_EXPORTS_DATASET_H_
 
@@ -13,7 +13,9 @@
 #include "analytics/instruments.h"
 #include "exports/deid.h"
 #include "tractus/v1/export.pb.h"
+#include "tractus/v1/observation.pb.h"
 #include "tractus/v1/outcomes.pb.h"
+#include "tractus/v1/session.pb.h"
 
 namespace tractus::exports {
 
@@ -39,6 +41,7 @@ inline int64_t EpisodeWeek(int64_t day) { return day >= 0 ? day / 7 : -((-day + 
 
 // One value of an episode as exported (its pseudonyms are the episode's).
 struct ObservationValue {
+  const v1::Observation* record = nullptr;  // its answers (items), T-score
   const analytics::MeasureInfo* measure = nullptr;
   // Minutes from day 0 00:00 (clinic time) of the episode; day = floor of
   // that / 1440. Negative before day 0 (baseline window).
@@ -48,28 +51,46 @@ struct ObservationValue {
   const char* laterality = "";  // "left", "right", or "" (straight leg raise)
 };
 
+// One finalized session of an episode as exported.
+struct SessionValue {
+  const v1::Session* session = nullptr;
+  int64_t offset_minutes = 0;  // of its start, as ObservationValue's
+};
+
+// What a worker renders of one episode, as the files hold it: one part per
+// file the writer appends to per episode (in the writer's own order), each
+// whole lines and how many records they hold.
+struct RenderedEpisode {
+  struct Part {
+    std::string text;
+    int64_t records = 0;
+  };
+  std::vector<Part> parts;
+};
+
 class DatasetWriter {
  public:
   virtual ~DatasetWriter() = default;
-  virtual absl::Status WriteEpisode(const ExportedEpisode& episode) = 0;
-  // Appends `episode`'s observation records to `out` as the file holds
-  // them, a line each. Thread-safe and stateless: an export renders on its
-  // worker threads, then writes in order.
-  virtual void RenderObservations(const ExportedEpisode& episode,
-                                  const std::vector<ObservationValue>& values,
-                                  std::string* out) const = 0;
-  // Appends rendered records (`records` lines) to the observations file.
-  virtual absl::Status WriteObservations(absl::string_view rendered, int64_t records) = 0;
+  // Renders `episode` (whose progress is set), its values and finalized
+  // sessions. Thread-safe and stateless: an export renders on its worker
+  // threads, then writes in order.
+  virtual void Render(const ExportedEpisode& episode, const std::vector<ObservationValue>& values,
+                      const std::vector<SessionValue>& sessions, RenderedEpisode* out) const = 0;
+  // Appends one rendered episode to the files (and, for FHIR, its
+  // patient's Patient the first time the patient appears).
+  virtual absl::Status Write(const ExportedEpisode& episode, const RenderedEpisode& rendered) = 0;
   // Closes every file; describes them.
   virtual absl::StatusOr<std::vector<v1::ExportFile>> Finish() = 0;
 };
 
 // Writers into the directory `dir` (which must exist), showing values as
-// `coarsening` asks.
+// `coarsening` asks, with the local code systems under `fhir_base`.
 absl::StatusOr<std::unique_ptr<DatasetWriter>> NewCsvWriter(const std::string& dir,
-                                                            const v1::ExportCoarsening& coarsening);
+                                                            const v1::ExportCoarsening& coarsening,
+                                                            absl::string_view fhir_base);
 absl::StatusOr<std::unique_ptr<DatasetWriter>> NewFhirWriter(const std::string& dir,
-                                                             const v1::ExportCoarsening& coarsening);
+                                                             const v1::ExportCoarsening& coarsening,
+                                                             absl::string_view fhir_base);
 
 }  // namespace tractus::exports
 

@@ -14,6 +14,7 @@
 #include "common/status_macros.h"
 #include "exports/acquaintance.h"
 #include "exports/dataset.h"
+#include "exports/schema.h"
 #include "records/civil_date.h"
 #include "records/time_proto.h"
 #include "storage/store.h"
@@ -113,8 +114,8 @@ struct Exporter::Prepared {
   ExportedEpisode episode;
   v1::EpisodeProgress progress;
   KnownFacts known;  // subject and class filled by the writing thread
-  int64_t rows = 0;
-  std::string rendered_rows;  // as the observations file holds them
+  int64_t rows = 0;  // observation values exported
+  RenderedEpisode rendered;
 };
 
 int Exporter::WorkerThreads() {
@@ -169,15 +170,26 @@ absl::StatusOr<Exporter::Prepared> Exporter::Prepare(const std::set<int>& instru
       absl::CivilSecond(start_date.year(), start_date.month(), start_date.day(), 0, 0, 0),
       data.zone);
   p.observations = static_cast<int64_t>(data.observations.size());
+  const auto offset = [&](const google::protobuf::Timestamp& t) {
+    return absl::ToInt64Minutes(records::FromProto(t) - day0);
+  };
   std::vector<ObservationValue> values;
   values.reserve(data.observations.size());
   for (const v1::Observation& o : data.observations) {
     if (!instruments.empty() && !instruments.count(o.instrument())) continue;
     const analytics::MeasureInfo* measure = analytics::FindMeasure(o.instrument());
     if (measure == nullptr) continue;
-    values.push_back({measure, absl::ToInt64Minutes(records::FromProto(o.effective_time()) - day0),
-                      o.value(), SourceName(o.source()), LateralityName(o.laterality())});
+    values.push_back({&o, measure, offset(o.effective_time()), o.value(), SourceName(o.source()),
+                      LateralityName(o.laterality())});
   }
+  std::vector<SessionValue> sessions;
+  for (const v1::Session& s : data.sessions) {
+    if (s.finalized()) sessions.push_back({&s, offset(s.start_time())});
+  }
+  std::stable_sort(sessions.begin(), sessions.end(),
+                   [](const SessionValue& a, const SessionValue& b) {
+                     return a.offset_minutes < b.offset_minutes;
+                   });
   p.rows = static_cast<int64_t>(values.size());
   std::set<int> measures;
   std::set<int64_t> days, weeks;
@@ -191,7 +203,11 @@ absl::StatusOr<Exporter::Prepared> Exporter::Prepare(const std::set<int>& instru
   p.known.measures = static_cast<int64_t>(measures.size());
   p.known.days_measured = static_cast<int64_t>(days.size());
   p.known.weeks_measured = static_cast<int64_t>(weeks.size());
-  writer.RenderObservations(p.episode, values, &p.rendered_rows);
+  // Rendered here, while the episode's data and progress are at hand (the
+  // pointer is reset once p has moved to the writing thread).
+  episode.progress = &p.progress;
+  writer.Render(p.episode, values, sessions, &p.rendered);
+  episode.progress = nullptr;
   return p;
 }
 
@@ -259,9 +275,9 @@ absl::StatusOr<v1::ExportManifest> Exporter::Run(const ExportPlan& plan,
   // computed on worker threads, then written here in scan order.
   std::unique_ptr<DatasetWriter> writer;
   if (plan.format == v1::EXPORT_FORMAT_FHIR_NDJSON) {
-    ASSIGN_OR_RETURN(writer, NewFhirWriter(plan.dir, plan.coarsening));
+    ASSIGN_OR_RETURN(writer, NewFhirWriter(plan.dir, plan.coarsening, fhir_base_));
   } else {
-    ASSIGN_OR_RETURN(writer, NewCsvWriter(plan.dir, plan.coarsening));
+    ASSIGN_OR_RETURN(writer, NewCsvWriter(plan.dir, plan.coarsening, fhir_base_));
   }
   const std::set<int> instruments(plan.filter.instruments().begin(),
                                   plan.filter.instruments().end());
@@ -284,9 +300,8 @@ absl::StatusOr<v1::ExportManifest> Exporter::Run(const ExportPlan& plan,
       p.known.subject = Fnv1a64(p.episode.subject_id);
       p.known.quasi_class = Fnv1a64(p.episode.qi.ClassKey());
       known.push_back(p.known);
-      RETURN_IF_ERROR(writer->WriteEpisode(p.episode));
+      RETURN_IF_ERROR(writer->Write(p.episode, p.rendered));
       manifest.set_episodes_exported(manifest.episodes_exported() + 1);
-      RETURN_IF_ERROR(writer->WriteObservations(p.rendered_rows, p.rows));
       manifest.set_observations_exported(manifest.observations_exported() + p.rows);
     }
     return absl::OkStatus();
@@ -332,6 +347,9 @@ absl::StatusOr<v1::ExportManifest> Exporter::Run(const ExportPlan& plan,
     *manifest.add_uniqueness() = std::move(r);
   }
   *manifest.mutable_coarsening() = plan.coarsening;
+  manifest.set_format_version(std::string(plan.format == v1::EXPORT_FORMAT_FHIR_NDJSON
+                                              ? kFhirFormatVersion
+                                              : kCsvFormatVersion));
   return manifest;
 }
 
@@ -344,6 +362,7 @@ std::string ManifestJson(const v1::ExportJob& job, const v1::ExportManifest& m) 
   std::string out = absl::StrCat(
       "{\n  \"export_id\": \"", job.export_id(), "\",\n",
       "  \"format\": \"", v1::ExportFormat_Name(job.format()), "\",\n",
+      "  \"format_version\": \"", m.format_version(), "\",\n",
       "  \"transactionTimeOmitted\": \"the export's time with an open episode's latest offset "
       "would give its day 0 to within days (a date element)\",\n",
       "  \"request\": \"tractus.v1.ExportService/StartExport?export_id=", job.export_id(),

@@ -16,11 +16,13 @@
 #include <functional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/clock.h"
 #include "exports/dataset.h"
+#include "exports/terminology.h"
 #include "outcomes/outcomes.h"
 #include "records/records.h"
 #include "tractus/v1/export.pb.h"
@@ -45,8 +47,11 @@ class Exporter {
   // The arguments must outlive this object. No clock: nothing exported
   // depends on when the export runs (each episode's figures are taken as
   // of its own latest data).
-  Exporter(records::Records* records, outcomes::Outcomes* outcomes)
-      : records_(records), outcomes_(outcomes) {}
+  // Local code systems and extensions are named under `fhir_base`
+  // (tractusd --fhir_base_url).
+  Exporter(records::Records* records, outcomes::Outcomes* outcomes,
+           std::string fhir_base = std::string(kDefaultFhirBase))
+      : records_(records), outcomes_(outcomes), fhir_base_(std::move(fhir_base)) {}
 
   // Writes the dataset into plan.dir and returns its manifest (files and
   // counts; manifest.json is added by the caller). CANCELLED if `progress`
@@ -85,6 +90,7 @@ class Exporter {
 
   records::Records* const records_;
   outcomes::Outcomes* const outcomes_;
+  const std::string fhir_base_;
 };
 
 // The manifest as JSON (Bulk Data style "output" list plus the privacy

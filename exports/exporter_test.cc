@@ -2,6 +2,7 @@
 // k-anonymous classes pass 1 counted, whatever changes in between.
 #include "exports/exporter.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <cstdlib>
 #include <fstream>
@@ -36,6 +37,13 @@ std::vector<std::vector<std::string>> ReadCsv(const std::string& path) {
   std::string line;
   while (std::getline(in, line)) rows.push_back(absl::StrSplit(line, ','));
   return rows;
+}
+
+// The index of the column `name` in a CSV's header row (fails if absent).
+size_t ColumnIndex(const std::vector<std::vector<std::string>>& rows, const std::string& name) {
+  const auto it = std::find(rows.at(0).begin(), rows.at(0).end(), name);
+  EXPECT_NE(it, rows.at(0).end()) << name;
+  return static_cast<size_t>(it - rows.at(0).begin());
 }
 
 // A store with the domain layers over it and one clinic.
@@ -190,9 +198,9 @@ TEST_F(ExporterTest, TheSameDataExportedOnDifferentDaysGivesTheSameFiles) {
   // Days observed: the episode day of the latest value (3 + i), not the
   // ~91 days to the export date.
   const auto rows = ReadCsv(dirs[0] + "/episodes.csv");
-  ASSERT_EQ(rows[0][8], "days_observed");
+  const size_t days_observed = ColumnIndex(rows, "days_observed");
   std::multiset<std::string> observed;
-  for (size_t i = 1; i < rows.size(); ++i) observed.insert(rows[i][8]);
+  for (size_t i = 1; i < rows.size(); ++i) observed.insert(rows[i][days_observed]);
   EXPECT_EQ(observed, (std::multiset<std::string>{"3", "4", "5", "6", "7", "8"}));
 }
 
@@ -342,9 +350,9 @@ TEST_F(ExporterTest, StraightLegRaiseKeepsItsSide) {
               IsOk());
   const auto rows = ReadCsv(csv_dir + "/observations.csv");
   ASSERT_EQ(rows.size(), 6u);
-  ASSERT_EQ(rows[0].back(), "laterality");
+  const size_t laterality = ColumnIndex(rows, "laterality");
   std::multiset<std::string> sides;
-  for (size_t i = 1; i < rows.size(); ++i) sides.insert(rows[i].back());
+  for (size_t i = 1; i < rows.size(); ++i) sides.insert(rows[i][laterality]);
   EXPECT_EQ(sides, (std::multiset<std::string>{"left", "left", "left", "right", "right"}));
   const std::string fhir = Slurp(fhir_dir + "/Observation.ndjson");
   size_t left = 0;

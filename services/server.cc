@@ -90,7 +90,9 @@ absl::Status Server::StartDomain(const ServerConfig& config, const Clock* clock)
     outcomes_->SetRecordKeySecret(std::move(record_key_secret));
   }
 
-  exporter_ = std::make_unique<exports::Exporter>(records_.get(), outcomes_.get());
+  RETURN_IF_ERROR(exports::ValidateFhirBase(config.fhir_base_url));
+  exporter_ = std::make_unique<exports::Exporter>(records_.get(), outcomes_.get(),
+                                                  config.fhir_base_url);
   ASSIGN_OR_RETURN(export_jobs_, exports::ExportJobs::Open(store_.get(), clock, exporter_.get(),
                                                             config.data_dir + "/exports"));
   ASSIGN_OR_RETURN(accounts_, security::Accounts::Open(store_.get(), clock, records_.get()));

@@ -22,6 +22,7 @@
 #include "device_gateway/devices.h"
 #include "device_gateway/stream_slots.h"
 #include "device_gateway/uploads.h"
+#include "exports/terminology.h"
 #include "outcomes/outcomes.h"
 #include "records/records.h"
 #include "security/accounts.h"
@@ -77,6 +78,9 @@ struct ServerConfig {
   std::string metrics_listen;
   // Where CreateBackup puts backups (outside data_dir); empty: backups off.
   std::string backup_dir;
+  // Base URL of the local FHIR code systems and extensions in exports: one
+  // your organisation controls (https://, no trailing '/').
+  std::string fhir_base_url = std::string(exports::kDefaultFhirBase);
   // Where the bootstrap administrator's API key is written (mode 0600) on
   // first start; empty: <data_dir>/bootstrap-admin.key. If the file is
   // already there on first start, its key is installed instead (one

@@ -68,6 +68,9 @@ ABSL_FLAG(std::string, metrics_listen, "",
           "HOST:PORT serving Prometheus /metrics (plaintext; keep it on a private network)");
 ABSL_FLAG(std::string, backup_dir, "",
           "where `tractus admin backup` puts online backups (outside --data_dir); empty: off");
+ABSL_FLAG(std::string, fhir_base_url, std::string(tractus::exports::kDefaultFhirBase),
+          "base URL of the local FHIR code systems and extensions in exports (one your "
+          "organisation controls; every FHIR release carries the code systems)");
 ABSL_FLAG(double, rate_limit_qps, 200, "calls per second per principal; 0: unlimited");
 ABSL_FLAG(double, rate_limit_burst, 400, "calls a principal may make in a burst");
 ABSL_FLAG(int, max_streams_per_principal, 8,
@@ -111,6 +114,7 @@ int main(int argc, char** argv) {
   config.bootstrap_key_file = absl::GetFlag(FLAGS_bootstrap_key_file);
   config.cluster_key_file = absl::GetFlag(FLAGS_cluster_key_file);
   config.backup_dir = absl::GetFlag(FLAGS_backup_dir);
+  config.fhir_base_url = absl::GetFlag(FLAGS_fhir_base_url);
   config.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   config.rate_limit = {absl::GetFlag(FLAGS_rate_limit_qps), absl::GetFlag(FLAGS_rate_limit_burst)};
   config.max_streams_per_principal = absl::GetFlag(FLAGS_max_streams_per_principal);

@@ -5,6 +5,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <cctype>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -13,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "cli/export_command.h"
 #include "google/protobuf/struct.pb.h"
@@ -150,6 +152,63 @@ class ExportE2eTest : public ServerFixture {
     return files;
   }
 
+  // Every file of `job`, downloaded into the folder dir_/`name` under its
+  // own name (as an analyst keeps a release); the folder.
+  std::string DownloadRelease(const v1::ExportJob& job, const std::string& name) {
+    const std::string folder = dir_.path() + "/" + name;
+    std::filesystem::create_directories(folder);
+    for (const v1::ExportFile& f : job.manifest().files()) {
+      auto bytes = cli::DownloadExportFile(*analyst_, job.export_id(), f, folder + "/" + f.name());
+      EXPECT_TRUE(bytes.ok()) << bytes.status();
+    }
+    return folder;
+  }
+
+  // What clinics measure besides pain, for every patient, on days 0 and 22:
+  // an ODI with one section unanswered, an RMDQ, a PROMIS PI 6a, both legs'
+  // straight leg raise and a lumbar extension in fractions of a degree.
+  void AddMeasures() {
+    for (size_t i = 0; i < patients_.size(); ++i) {
+      v1::RecordObservationsRequest rec;
+      rec.set_episode_id(patients_[i].episode_id);
+      for (int day : {0, 22}) {
+        const auto add = [&](const std::string& id, v1::Instrument instrument) {
+          v1::ObservationInput* in = rec.add_observations();
+          in->set_observation_id(absl::StrCat(id, "-", day));
+          in->set_instrument(instrument);
+          in->set_source(v1::SOURCE_CLINIC);
+          *in->mutable_effective_time() = records::ToProto(Day(day, 11));
+          return in;
+        };
+        v1::OdiAnswers* odi = add("odi", v1::INSTRUMENT_ODI)->mutable_odi();
+        odi->set_pain_intensity(day == 0 ? 4 : 2);
+        odi->set_personal_care(1);
+        odi->set_lifting(3);
+        odi->set_walking(2);
+        odi->set_sitting(3);
+        odi->set_standing(2);
+        odi->set_sleeping(1);
+        odi->set_social_life(2);
+        odi->set_travelling(2);  // sex_life unanswered
+        v1::RmdqAnswers* rmdq = add("rmdq", v1::INSTRUMENT_RMDQ)->mutable_rmdq();
+        for (int item = 0; item < 24; ++item) rmdq->add_items(item % (day == 0 ? 2 : 3) == 0);
+        v1::PromisPi6aAnswers* promis =
+            add("promis", v1::INSTRUMENT_PROMIS_PI_6A)->mutable_promis_pi_6a();
+        for (int item : {3, 4, 2, 3, 3, 4}) promis->add_items(day == 0 ? item : item - 1);
+        for (v1::Laterality side : {v1::LATERALITY_LEFT, v1::LATERALITY_RIGHT}) {
+          v1::ObservationInput* slr =
+              add(side == v1::LATERALITY_LEFT ? "slr-l" : "slr-r", v1::INSTRUMENT_STRAIGHT_LEG_RAISE);
+          slr->set_laterality(side);
+          slr->set_value(45.5 + day / 2.0 + static_cast<double>(i));
+        }
+        add("ext", v1::INSTRUMENT_LUMBAR_EXTENSION)->set_value(12.25 + day / 4.0);
+      }
+      const auto recorded = client_->Call(&v1::ObservationService::Stub::RecordObservations,
+                                          client_->observations(), rec);
+      ASSERT_TRUE(recorded.ok()) << recorded.status();
+    }
+  }
+
   // Whether `value` appears in `content` as a whole token (not inside a
   // longer run of letters, digits, '_' or '-'): the exports' random hex ids
   // may hold a zip code's digits by chance (one held "60615").
@@ -223,7 +282,9 @@ TEST_F(ExportE2eTest, CsvIsDeidentifiedKAnonymousAndKeepsIntervals) {
   EXPECT_FALSE(m.zip3_list_version().empty());
 
   auto files = Download(*job);
-  ASSERT_EQ(files.size(), 4u);  // episodes, observations, dictionary, manifest
+  // episodes, observations, items, sessions; dictionary, schema, two load
+  // scripts; manifest.
+  ASSERT_EQ(files.size(), 9u);
   ExpectNoIdentifiers(files);
 
   // Every equivalence class holds at least k episodes.
@@ -249,17 +310,19 @@ TEST_F(ExportE2eTest, CsvIsDeidentifiedKAnonymousAndKeepsIntervals) {
   for (const auto& [subject, offsets] : pain_offsets) {
     EXPECT_EQ(offsets, (std::vector<int64_t>{2520, 5400, 12600})) << subject;
   }
-  // The dictionary describes every column of both files, named by file,
+  // The dictionary describes every column of every table, named by file,
   // with the days a weekly figure covers.
   const std::string dictionary = files.at("data_dictionary.csv");
-  for (const std::string& column : episodes[0]) {
-    EXPECT_NE(dictionary.find("episodes.csv," + column + ","), std::string::npos) << column;
-  }
-  for (const std::string& column : observations[0]) {
-    EXPECT_NE(dictionary.find("observations.csv," + column + ","), std::string::npos) << column;
+  for (const char* table : {"episodes.csv", "observations.csv", "items.csv", "sessions.csv"}) {
+    const auto rows = Csv(files.at(table));
+    for (const std::string& column : rows.at(0)) {
+      EXPECT_NE(dictionary.find(std::string(table) + "," + column + ","), std::string::npos)
+          << table << " " << column;
+    }
   }
   EXPECT_NE(dictionary.find("72514-3"), std::string::npos);
-  EXPECT_NE(dictionary.find("median of week 4 (episode days 28-34)"), std::string::npos);
+  EXPECT_NE(dictionary.find("median of the values of week 4 (episode days 28-34)"),
+            std::string::npos);
 }
 
 // k counts people, not episodes: five more episodes of the 93-year-old do
@@ -344,7 +407,8 @@ TEST_F(ExportE2eTest, FhirNdjsonIsValidJsonWithOnlyAllowedFields) {
   ASSERT_EQ(job->state(), v1::EXPORT_STATE_SUCCEEDED) << job->failure();
   auto files = Download(*job);
   ExpectNoIdentifiers(files);
-  int patients = 0, observations = 0, episodes = 0, conditions = 0;
+  int patients = 0, observations = 0, outcomes = 0, episodes = 0, conditions = 0,
+      procedures = 0, code_systems = 0;
   for (const auto& [name, content] : files) {
     if (name == "manifest.json") continue;
     for (absl::string_view line : absl::StrSplit(content, '\n', absl::SkipEmpty())) {
@@ -369,15 +433,34 @@ TEST_F(ExportE2eTest, FhirNdjsonIsValidJsonWithOnlyAllowedFields) {
         ++conditions;
         EXPECT_EQ(resource.fields().count("onsetDateTime"), 0u);
         EXPECT_EQ(resource.fields().count("recordedDate"), 0u);
-      } else {
-        ++observations;
+      } else if (type == "Observation") {
+        // A value ("<episode>-<n>") or one of the episode's figures
+        // ("<episode>-nprs-baseline", coded in the outcome code system).
+        const std::string id = resource.fields().at("id").string_value();
+        ++(std::isdigit(static_cast<unsigned char>(id.back())) &&
+                   id.find("week") == std::string::npos
+               ? observations
+               : outcomes);
         EXPECT_EQ(resource.fields().count("effectiveDateTime"), 0u);
+      } else if (type == "Procedure") {
+        ++procedures;
+        EXPECT_EQ(resource.fields().count("performedDateTime"), 0u);
+        EXPECT_EQ(resource.fields().count("performedPeriod"), 0u);
+      } else {
+        ASSERT_EQ(type, "CodeSystem");
+        ++code_systems;
+        EXPECT_EQ(resource.fields().at("url").string_value().rfind(
+                      "https://fhir.tractus.health/CodeSystem/", 0),
+                  0u);
       }
     }
   }
   EXPECT_EQ(patients, 10);
   EXPECT_EQ(episodes, 10);
   EXPECT_EQ(conditions, 10);
+  EXPECT_EQ(procedures, 1);  // the one session uploaded
+  EXPECT_EQ(code_systems, 5);
+  EXPECT_GE(outcomes, 10 * 3);  // at least NPRS baseline, change, responder
   // The manifest carries the Bulk Data fields a client reads (and says why
   // transactionTime is left out).
   google::protobuf::Struct manifest;
@@ -397,11 +480,73 @@ TEST_F(ExportE2eTest, FhirNdjsonIsValidJsonWithOnlyAllowedFields) {
     EXPECT_EQ(f.at("url").string_value(), f.at("type").string_value() + ".ndjson");
     EXPECT_GT(f.at("count").number_value(), 0);
   }
-  EXPECT_EQ(types, (std::set<std::string>{"Patient", "EpisodeOfCare", "Condition", "Observation"}));
+  EXPECT_EQ(types, (std::set<std::string>{"Patient", "EpisodeOfCare", "Condition", "Observation",
+                                          "Procedure", "CodeSystem"}));
   EXPECT_EQ(observations, 40);  // 10 patients x (3 pain reports + 1 PSFS)
   EXPECT_NE(files.at("Observation.ndjson").find("\"code\":\"72514-3\""), std::string::npos);
   EXPECT_NE(files.at("Observation.ndjson").find("\"system\":\"http://unitsofmeasure.org\""),
             std::string::npos);
+}
+
+// Two releases of one study with different data — the first with pain and
+// PSFS only (every other measure column empty, every value whole), the
+// second with questionnaires, both legs and fractional degrees — load
+// through their own load scripts into DuckDB and PostgreSQL 15 with the
+// dictionary's types, hold the manifest's row counts and UNION ALL.
+// Checked by tools/exportcheck, which shares no code with the exporter.
+TEST_F(ExportE2eTest, ReleasesLoadThroughTheirSchemaIntoDuckDbAndPostgres) {
+  auto first = Export(v1::EXPORT_FORMAT_CSV);
+  ASSERT_TRUE(first.ok() && first->state() == v1::EXPORT_STATE_SUCCEEDED);
+  const std::string a = DownloadRelease(*first, "release-a");
+  AddMeasures();
+  auto second = Export(v1::EXPORT_FORMAT_CSV);
+  ASSERT_TRUE(second.ok() && second->state() == v1::EXPORT_STATE_SUCCEEDED);
+  const std::string b = DownloadRelease(*second, "release-b");
+  EXPECT_EQ(second->manifest().format_version(), "tractus-csv/2");
+
+  // Nothing measured is dropped: every answered item (ODI 9 of 10
+  // sections, RMDQ 24, PROMIS 6, PSFS 3 scores without their text), both
+  // legs, the session.
+  std::map<std::string, std::string> files;
+  for (const char* name : {"items.csv", "observations.csv", "sessions.csv", "episodes.csv"}) {
+    std::ifstream in(b + "/" + name);
+    std::stringstream content;
+    content << in.rdbuf();
+    files[name] = content.str();
+  }
+  ExpectNoIdentifiers(files);
+  const auto items = Csv(files.at("items.csv"));
+  std::map<std::string, int> per_measure;
+  for (size_t i = 1; i < items.size(); ++i) ++per_measure[items[i][3]];
+  EXPECT_EQ(per_measure, (std::map<std::string, int>{
+                             {"odi", 10 * 2 * 9}, {"rmdq", 10 * 2 * 24},
+                             {"promis_pi_6a", 10 * 2 * 6}, {"psfs", 10 * 3}}));
+  EXPECT_EQ(files.at("items.csv").find("odi.sex_life"), std::string::npos);
+  EXPECT_EQ(Csv(files.at("sessions.csv")).size(), 2u);  // header + the one session
+  EXPECT_NE(files.at("observations.csv").find(",right,"), std::string::npos);
+
+  ASSERT_EQ(std::system(absl::StrCat(EXPORT_CHECK, " load ", a, " ", b).c_str()), 0);
+}
+
+// A FHIR release with every kind of data validates against the official
+// R4 JSON schema, and carries what the schema leaves optional: status,
+// code and subject on every clinical resource, references that resolve,
+// every local code defined in the release's own CodeSystems
+// (tools/exportcheck/validate_fhir.mjs, no code shared with the exporter).
+TEST_F(ExportE2eTest, FhirReleaseValidatesAgainstTheR4SchemaAndResolves) {
+  AddMeasures();
+  auto job = Export(v1::EXPORT_FORMAT_FHIR_NDJSON);
+  ASSERT_TRUE(job.ok() && job->state() == v1::EXPORT_STATE_SUCCEEDED);
+  EXPECT_EQ(job->manifest().format_version(), "tractus-fhir-r4/2");
+  const std::string dir = DownloadRelease(*job, "fhir");
+  std::ifstream in(dir + "/Observation.ndjson");
+  std::stringstream observations;
+  observations << in.rdbuf();
+  // Items as components, the condition's SNOMED CT code, outcomes.
+  EXPECT_NE(observations.str().find(R"("code":"odi.walking"}]},"valueInteger":2)"),
+            std::string::npos);
+  EXPECT_NE(observations.str().find(R"("code":"nprs_baseline")"), std::string::npos);
+  ASSERT_EQ(std::system(absl::StrCat(EXPORT_CHECK, " fhir ", dir).c_str()), 0);
 }
 
 TEST_F(ExportE2eTest, LinkageKeysMakeSubjectIdsLinkableOrNot) {

@@ -6,14 +6,15 @@ analyst or a privacy officer would check a release.
   export_k_check.py --dir=DIR --k=K --format=csv|fhir
 
 CSV: episodes.csv classes over (age_band, sex, zip3, condition), counted in
-distinct subjects; observations.csv shows no quasi-identifier, only subjects
-that episodes.csv holds.
+distinct subjects; observations.csv, items.csv and sessions.csv show no quasi-identifier, only
+subjects that episodes.csv holds.
 
 FHIR: Patient.ndjson classes over what a Patient shows (gender, postal code,
 an age band if it shows one; birth dates and identifiers must be absent); EpisodeOfCare.ndjson over
 its age band; Condition.ndjson over its code; and the join of the three over
 (age band, gender, postal code, condition) -- every class at least K
-distinct patients. Observation.ndjson references only exported Patients.
+distinct patients. Observation.ndjson and Procedure.ndjson reference only
+exported Patients.
 
 Prints each file's smallest class; exits 1 on a violation.
 """
@@ -45,15 +46,16 @@ def check_csv(d, k, failures):
             classes[(row["age_band"], row["sex"], row["zip3"], row["condition"])].add(row["subject_id"])
             subjects.add(row["subject_id"])
     check("episodes.csv", classes, k, failures)
-    with open(os.path.join(d, "observations.csv"), newline="") as f:
-        reader = csv.DictReader(f)
-        shown = set(reader.fieldnames) & {"age_band", "sex", "zip3", "condition", "birth_date"}
-        if shown:
-            failures.append(f"observations.csv shows quasi-identifiers {sorted(shown)}")
-        for row in reader:
-            if row["subject_id"] not in subjects:
-                failures.append(f"observations.csv: subject {row['subject_id']} not in episodes.csv")
-                break
+    for name in ("observations.csv", "items.csv", "sessions.csv"):
+        with open(os.path.join(d, name), newline="") as f:
+            reader = csv.DictReader(f)
+            shown = set(reader.fieldnames) & {"age_band", "sex", "zip3", "condition", "birth_date"}
+            if shown:
+                failures.append(f"{name} shows quasi-identifiers {sorted(shown)}")
+            for row in reader:
+                if row["subject_id"] not in subjects:
+                    failures.append(f"{name}: subject {row['subject_id']} not in episodes.csv")
+                    break
 
 
 def lines(d, name):
@@ -106,11 +108,12 @@ def check_fhir(d, k, failures):
     check("EpisodeOfCare.ndjson", by_band, k, failures)
     check("EpisodeOfCare + Patient + Condition", joined, k, failures)
 
-    for o in lines(d, "Observation.ndjson"):
-        subject = o["subject"]["reference"].removeprefix("Patient/")
-        if subject not in patients:
-            failures.append(f"Observation {o['id']}: subject {subject} not in Patient.ndjson")
-            break
+    for name in ("Observation.ndjson", "Procedure.ndjson"):
+        for o in lines(d, name):
+            subject = o["subject"]["reference"].removeprefix("Patient/")
+            if subject not in patients:
+                failures.append(f"{name} {o['id']}: subject {subject} not in Patient.ndjson")
+                break
 
 
 def main():
