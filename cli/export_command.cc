@@ -124,7 +124,8 @@ absl::StatusOr<v1::ExportJob> RunExport(const Client& client, ExportOptions opti
                            "%.1f %%)\n",
                            u.known(), 100 * u.released(), 100 * u.exact());
   }
-  out << "files in " << options.out_dir << "\n";
+  out << "files in " << options.out_dir << " (format " << m.format_version()
+      << "; columns and codes: docs/exports.md)\n";
   return job;
 }
 

@@ -23,17 +23,9 @@ namespace {
 
 using analytics::MeasureInfo;
 
-// RFC 4180: quote when needed, double the quotes. Values here are codes
-// and numbers, but quoting keeps the file well formed whatever comes.
-std::string Field(absl::string_view s) {
-  if (s.find_first_of(",\"\n\r") == absl::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
+// Values here are codes and numbers, but quoting keeps the file well
+// formed whatever comes.
+std::string Field(absl::string_view s) { return CsvField(s); }
 
 // Whole numbers (nearly every score and count) print as their digits
 // without the formatter; others with 6 significant digits.
@@ -62,10 +54,6 @@ const char* ModeName(v1::TractionMode m) {
     case v1::TRACTION_MODE_CYCLIC: return "cyclic";
     default: return "";
   }
-}
-
-double Seconds(const google::protobuf::Duration& d) {
-  return static_cast<double>(d.seconds()) + d.nanos() / 1e9;
 }
 
 class CsvWriter final : public DatasetWriter {
@@ -199,7 +187,7 @@ class CsvWriter final : public DatasetWriter {
           ModeName(p.mode()), Number(p.max_force_newtons()), Number(p.min_force_newtons()),
           absl::StrCat(p.hold_seconds()), absl::StrCat(p.relax_seconds()),
           Number(p.angle_degrees()), absl::StrCat(p.planned_minutes()),
-          Number(Seconds(sum.duration())), Number(Seconds(sum.time_at_target())),
+          Number(DurationSeconds(sum.duration())), Number(DurationSeconds(sum.time_at_target())),
           Number(sum.peak_force_newtons()), Number(sum.mean_force_newtons()),
           absl::StrCat(sum.hold_cycles()), absl::StrCat(sum.patient_stops()),
           absl::StrCat(sum.overshoots()), Number(sum.traction_dose_newton_seconds()),

@@ -51,6 +51,11 @@ struct ObservationValue {
   const char* laterality = "";  // "left", "right", or "" (straight leg raise)
 };
 
+// A proto Duration in seconds.
+inline double DurationSeconds(const google::protobuf::Duration& d) {
+  return static_cast<double>(d.seconds()) + d.nanos() / 1e9;
+}
+
 // One finalized session of an episode as exported.
 struct SessionValue {
   const v1::Session* session = nullptr;

@@ -322,9 +322,6 @@ class FhirWriter final : public DatasetWriter {
       const auto integer = [&](absl::string_view name, int64_t v) {
         return absl::StrCat(",", Ext(name), R"("valueInteger":)", v, "}");
       };
-      const auto seconds = [](const google::protobuf::Duration& d) {
-        return static_cast<double>(d.seconds()) + d.nanos() / 1e9;
-      };
       std::string ext = absl::StrCat(
           Timing(e.episode_ref, sessions[i].offset_minutes), integer("session-number", i + 1),
           ",", Ext("traction-mode"), R"("valueCode":)",
@@ -336,8 +333,8 @@ class FhirWriter final : public DatasetWriter {
           quantity("protocol-relax", p.relax_seconds(), "s"),
           quantity("protocol-angle", p.angle_degrees(), "deg"),
           quantity("protocol-planned-duration", p.planned_minutes(), "min"),
-          quantity("duration", seconds(sum.duration()), "s"),
-          quantity("time-at-target", seconds(sum.time_at_target()), "s"),
+          quantity("duration", DurationSeconds(sum.duration()), "s"),
+          quantity("time-at-target", DurationSeconds(sum.time_at_target()), "s"),
           quantity("peak-force", sum.peak_force_newtons(), "N"),
           quantity("mean-force", sum.mean_force_newtons(), "N"),
           integer("hold-cycles", sum.hold_cycles()), integer("patient-stops", sum.patient_stops()),

@@ -129,13 +129,12 @@ std::vector<Column> SessionColumns(absl::string_view base) {
 // A SQL identifier, quoted (valid in DuckDB and PostgreSQL alike).
 std::string Ident(absl::string_view name) { return absl::StrCat("\"", name, "\""); }
 
-// RFC 4180 field.
+}  // namespace
+
 std::string CsvField(absl::string_view s) {
   if (s.find_first_of(",\"\n\r") == absl::string_view::npos) return std::string(s);
   return absl::StrCat("\"", absl::StrReplaceAll(s, {{"\"", "\"\""}}), "\"");
 }
-
-}  // namespace
 
 absl::string_view SqlTypeName(SqlType type) {
   switch (type) {

@@ -50,6 +50,10 @@ std::vector<Table> CsvTables(absl::string_view fhir_base);
 // The table of `file`; aborts for an unknown name (a programming error).
 Table CsvTable(absl::string_view fhir_base, absl::string_view file);
 
+// `s` as one RFC 4180 field: quoted (quotes doubled) when it holds a comma,
+// quote or line break; else as is.
+std::string CsvField(absl::string_view s);
+
 // The files that describe a release, complete texts.
 std::string DataDictionaryCsv(const std::vector<Table>& tables);
 std::string SchemaSql(const std::vector<Table>& tables);
