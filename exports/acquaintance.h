@@ -26,8 +26,8 @@ struct KnownFacts {
   uint64_t quasi_class = 0;      // its equivalence class (any stable hash)
   int64_t sessions_done = 0;
   int64_t measures = 0;          // distinct measures with an exported value
-  int64_t days_measured = 0;     // distinct episode days with one
-  int64_t weeks_measured = 0;    // distinct episode weeks with one
+  int64_t days_measured = 0;     // distinct episode days with one or a session
+  int64_t weeks_measured = 0;    // distinct episode weeks with one or a session
 };
 
 // The shares of subjects unique on (quasi-identifiers + known), for known =

@@ -143,21 +143,23 @@ class CsvWriter final : public DatasetWriter {
     for (size_t i = 0; i < values.size(); ++i) {
       const ObservationValue& o = values[i];
       const int64_t day = EpisodeDay(o.offset_minutes);
-      const std::string ref = absl::StrCat(e.episode_ref, "-", i + 1);
+      const int64_t number = static_cast<int64_t>(i) + 1;
       absl::StrAppend(&text, episode_fields, measure_fields_.at(o.measure));
       if (!weeks) absl::StrAppend(&text, day, ",", o.offset_minutes);
       absl::StrAppend(&text, weeks ? ",," : ",");
       AppendNumber(o.value, &text);
-      absl::StrAppend(&text, ",", o.source, ",", EpisodeWeek(day), ",", o.laterality, ",", ref,
+      absl::StrAppend(&text, ",", o.source, ",", EpisodeWeek(day), ",", o.laterality, ",", number,
                       ",");
       const v1::Observation* record = o.record;
       if (record != nullptr && record->answers_case() != v1::Observation::ANSWERS_NOT_SET) {
         absl::StrAppend(&text, record->items_answered());
-        for (const AnswerItem& item : AnswerItems(*record)) {
-          absl::StrAppend(&items->text, ref, ",", episode_fields, std::string(o.measure->name), ",",
-                          item.code, ",", item.number, ",", item.value, "\n");
+        const std::string item_prefix =
+            absl::StrCat(episode_fields, number, ",", std::string(o.measure->name), ",");
+        ForEachAnswerItem(*record, [&](const AnswerItem& item) {
+          absl::StrAppend(&items->text, item_prefix, item.code, ",", item.number, ",", item.value,
+                          "\n");
           ++items->records;
-        }
+        });
       }
       absl::StrAppend(&text, ",");
       if (record != nullptr && record->has_t_score()) {

@@ -199,6 +199,13 @@ absl::StatusOr<Exporter::Prepared> Exporter::Prepare(const std::set<int>& instru
     days.insert(day);
     weeks.insert(EpisodeWeek(day));
   }
+  // A session's day is known to whoever saw the patient go to the clinic
+  // (and is shown unless counts are banded): it counts as a day measured.
+  for (const SessionValue& s : sessions) {
+    const int64_t day = EpisodeDay(s.offset_minutes);
+    days.insert(day);
+    weeks.insert(EpisodeWeek(day));
+  }
   p.known.sessions_done = p.progress.course().sessions_done();
   p.known.measures = static_cast<int64_t>(measures.size());
   p.known.days_measured = static_cast<int64_t>(days.size());

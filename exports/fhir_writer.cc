@@ -283,7 +283,7 @@ class FhirWriter final : public DatasetWriter {
       absl::StrAppend(&out->text, R"(,"valueQuantity":)", Quantity(o.value, std::string(m.ucum_unit)));
       if (o.record != nullptr) {
         std::vector<std::string> components;
-        for (const AnswerItem& item : AnswerItems(*o.record)) {
+        ForEachAnswerItem(*o.record, [&](const AnswerItem& item) {
           components.push_back(absl::StrCat(
               R"({"code":{"coding":[{"system":")", item_system, R"(","code":)", Json(item.code),
               R"(}]},)",
@@ -291,7 +291,7 @@ class FhirWriter final : public DatasetWriter {
                   ? absl::StrCat(R"("valueBoolean":)", item.value ? "true" : "false")
                   : absl::StrCat(R"("valueInteger":)", item.value),
               "}"));
-        }
+        });
         if (o.record->has_t_score()) {
           components.push_back(absl::StrCat(
               R"({"code":{"coding":[{"system":")", std::string(analytics::kLoincSystem),

@@ -77,7 +77,7 @@ std::vector<Column> ObservationColumns(absl::string_view base) {
       {"source", T::kText, "", "home (patient report), clinic (clinician) or device (a table's console)", "", ""},
       {"week", T::kInteger, "wk", "episode week: 0 = days 0-6, 1 = days 7-13, ...; negative before day 0", "", ""},
       {"laterality", T::kText, "", "left or right for the straight leg raise; NULL for every other measure", "", ""},
-      {"observation_ref", T::kText, "", "this value's id: episode_ref, '-', its number in the episode (items.csv refers to it)", "", ""},
+      {"observation_number", T::kInteger, "", "this value's number in its episode (1-based; with episode_ref it names the value: items.csv refers to it, FHIR Observation ids are episode_ref-number)", "", ""},
       {"items_answered", T::kInteger, "{item}", "questionnaires: how many items were answered; NULL for other measures", "", ""},
       {"t_score", T::kDouble, "{T-score}", "PROMIS Pain Interference 6a: T-score, only where a citable conversion table is installed; else NULL", "", ""},
       {"t_score_table", T::kText, "", "version of the conversion table t_score came from; NULL without one", "", ""},
@@ -86,9 +86,9 @@ std::vector<Column> ObservationColumns(absl::string_view base) {
 
 std::vector<Column> ItemColumns(absl::string_view base) {
   return {
-      {"observation_ref", T::kText, "", "the questionnaire's row in observations.csv", "", ""},
       {"subject_id", T::kText, "", "pseudonymous patient id", "", ""},
       {"episode_ref", T::kText, "", "pseudonymous episode id", "", ""},
+      {"observation_number", T::kInteger, "", "the questionnaire's row in observations.csv (with episode_ref)", "", ""},
       {"measure", T::kText, "", "odi, rmdq, promis_pi_6a or psfs", "", ""},
       {"item", T::kText, "", "the item's code: odi.<section> (pain_intensity, personal_care, lifting, walking, sitting, standing, sleeping, sex_life, social_life, travelling), rmdq.1-24, promis_pi_6a.1-6, psfs.1-5", System(base, kItemCodes), ""},
       {"item_number", T::kInteger, "", "the item's place in the form (1-based)", "", ""},

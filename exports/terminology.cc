@@ -1,5 +1,7 @@
 #include "exports/terminology.h"
 
+#include <algorithm>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
@@ -74,33 +76,43 @@ const ConditionCoding& CodingOfCondition(absl::string_view name) {
   return AllConditionCodings().front();
 }
 
-std::vector<AnswerItem> AnswerItems(const v1::Observation& o) {
-  std::vector<AnswerItem> items;
+void ForEachAnswerItem(const v1::Observation& o, absl::FunctionRef<void(const AnswerItem&)> fn) {
+  // The item codes, in AllItemDefinitions' order: ODI, RMDQ, PROMIS, PSFS.
+  const std::vector<ItemDefinition>& codes = AllItemDefinitions();
+  constexpr int kOdiFirst = 0;
+  constexpr int kRmdqFirst = kOdiFirst + static_cast<int>(std::size(kOdiSections));
+  constexpr int kPromisFirst = kRmdqFirst + kRmdqItems;
+  constexpr int kPsfsFirst = kPromisFirst + kPromisItems;
   switch (o.answers_case()) {
     case v1::Observation::kOdi:
       for (int i = 0; i < static_cast<int>(std::size(kOdiSections)); ++i) {
         const OdiSection& s = kOdiSections[i];
-        if ((o.odi().*s.has)()) items.push_back({absl::StrCat("odi.", s.name), i + 1, (o.odi().*s.get)()});
+        if ((o.odi().*s.has)()) fn({codes[kOdiFirst + i].code, i + 1, (o.odi().*s.get)()});
       }
       break;
     case v1::Observation::kRmdq:
-      for (int i = 0; i < o.rmdq().items_size(); ++i) {
-        items.push_back({absl::StrCat("rmdq.", i + 1), i + 1, o.rmdq().items(i) ? 1 : 0});
+      for (int i = 0; i < std::min(o.rmdq().items_size(), kRmdqItems); ++i) {
+        fn({codes[kRmdqFirst + i].code, i + 1, o.rmdq().items(i) ? 1 : 0});
       }
       break;
     case v1::Observation::kPromisPi6A:
-      for (int i = 0; i < o.promis_pi_6a().items_size(); ++i) {
-        items.push_back({absl::StrCat("promis_pi_6a.", i + 1), i + 1, o.promis_pi_6a().items(i)});
+      for (int i = 0; i < std::min(o.promis_pi_6a().items_size(), kPromisItems); ++i) {
+        fn({codes[kPromisFirst + i].code, i + 1, o.promis_pi_6a().items(i)});
       }
       break;
     case v1::Observation::kPsfs:
-      for (int i = 0; i < o.psfs().activities_size(); ++i) {
-        items.push_back({absl::StrCat("psfs.", i + 1), i + 1, o.psfs().activities(i).score()});
+      for (int i = 0; i < std::min(o.psfs().activities_size(), kPsfsMaxActivities); ++i) {
+        fn({codes[kPsfsFirst + i].code, i + 1, o.psfs().activities(i).score()});
       }
       break;
     default:
       break;
   }
+}
+
+std::vector<AnswerItem> AnswerItems(const v1::Observation& o) {
+  std::vector<AnswerItem> items;
+  ForEachAnswerItem(o, [&](const AnswerItem& item) { items.push_back(item); });
   return items;
 }
 

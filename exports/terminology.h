@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 
@@ -52,15 +53,19 @@ inline constexpr absl::string_view kSnomedSource =
     "US Core test data for 278860009";
 
 // One answered item of a questionnaire: its local code ("odi.walking",
-// "rmdq.7", "psfs.2"), its number in the form (1-based), and its value
-// (ODI section 0..5; RMDQ 1 = yes, 0 = no; PROMIS 1..5; PSFS 0..10).
+// "rmdq.7", "psfs.2"; static storage), its number in the form (1-based),
+// and its value (ODI section 0..5; RMDQ 1 = yes, 0 = no; PROMIS 1..5; PSFS
+// 0..10).
 struct AnswerItem {
-  std::string code;
+  absl::string_view code;
   int number = 0;
   int value = 0;
 };
-// The answered items of `o` in form order; none for a scalar measure. PSFS
-// gives each activity's score only (the activity text is free text).
+// Calls `fn` with each answered item of `o` in form order; never for a
+// scalar measure. PSFS gives each activity's score only (the activity text
+// is free text). Allocates nothing (an export's hot path).
+void ForEachAnswerItem(const v1::Observation& o, absl::FunctionRef<void(const AnswerItem&)> fn);
+// The same, collected.
 std::vector<AnswerItem> AnswerItems(const v1::Observation& o);
 
 // Every item code with its definition, in form order (the item code

@@ -241,10 +241,16 @@ class ExportE2eTest : public ServerFixture {
         EXPECT_FALSE(HoldsToken(content, value)) << name << " holds " << value;
       }
       EXPECT_FALSE(std::regex_search(content, iso_date)) << name << " holds a calendar date";
+      // The manifest's sizes and counts are numbers that may equal a year
+      // by chance (a file of 1933 bytes): its sizes are left out here.
+      const std::string searched =
+          name == "manifest.json"
+              ? std::regex_replace(content, std::regex(R"re("(bytes|count)": \d+)re"), "")
+              : content;
       for (const SourcePatient& p : patients_) {
         if (!p.over_89) continue;
         const std::regex year("\\b" + std::to_string(p.birth_year) + "\\b");
-        EXPECT_FALSE(std::regex_search(content, year))
+        EXPECT_FALSE(std::regex_search(searched, year))
             << name << " holds the birth year of someone over 89";
       }
       EXPECT_EQ(content.find("pt_"), std::string::npos) << name << " holds a patient id";
@@ -517,7 +523,7 @@ TEST_F(ExportE2eTest, ReleasesLoadThroughTheirSchemaIntoDuckDbAndPostgres) {
   ExpectNoIdentifiers(files);
   const auto items = Csv(files.at("items.csv"));
   std::map<std::string, int> per_measure;
-  for (size_t i = 1; i < items.size(); ++i) ++per_measure[items[i][3]];
+  for (size_t i = 1; i < items.size(); ++i) ++per_measure[items[i][3]];  // measure
   EXPECT_EQ(per_measure, (std::map<std::string, int>{
                              {"odi", 10 * 2 * 9}, {"rmdq", 10 * 2 * 24},
                              {"promis_pi_6a", 10 * 2 * 6}, {"psfs", 10 * 3}}));
