@@ -206,10 +206,19 @@ absl::StatusOr<v1::RevokeDeviceResponse> Devices::RevokeDevice(
     storage::WriteBatch batch;
     storage::PutRecord(batch, Cf::kDevices, storage::DeviceKey(req.device_id()), *record);
     RETURN_IF_ERROR(store_->Write(batch));
+    revocations_.fetch_add(1, std::memory_order_acq_rel);  // open streams look again
   }
   v1::RevokeDeviceResponse resp;
   *resp.mutable_device() = record->device();
   return resp;
+}
+
+absl::Status Devices::CheckNotRevoked(const std::string& device_id) const {
+  ASSIGN_OR_RETURN(v1::Device device, Get(device_id));
+  if (device.has_revoke_time()) {
+    return absl::UnauthenticatedError("device credential is missing, unknown, expired or revoked");
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<v1::ListDevicesResponse> Devices::ListDevices(const v1::ListDevicesRequest& req) {

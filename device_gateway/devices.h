@@ -9,6 +9,8 @@
 #ifndef TRACTUS_DEVICE_GATEWAY_DEVICES_H_
 #define TRACTUS_DEVICE_GATEWAY_DEVICES_H_
 
+#include <atomic>
+#include <cstdint>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -50,10 +52,18 @@ class Devices {
   // kRotationOverlap.
   absl::StatusOr<v1::RotateCredentialResponse> RotateCredential(const v1::Device& device);
 
+  // How many revocations have happened since start: a long-lived stream
+  // compares it with the value when it was admitted and calls
+  // CheckNotRevoked only when it moved (an atomic load per message).
+  uint64_t Revocations() const { return revocations_.load(std::memory_order_acquire); }
+  // UNAUTHENTICATED (as Authenticate words it) once `device_id` is revoked.
+  absl::Status CheckNotRevoked(const std::string& device_id) const;
+
  private:
   storage::Store* const store_;
   const Clock* const clock_;
   records::StripedLock locks_;
+  std::atomic<uint64_t> revocations_{0};
 };
 
 }  // namespace tractus::device_gateway

@@ -180,6 +180,7 @@ absl::StatusOr<v1::UpdateUserResponse> Accounts::UpdateUser(const v1::UpdateUser
   RETURN_IF_ERROR(v.ToStatus());
   RETURN_IF_ERROR(CheckReferences(user));
   RETURN_IF_ERROR(PutUser(user));
+  access_changes_.fetch_add(1, std::memory_order_acq_rel);  // open streams look again
   v1::UpdateUserResponse resp;
   *resp.mutable_user() = std::move(user);
   return resp;
@@ -266,6 +267,7 @@ absl::StatusOr<v1::RevokeApiKeyResponse> Accounts::RevokeApiKey(
     storage::PutRecord(batch, Cf::kAuth, storage::ApiKeyKey(req.key_id()), revoked);
     RETURN_IF_ERROR(store_->Write(batch));
     it->second = std::move(revoked);
+    access_changes_.fetch_add(1, std::memory_order_acq_rel);  // open streams look again
   }
   v1::RevokeApiKeyResponse resp;
   *resp.mutable_api_key() = it->second.key();
@@ -323,6 +325,17 @@ absl::StatusOr<Principal> Accounts::Authenticate(absl::string_view bearer) const
     }
   }
   return PrincipalForKey(key_id, by);
+}
+
+absl::Status Accounts::CheckStillValid(const Principal& principal) const {
+  absl::ReaderMutexLock lock(&mu_);
+  ASSIGN_OR_RETURN(Principal now, PrincipalForKey(principal.key_id, principal.authenticated_by));
+  if (now.id != principal.id || now.role != principal.role ||
+      now.clinic_ids != principal.clinic_ids || now.patient_id != principal.patient_id) {
+    return absl::UnauthenticatedError(
+        "the credential's access changed since this stream opened: reconnect");
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<Principal> Accounts::PrincipalForKey(const std::string& key_id,

@@ -10,6 +10,7 @@
 #ifndef TRACTUS_SECURITY_ACCOUNTS_H_
 #define TRACTUS_SECURITY_ACCOUNTS_H_
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <optional>
@@ -69,6 +70,16 @@ class Accounts {
   // user is disabled.
   absl::StatusOr<Principal> Authenticate(absl::string_view bearer) const;
 
+  // How many changes that can take access away (a key revoked, a user
+  // updated) have happened since start: a long-lived stream compares it
+  // with the value when it was admitted and calls CheckStillValid only when
+  // it moved (an atomic load per message).
+  uint64_t AccessChanges() const { return access_changes_.load(std::memory_order_acquire); }
+  // UNAUTHENTICATED if `principal`'s key is no longer live (revoked,
+  // expired, its user disabled) or its user's role or clinics changed since
+  // it authenticated.
+  absl::Status CheckStillValid(const Principal& principal) const;
+
  private:
   Accounts(storage::Store* store, const Clock* clock, records::Records* records)
       : store_(store), clock_(clock), records_(records) {}
@@ -92,6 +103,7 @@ class Accounts {
   mutable absl::Mutex mu_;
   std::map<std::string, v1::User> users_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, internal::v1::ApiKeyRecord> keys_ ABSL_GUARDED_BY(mu_);
+  std::atomic<uint64_t> access_changes_{0};
 };
 
 }  // namespace tractus::security

@@ -111,6 +111,9 @@ absl::StatusOr<CallGuard::Admission> CallGuard::Admit(const grpc::ServerContext&
     a.principal.id = "anonymous";
     return a;
   }
+  // Taken before authenticating: a revocation racing with it is seen.
+  const uint64_t devices_generation = devices_->Revocations();
+  const uint64_t accounts_generation = accounts_->AccessChanges();
   auto principal = Authenticate(context, &a.device);
   if (!principal.ok()) {
     // Failed attempts are limited per address before they are audited, so
@@ -121,6 +124,8 @@ absl::StatusOr<CallGuard::Admission> CallGuard::Admit(const grpc::ServerContext&
     return principal.status();
   }
   a.principal = std::move(*principal);
+  a.access_generation = a.principal.role == v1::ROLE_DEVICE ? devices_generation
+                                                            : accounts_generation;
   RETURN_IF_ERROR(limiter_->Acquire(a.principal.id));
   auto decision = security::Authorize(a.principal, *a.rule, request, *owners_);
   if (!decision.ok()) {
@@ -149,6 +154,24 @@ absl::Status CallGuard::Recheck(Admission& a, const google::protobuf::Message& r
   }
   // Out of scope now, or still missing although the call succeeded.
   return absl::NotFoundError("the requested record was not found");
+}
+
+absl::Status CallGuard::StillAdmitted(Admission& a) {
+  if (a.rule->is_public) return absl::OkStatus();
+  const bool device = a.principal.role == v1::ROLE_DEVICE;
+  const uint64_t now = device ? devices_->Revocations() : accounts_->AccessChanges();
+  if (now == a.access_generation) return absl::OkStatus();
+  const absl::Status live = device ? devices_->CheckNotRevoked(a.principal.id)
+                                   : accounts_->CheckStillValid(a.principal);
+  if (live.ok()) {
+    a.access_generation = now;
+    return absl::OkStatus();
+  }
+  if (!absl::IsUnauthenticated(live) && !absl::IsNotFound(live)) return live;  // e.g. storage
+  const absl::Status refused = absl::UnauthenticatedError(absl::StrCat(
+      live.message(), " (this stream was opened before; it ends here)"));
+  RETURN_IF_ERROR(Audit(a, refused.code()));
+  return refused;
 }
 
 absl::Status CallGuard::Finish(Admission& a, absl::StatusCode outcome,

@@ -68,6 +68,9 @@ class CallGuard {
     // The target did not exist when admitted: Recheck() before answering
     // (RunUnary does; a streaming body must before its first write).
     bool recheck = false;
+    // Devices' revocations or accounts' access changes when admitted
+    // (StillAdmitted looks again only when it moved).
+    uint64_t access_generation = 0;
     std::unique_ptr<device_gateway::StreamSlots::Slot> stream_slot;
   };
 
@@ -78,6 +81,14 @@ class CallGuard {
   // domain function has run (NOT_FOUND, audited, if its target turns out to
   // be outside the caller's scope). OK otherwise.
   absl::Status Recheck(Admission& admission, const google::protobuf::Message& request);
+
+  // For long-lived streams, before each message they accept or send: OK
+  // while the caller's credential is live and its access unchanged;
+  // UNAUTHENTICATED (audited) once the device is revoked, the API key (or
+  // the key behind a token) revoked, or the user disabled or rescoped —
+  // the stream must then end with that status. An atomic load unless a
+  // revocation or access change happened since admission.
+  absl::Status StillAdmitted(Admission& admission);
 
   // Logs a finished call (method, code, latency; never content) and counts
   // it in the metrics.

@@ -135,6 +135,8 @@ absl::Status DeviceServiceImpl::RunUpload(grpc::ServerContext* ctx, CallGuard::A
   // completion queue, ~8 % of an upload's CPU; Read fails once the table
   // has gone.)
   while (stream->Read(&received)) {
+    // A device revoked while its stream is open stores nothing more.
+    RETURN_IF_ERROR(guard_->StillAdmitted(call));
     switch (req.message_case()) {
       case v1::UploadSessionRequest::kChunk: {
         ASSIGN_OR_RETURN(device_gateway::Uploads::ChunkDecision decision,

@@ -39,16 +39,26 @@ grpc::Status OutcomeServiceImpl::ListClinicAlerts(grpc::ServerContext* ctx,
 grpc::Status OutcomeServiceImpl::StreamClinicAlerts(
     grpc::ServerContext* ctx, const v1::StreamClinicAlertsRequest* req,
     grpc::ServerWriter<v1::StreamClinicAlertsResponse>* writer) {
-  return RunStreaming(*guard_, ctx, "tractus.v1.OutcomeService/StreamClinicAlerts", *req, [&] {
+  return RunStreaming(*guard_, ctx, "tractus.v1.OutcomeService/StreamClinicAlerts", *req,
+                      [&](CallGuard::Admission& call) -> absl::Status {
     // Tells the subscriber it is admitted before the first alert arrives.
     writer->SendInitialMetadata();
-    return outcomes_->StreamClinicAlerts(
-        *req, [ctx] { return ctx->IsCancelled(); },
-        [writer](const v1::Alert& alert) {
+    // Looked at on every poll (each 200 ms) and before every alert: a
+    // revoked key or disabled user ends the stream within one poll.
+    absl::Status revoked;
+    const auto stop = [&] {
+      if (revoked.ok()) revoked = guard_->StillAdmitted(call);
+      return !revoked.ok() || ctx->IsCancelled();
+    };
+    absl::Status streamed = outcomes_->StreamClinicAlerts(
+        *req, stop,
+        [&](const v1::Alert& alert) {
+          if (stop()) return false;
           v1::StreamClinicAlertsResponse resp;
           *resp.mutable_alert() = alert;
           return writer->Write(resp);
         });
+    return revoked.ok() ? streamed : revoked;
   });
 }
 

@@ -97,8 +97,9 @@ grpc::Status RunStreaming(CallGuard& guard, grpc::ServerContext* context, const 
 // The body of a server stream that sends what a domain function produces:
 // `produce(emit)` calls emit(part) per part (stopping when it returns
 // false). No part is written before the call is authorized again when its
-// target was missing at admission (CallGuard::Recheck); CANCELLED when the
-// client went away.
+// target was missing at admission (CallGuard::Recheck), nor once the
+// caller's credential is revoked (CallGuard::StillAdmitted: UNAUTHENTICATED);
+// CANCELLED when the client went away.
 template <typename Request, typename Response, typename Produce>
 absl::Status WriteParts(CallGuard& guard, CallGuard::Admission& call, const Request& request,
                         grpc::ServerContext* context, grpc::ServerWriter<Response>* writer,
@@ -107,6 +108,7 @@ absl::Status WriteParts(CallGuard& guard, CallGuard::Admission& call, const Requ
   absl::Status refused;
   absl::Status produced = std::forward<Produce>(produce)([&](const Response& part) {
     refused = guard.Recheck(call, request);
+    if (refused.ok()) refused = guard.StillAdmitted(call);  // revoked meanwhile
     if (!refused.ok()) return false;
     // Write fails once the client has gone (IsCancelled() per part would
     // poll the completion queue).

@@ -255,6 +255,42 @@ TEST_F(GatewayE2eTest, RotatedAndRevokedCredentials) {
             grpc::StatusCode::UNAUTHENTICATED);
 }
 
+// A revocation ends a stream opened before it: the next message is refused
+// UNAUTHENTICATED and nothing after the revocation is stored or finalized.
+TEST_F(GatewayE2eTest, RevokingADeviceEndsItsOpenUploadAtTheNextMessage) {
+  auto ctx = GatewayClient::Context(credential_);
+  auto stream = gw_->device()->UploadSession(ctx.get());
+  v1::UploadSessionRequest header;
+  *header.mutable_header() = Header("s-revoked");
+  v1::UploadSessionResponse resp;
+  ASSERT_TRUE(stream->Write(header) && stream->Read(&resp));
+  ASSERT_TRUE(stream->Write(ChunkMsg(0)) && stream->Read(&resp));
+  ASSERT_TRUE(resp.has_chunk_ack());
+
+  v1::ListDevicesRequest list;
+  list.set_clinic_id(clinic_id_);
+  auto devices = gw_->records().Call(&v1::DeviceAdminService::Stub::ListDevices, gw_->admin(), list);
+  ASSERT_TRUE(devices.ok() && devices->devices_size() == 1);
+  v1::RevokeDeviceRequest revoke;
+  revoke.set_device_id(devices->devices(0).device_id());
+  ASSERT_TRUE(
+      gw_->records().Call(&v1::DeviceAdminService::Stub::RevokeDevice, gw_->admin(), revoke).ok());
+
+  (void)stream->Write(ChunkMsg(1));
+  (void)stream->Write(EndMsg(2));
+  stream->WritesDone();
+  while (stream->Read(&resp)) EXPECT_FALSE(resp.has_chunk_ack() && resp.chunk_ack().seq() == 1);
+  const grpc::Status status = stream->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << status.error_message();
+
+  EXPECT_EQ(ReadOffsets("s-revoked").size(), 100u);  // chunk 0 only
+  v1::GetSessionRequest get;
+  get.set_session_id("s-revoked");
+  auto session = gw_->records().Call(&v1::SessionService::Stub::GetSession, gw_->sessions(), get);
+  ASSERT_TRUE(session.ok()) << session.status();
+  EXPECT_FALSE(session->session().finalized());
+}
+
 TEST_F(GatewayE2eTest, DeviceOfAnotherClinicIsRefused) {
   std::string other_clinic;
   gw_->MakeEpisode("b", &other_clinic);

@@ -67,6 +67,66 @@ TEST_F(SecurityE2eTest, RevokingAKeyEndsItAndItsTokensAtOnce) {
   EXPECT_TRUE(WhoAmI(keys_.clinician).ok());
 }
 
+// Revoking an API key (also behind a token) or disabling or rescoping its
+// user ends the alert streams it opened before: UNAUTHENTICATED within one
+// poll, and no alert is sent after.
+TEST_F(SecurityE2eTest, RevocationEndsStreamsOpenedBefore) {
+  auto clinic = CreateClinic(records::testing::ClinicRequest("stream-rev"));
+  ASSERT_TRUE(clinic.ok());
+  const std::string clinic_id = clinic->clinic().clinic_id();
+  auto other = CreateClinic(records::testing::ClinicRequest("stream-rev-2"));
+  ASSERT_TRUE(other.ok());
+  enum class How { kRevokeKey, kRevokeKeyBehindToken, kDisableUser, kRemoveClinic };
+  for (How how : {How::kRevokeKey, How::kRevokeKeyBehindToken, How::kDisableUser,
+                  How::kRemoveClinic}) {
+    auto key = MakeUserKey(server_->address(), keys_, v1::ROLE_CLINICIAN, {clinic_id});
+    ASSERT_TRUE(key.ok());
+    std::string bearer = *key;
+    if (how == How::kRevokeKeyBehindToken) {
+      cli::Client by_key(TestChannel(server_->address(), *key), absl::Seconds(5));
+      auto token = by_key.Call(&v1::AuthService::Stub::IssueToken, by_key.auth(),
+                               v1::IssueTokenRequest());
+      ASSERT_TRUE(token.ok()) << token.status();
+      bearer = token->token();
+    }
+    auto stub = v1::OutcomeService::NewStub(TestChannel(server_->address(), bearer));
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+    v1::StreamClinicAlertsRequest req;
+    req.set_clinic_id(clinic_id);
+    auto stream = stub->StreamClinicAlerts(&ctx, req);
+    stream->WaitForInitialMetadata();  // admitted
+
+    if (how == How::kRevokeKey || how == How::kRevokeKeyBehindToken) {
+      v1::RevokeApiKeyRequest revoke;
+      revoke.set_key_id(KeyId(*key));
+      ASSERT_TRUE(admin_->Call(&v1::AdminService::Stub::RevokeApiKey, admin_->admin(), revoke).ok());
+    } else {
+      cli::Client by_key(TestChannel(server_->address(), *key), absl::Seconds(5));
+      auto me = by_key.Call(&v1::AuthService::Stub::WhoAmI, by_key.auth(), v1::WhoAmIRequest());
+      ASSERT_TRUE(me.ok());
+      v1::UpdateUserRequest update;
+      update.mutable_user()->set_user_id(me->principal_id());
+      if (how == How::kDisableUser) {
+        update.mutable_user()->set_disabled(true);
+        update.mutable_update_mask()->add_paths("disabled");
+      } else {
+        update.mutable_user()->add_clinic_ids(other->clinic().clinic_id());
+        update.mutable_update_mask()->add_paths("clinic_ids");
+      }
+      ASSERT_TRUE(admin_->Call(&v1::AdminService::Stub::UpdateUser, admin_->admin(), update).ok());
+    }
+    const absl::Time revoked = absl::Now();
+    v1::StreamClinicAlertsResponse part;
+    while (stream->Read(&part)) {
+    }
+    const grpc::Status status = stream->Finish();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+        << static_cast<int>(how) << " " << status.error_message();
+    EXPECT_LT(absl::Now() - revoked, absl::Seconds(5)) << static_cast<int>(how);
+  }
+}
+
 TEST_F(SecurityE2eTest, TokensExpire) {
   auto token = client_->Call(&v1::AuthService::Stub::IssueToken, client_->auth(),
                              v1::IssueTokenRequest());
