@@ -162,8 +162,8 @@ absl::StatusOr<Uploads::Opened> Uploads::OpenSession(const v1::Device& device,
   get_episode.set_episode_id(header.episode_id());
   ASSIGN_OR_RETURN(v1::GetEpisodeResponse episode, records_->GetEpisode(get_episode));
   if (episode.episode().clinic_id() != device.clinic_id()) {
-    return absl::PermissionDeniedError(
-        "header.episode_id: the episode belongs to another clinic than this device");
+    // Another clinic's episode answers like a missing one.
+    return records::EpisodeNotFoundError(header.episode_id());
   }
 
   Opened opened;
@@ -530,9 +530,8 @@ absl::StatusOr<v1::GetUploadStateResponse> Uploads::UploadState(
   absl::StatusOr<v1::Session> session = LoadSession(req.session_id());
   if (absl::IsNotFound(session.status())) return resp;  // known = false
   RETURN_IF_ERROR(session.status());
-  if (session->device_id() != device.device_id()) {
-    return absl::PermissionDeniedError("the session belongs to another device");
-  }
+  // Another device's session answers like a missing one.
+  if (session->device_id() != device.device_id()) return resp;
   ASSIGN_OR_RETURN(ChunkTimeline stored, ScanStoredChunks(req.session_id()));
   resp.set_known(true);
   resp.set_next_seq(stored.next_seq());

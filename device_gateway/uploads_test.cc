@@ -287,16 +287,39 @@ TEST_F(UploadsTest, ClockOffsetCorrectsTheStartTime) {
   EXPECT_EQ(records::FromProto(opened->session.start_time()), Now0() - absl::Minutes(40));
 }
 
-TEST_F(UploadsTest, DeviceOfAnotherClinicIsRefused) {
+// Another clinic's episode and another device's session answer exactly
+// like missing ones: nothing tells a table they exist.
+TEST_F(UploadsTest, OtherTenantsRecordsAnswerLikeMissingOnes) {
   std::string other_clinic = MakeClinic("clinic-b");
   v1::Device stranger = EnrollDevice(other_clinic);
-  EXPECT_THAT(uploads_->OpenSession(stranger, Header("s-x", Now0() - absl::Minutes(40))),
-              StatusIs(absl::StatusCode::kPermissionDenied));
+  const auto answer = [&](const v1::SessionHeader& header) {
+    return uploads_->OpenSession(stranger, header).status();
+  };
+  v1::SessionHeader missing = Header("s-x", Now0() - absl::Minutes(40));
+  const std::string real_episode = missing.episode_id();
+  missing.set_episode_id("ep_0123456789abcdef0123456789abcdef");
+  const absl::Status for_missing = answer(missing);
+  EXPECT_EQ(for_missing.code(), absl::StatusCode::kNotFound);
+  v1::SessionHeader theirs = missing;
+  theirs.set_episode_id(real_episode);
+  const absl::Status for_theirs = answer(theirs);
+  EXPECT_EQ(for_theirs.code(), for_missing.code());
+  // The same words, with the id named.
+  EXPECT_EQ(for_theirs.message(),
+            std::string(for_missing.message()).replace(
+                for_missing.message().find(missing.episode_id()), missing.episode_id().size(),
+                real_episode));
+
   Open("mine");
   v1::GetUploadStateRequest state;
   state.set_session_id("mine");
-  EXPECT_THAT(uploads_->UploadState(stranger, state),
-              StatusIs(absl::StatusCode::kPermissionDenied));
+  auto theirs_state = uploads_->UploadState(stranger, state);
+  state.set_session_id("nobody-has-this");
+  auto missing_state = uploads_->UploadState(stranger, state);
+  ASSERT_THAT(theirs_state, IsOk());
+  ASSERT_THAT(missing_state, IsOk());
+  EXPECT_EQ(theirs_state->SerializeAsString(), missing_state->SerializeAsString());
+  EXPECT_FALSE(theirs_state->known());
 }
 
 TEST_F(UploadsTest, ProtocolMustFitThePlan) {

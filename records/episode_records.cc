@@ -15,12 +15,14 @@ namespace tractus::records {
 
 using storage::Cf;
 
+absl::Status EpisodeNotFoundError(absl::string_view episode_id) {
+  return absl::NotFoundError(absl::StrCat("episode ", episode_id, " not found"));
+}
+
 absl::StatusOr<v1::Episode> Records::LoadEpisode(const std::string& episode_id) const {
   auto episode = storage::GetRecord<v1::Episode>(
       *store_, Cf::kEpisodes, storage::EpisodeKey(episode_id), "episode");
-  if (absl::IsNotFound(episode.status())) {
-    return absl::NotFoundError(absl::StrCat("episode ", episode_id, " not found"));
-  }
+  if (absl::IsNotFound(episode.status())) return EpisodeNotFoundError(episode_id);
   return episode;
 }
 

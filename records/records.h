@@ -37,6 +37,11 @@ namespace tractus::records {
 // An episode's observations parsed onto one arena (ObservationsOfEpisode).
 using ObservationList = storage::RecordList<v1::Observation>;
 
+// The answer for an episode that does not exist — and, byte for byte, for
+// one outside the caller's scope (the same answer, so no caller learns
+// another clinic's ids exist).
+absl::Status EpisodeNotFoundError(absl::string_view episode_id);
+
 class Records {
  public:
   // `store` and `clock` must outlive this object. `tscore_table` may be null

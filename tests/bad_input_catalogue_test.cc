@@ -418,10 +418,10 @@ TEST_F(BadInputCatalogueTest, EveryHostileRequestGetsItsExactStatus) {
       {"unknown traction mode", [&] {
          return Upload(credential_, {HeaderMsg([](auto& h) { h.mutable_protocol()->set_mode(static_cast<v1::TractionMode>(7)); })});
        }, C::INVALID_ARGUMENT, "header.protocol.mode"},
-      {"upload for another clinic's episode", [&] {
+      {"upload for another clinic's episode (answers like a missing one)", [&] {
          std::string other_episode = gw_->MakeEpisode("other", &other_clinic_id_);
          return Upload(credential_, {HeaderMsg([&](auto& h) { h.set_episode_id(other_episode); })});
-       }, C::PERMISSION_DENIED, ""},
+       }, C::NOT_FOUND, ""},
       {"upload state of a session id with a space", [&] {
          v1::GetUploadStateRequest r;
          r.set_session_id("a b");

@@ -291,13 +291,24 @@ TEST_F(GatewayE2eTest, RevokingADeviceEndsItsOpenUploadAtTheNextMessage) {
   EXPECT_FALSE(session->session().finalized());
 }
 
-TEST_F(GatewayE2eTest, DeviceOfAnotherClinicIsRefused) {
+// A table naming another clinic's episode gets the answer for a missing
+// one: the same code and words, over the wire.
+TEST_F(GatewayE2eTest, AnotherClinicsEpisodeAnswersLikeAMissingOne) {
   std::string other_clinic;
   gw_->MakeEpisode("b", &other_clinic);
   std::string stranger = gw_->Enroll(other_clinic, "OTHER-1");
-  Transcript t = Upload(stranger, Header("s-stranger"), {ChunkMsg(0)});
-  EXPECT_EQ(t.status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_TRUE(t.responses.empty());
+  Transcript theirs = Upload(stranger, Header("s-stranger"), {ChunkMsg(0)});
+  v1::SessionHeader missing_header = Header("s-stranger");
+  missing_header.set_episode_id("ep_00000000000000000000000000000000");
+  Transcript missing = Upload(stranger, missing_header, {ChunkMsg(0)});
+  EXPECT_EQ(theirs.status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(theirs.status.error_code(), missing.status.error_code());
+  std::string expected = missing.status.error_message();
+  expected.replace(expected.find(missing_header.episode_id()), missing_header.episode_id().size(),
+                   episode_id_);
+  EXPECT_EQ(theirs.status.error_message(), expected);
+  EXPECT_EQ(theirs.status.error_details(), missing.status.error_details());
+  EXPECT_TRUE(theirs.responses.empty());
 }
 
 TEST_F(GatewayE2eTest, OversizeChunkGetsANackAndTheStreamGoesOn) {
