@@ -14,6 +14,7 @@
 #include "exports/export_request.h"
 #include "exports/file_sink.h"
 #include "records/civil_date.h"
+#include "records/idempotency.h"
 #include "records/time_proto.h"
 #include "records/validation.h"
 #include "storage/key_codec.h"
@@ -110,6 +111,26 @@ absl::StatusOr<std::string> ExportJobs::LinkageSecret(const std::string& name) {
   return secret;
 }
 
+namespace {
+
+// Whether `req` is the request that made `record` (its replay).
+bool SameRequest(const ExportJobRecord& record, const v1::StartExportRequest& req) {
+  if (record.request_fingerprint() != 0) {
+    return record.request_fingerprint() == records::Fingerprint(req);
+  }
+  // A job stored before fingerprints: its own fields (k normalized, an
+  // empty clinic list resolved to the analyst's clinics).
+  const v1::ExportJob& job = record.job();
+  v1::ExportFilter filter = req.filter();
+  if (filter.clinic_ids().empty()) *filter.mutable_clinic_ids() = job.filter().clinic_ids();
+  return job.format() == req.format() && job.k() == (req.k() == 0 ? kDefaultK : req.k()) &&
+         job.linkage_key() == req.linkage_key() &&
+         job.coarsening().SerializeAsString() == req.coarsening().SerializeAsString() &&
+         job.filter().SerializeAsString() == filter.SerializeAsString();
+}
+
+}  // namespace
+
 absl::StatusOr<std::string> ExportJobs::OwnerOf(const std::string& export_id) const {
   ASSIGN_OR_RETURN(ExportJobRecord r, Load(export_id));
   return r.job().owner_id();
@@ -142,6 +163,7 @@ absl::StatusOr<v1::StartExportResponse> ExportJobs::Start(
   RETURN_IF_ERROR(parse_error);
   v1::StartExportResponse resp;
   if (replay.has_value()) {
+    if (!SameRequest(*replay, req)) return records::RequestIdReusedError(req.request_id());
     *resp.mutable_job() = replay->job();
     return resp;
   }
@@ -153,6 +175,7 @@ absl::StatusOr<v1::StartExportResponse> ExportJobs::Start(
   }
   ExportJobRecord record;
   record.set_request_id(req.request_id());
+  record.set_request_fingerprint(records::Fingerprint(req));
   v1::ExportJob* job = record.mutable_job();
   job->set_export_id(NewOpaqueId(kExportIdPrefix));
   job->set_owner_id(owner_id);

@@ -29,16 +29,18 @@ CreateOnce::CreateOnce(storage::Store& store, StripedLock& locks, storage::Reque
       fingerprint_(Fingerprint(input)),
       hold_(locks, {request_key_, extra_lock_key}) {}
 
+absl::Status RequestIdReusedError(absl::string_view request_id) {
+  return absl::AlreadyExistsError(absl::StrCat(
+      "request_id ", request_id,
+      " was already used for a different request; choose a new request_id"));
+}
+
 absl::StatusOr<std::optional<std::string>> CreateOnce::PriorResourceId() const {
   absl::StatusOr<std::string> value = store_.Get(storage::Cf::kIndex, request_key_);
   if (absl::IsNotFound(value.status())) return std::optional<std::string>();
   RETURN_IF_ERROR(value.status());
   ASSIGN_OR_RETURN(storage::RequestRecord record, storage::DecodeRequestRecord(*value));
-  if (record.fingerprint != fingerprint_) {
-    return absl::AlreadyExistsError(absl::StrCat(
-        "request_id ", request_id_,
-        " was already used for a different request; choose a new request_id"));
-  }
+  if (record.fingerprint != fingerprint_) return RequestIdReusedError(request_id_);
   return std::optional<std::string>(record.resource_id);
 }
 

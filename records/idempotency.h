@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "google/protobuf/message_lite.h"
 #include "records/striped_lock.h"
 #include "storage/key_codec.h"
@@ -19,6 +20,10 @@ namespace tractus::records {
 // A stable fingerprint of a request's content (deterministic serialization,
 // FNV-1a 64). Equal requests have equal fingerprints.
 uint64_t Fingerprint(const google::protobuf::MessageLite& request);
+
+// The answer to a request id reused for different content, on every RPC
+// that takes one: ALREADY_EXISTS, the same words.
+absl::Status RequestIdReusedError(absl::string_view request_id);
 
 // One idempotent create. Holds the request id's lock (and `extra_lock_key`'s,
 // e.g. an MRN) from construction to destruction, so the prior-request check

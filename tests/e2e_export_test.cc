@@ -555,6 +555,28 @@ TEST_F(ExportE2eTest, FhirReleaseValidatesAgainstTheR4SchemaAndResolves) {
   ASSERT_EQ(std::system(absl::StrCat(EXPORT_CHECK, " fhir ", dir).c_str()), 0);
 }
 
+// A request id is one request: its replay returns the first job, the same
+// id with other content (k = 7 after k = 5) is ALREADY_EXISTS with the
+// words every other request id answers with.
+TEST_F(ExportE2eTest, ARequestIdReusedForOtherContentIsAlreadyExists) {
+  v1::StartExportRequest req;
+  req.set_request_id("study-7-release-1");
+  req.set_format(v1::EXPORT_FORMAT_CSV);
+  req.set_k(5);
+  auto first = analyst_->Call(&v1::ExportService::Stub::StartExport, analyst_->exports(), req);
+  ASSERT_TRUE(first.ok()) << first.status();
+  server_->WaitForExports();
+  auto replay = analyst_->Call(&v1::ExportService::Stub::StartExport, analyst_->exports(), req);
+  ASSERT_TRUE(replay.ok()) << replay.status();
+  EXPECT_EQ(replay->job().export_id(), first->job().export_id());
+  req.set_k(7);
+  auto other = analyst_->Call(&v1::ExportService::Stub::StartExport, analyst_->exports(), req);
+  EXPECT_TRUE(absl::IsAlreadyExists(other.status())) << other.status();
+  EXPECT_EQ(other.status().message(),
+            "request_id study-7-release-1 was already used for a different request; choose a "
+            "new request_id");
+}
+
 TEST_F(ExportE2eTest, LinkageKeysMakeSubjectIdsLinkableOrNot) {
   auto subjects = [&](const std::string& linkage) {
     auto job = Export(v1::EXPORT_FORMAT_CSV, linkage);
