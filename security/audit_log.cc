@@ -40,6 +40,11 @@ std::string ChainHash(absl::string_view previous_hash, const v1::AuditEntry& e) 
       .Str(e.export_id())
       .Str(e.outcome())
       .Str(e.peer());
+  // Added later: hashed only when set, so every entry written before they
+  // existed (both empty) keeps its hash.
+  if (!e.session_id().empty() || !e.device_id().empty()) {
+    w.Str(e.session_id()).Str(e.device_id());
+  }
   return Sha256(w.key());
 }
 

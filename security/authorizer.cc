@@ -1,6 +1,7 @@
 #include "security/authorizer.h"
 
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/descriptor.h"
 #include "common/errors.h"
 #include "common/ids.h"
 #include "common/status_macros.h"
@@ -52,6 +53,40 @@ bool InScope(const Principal& principal, const Owner& owner) {
 }
 
 }  // namespace
+
+namespace {
+
+void CollectNamedIds(const google::protobuf::Message& m, int depth, Owner* o) {
+  const google::protobuf::Descriptor* d = m.GetDescriptor();
+  const google::protobuf::Reflection* r = m.GetReflection();
+  for (int i = 0; i < d->field_count(); ++i) {
+    const google::protobuf::FieldDescriptor* f = d->field(i);
+    if (f->is_repeated()) continue;
+    if (f->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE) {
+      if (depth < 2 && r->HasField(m, f)) CollectNamedIds(r->GetMessage(m, f), depth + 1, o);
+      continue;
+    }
+    if (f->type() != google::protobuf::FieldDescriptor::TYPE_STRING) continue;
+    std::string* slot = nullptr;
+    if (f->name() == "clinic_id") slot = &o->clinic_id;
+    if (f->name() == "patient_id") slot = &o->patient_id;
+    if (f->name() == "episode_id") slot = &o->episode_id;
+    if (f->name() == "session_id") slot = &o->session_id;
+    if (f->name() == "device_id") slot = &o->device_id;
+    if (f->name() == "export_id") slot = &o->export_id;
+    if (slot == nullptr || !slot->empty()) continue;
+    const std::string value = r->GetString(m, f);
+    if (value.size() <= 128) *slot = value;
+  }
+}
+
+}  // namespace
+
+Owner NamedIds(const google::protobuf::Message& request) {
+  Owner o;
+  CollectNamedIds(request, 0, &o);
+  return o;
+}
 
 absl::StatusOr<Decision> Authorize(const Principal& principal, const Rule& rule,
                                    const google::protobuf::Message& request,

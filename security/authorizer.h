@@ -21,7 +21,17 @@ struct Owner {
   // Export jobs: the job and the principal who started it.
   std::string export_id;
   std::string export_owner;
+  // Uploads and telemetry reads: the session and the device.
+  std::string session_id;
+  std::string device_id;
 };
+
+// Every id `request` names — fields called clinic_id, patient_id,
+// episode_id, session_id, device_id or export_id, at the top level or in a
+// message field (first one wins; values over 128 characters are not ids and
+// are skipped): what an audit entry of a refused call records, so a probe
+// of another clinic's record shows in an audit query for that record.
+Owner NamedIds(const google::protobuf::Message& request);
 
 // An owner of clinical records.
 inline Owner RecordOwner(std::string clinic_id, std::string patient_id = "",

@@ -127,6 +127,48 @@ TEST_F(SecurityE2eTest, RevocationEndsStreamsOpenedBefore) {
   }
 }
 
+// A clinician of clinic A probing a patient, an episode and a session of
+// clinic B gets NOT_FOUND, and each probe is audited under the ids it
+// named: an audit query for patient B shows who looked.
+TEST_F(SecurityE2eTest, RefusedCallsAreAuditedUnderTheIdsTheyNamed) {
+  auto clinic_a = CreateClinic(records::testing::ClinicRequest("probe-a"));
+  auto clinic_b = CreateClinic(records::testing::ClinicRequest("probe-b"));
+  ASSERT_TRUE(clinic_a.ok() && clinic_b.ok());
+  auto patient = client_->Call(
+      &v1::PatientService::Stub::CreatePatient, client_->patients(),
+      records::testing::PatientRequest(clinic_b->clinic().clinic_id(), "probed"));
+  ASSERT_TRUE(patient.ok()) << patient.status();
+  const std::string patient_b = patient->patient().patient_id();
+  auto key = MakeUserKey(server_->address(), keys_, v1::ROLE_CLINICIAN,
+                         {clinic_a->clinic().clinic_id()});
+  ASSERT_TRUE(key.ok());
+  cli::Client prober(TestChannel(server_->address(), *key), absl::Seconds(5));
+  v1::GetPatientRequest get;
+  get.set_patient_id(patient_b);
+  auto probe = prober.Call(&v1::PatientService::Stub::GetPatient, prober.patients(), get);
+  ASSERT_TRUE(absl::IsNotFound(probe.status())) << probe.status();
+
+  v1::QueryAuditLogRequest q;
+  q.set_patient_id(patient_b);
+  q.set_page_size(1000);
+  auto audit = admin_->Call(&v1::AdminService::Stub::QueryAuditLog, admin_->admin(), q);
+  ASSERT_TRUE(audit.ok()) << audit.status();
+  bool seen = false;
+  for (const v1::AuditEntry& e : audit->entries()) {
+    if (e.method() == "tractus.v1.PatientService/GetPatient" && e.outcome() == "NOT_FOUND") {
+      seen = true;
+      EXPECT_EQ(e.patient_id(), patient_b);
+      EXPECT_NE(e.principal_id(), "anonymous");
+    }
+  }
+  EXPECT_TRUE(seen) << "the probe is not in the audit log under patient " << patient_b;
+  // The chain still verifies with the new fields.
+  auto verify = admin_->Call(&v1::AdminService::Stub::VerifyAuditLog, admin_->admin(),
+                             v1::VerifyAuditLogRequest());
+  ASSERT_TRUE(verify.ok());
+  EXPECT_TRUE(verify->intact()) << verify->problem();
+}
+
 TEST_F(SecurityE2eTest, TokensExpire) {
   auto token = client_->Call(&v1::AuthService::Stub::IssueToken, client_->auth(),
                              v1::IssueTokenRequest());
