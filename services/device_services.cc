@@ -112,9 +112,14 @@ absl::Status DeviceServiceImpl::RunUpload(grpc::ServerContext* ctx, CallGuard::A
 
   ReceivedUploadRequest received;
   const v1::UploadSessionRequest& req = received.message;
+  const auto undecodable = [] {
+    return absl::InvalidArgumentError(
+        "message: the bytes do not parse as a tractus.v1.UploadSessionRequest");
+  };
   if (!stream->Read(&received)) {
     return absl::InvalidArgumentError("the stream ended before a session header");
   }
+  if (received.undecodable) return undecodable();
   if (!req.has_header()) {
     return absl::InvalidArgumentError("the first message must be a session header");
   }
@@ -137,6 +142,10 @@ absl::Status DeviceServiceImpl::RunUpload(grpc::ServerContext* ctx, CallGuard::A
   while (stream->Read(&received)) {
     // A device revoked while its stream is open stores nothing more.
     RETURN_IF_ERROR(guard_->StillAdmitted(call));
+    if (received.undecodable) {
+      RETURN_IF_ERROR(pipeline.Drain());  // what was acknowledged stays
+      return undecodable();
+    }
     switch (req.message_case()) {
       case v1::UploadSessionRequest::kChunk: {
         ASSIGN_OR_RETURN(device_gateway::Uploads::ChunkDecision decision,

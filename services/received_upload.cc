@@ -19,10 +19,13 @@ Status SerializationTraits<ReceivedUploadRequest, void>::Deserialize(ByteBuffer*
   Status dumped = buffer->DumpToSingleSlice(&msg->wire);
   buffer->Clear();
   msg->chunk_wire = {};
+  msg->undecodable = false;
   if (!dumped.ok()) return dumped;
   const absl::string_view wire(reinterpret_cast<const char*>(msg->wire.begin()), msg->wire.size());
   if (!msg->message.ParseFromArray(wire.data(), static_cast<int>(wire.size()))) {
-    return Status(StatusCode::INTERNAL, "the upload message does not parse");
+    msg->message.Clear();
+    msg->undecodable = true;  // answered by the handler
+    return Status::OK;
   }
   if (msg->message.has_chunk()) msg->chunk_wire = tractus::device_gateway::ChunkWireOf(wire);
   return Status::OK;

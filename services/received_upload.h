@@ -22,6 +22,10 @@ struct ReceivedUploadRequest {
   // the chunk must be serialized to be stored.
   absl::string_view chunk_wire;
   grpc::Slice wire;  // owns what chunk_wire points into
+  // The bytes did not parse as an UploadSessionRequest (`message` is then
+  // empty): the handler answers INVALID_ARGUMENT instead of gRPC ending the
+  // stream as if the table had half-closed.
+  bool undecodable = false;
 };
 
 using UploadStream = grpc::ServerReaderWriter<v1::UploadSessionResponse, ReceivedUploadRequest>;

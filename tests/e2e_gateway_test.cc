@@ -1,8 +1,11 @@
 // The device gateway end to end over real gRPC on loopback: enrollment and
 // credentials, exactly-once resumable uploads, validation, limits, reads.
 #include <algorithm>
+#include <cstdio>
 #include <numeric>
 
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -289,6 +292,29 @@ TEST_F(GatewayE2eTest, RevokingADeviceEndsItsOpenUploadAtTheNextMessage) {
   auto session = gw_->records().Call(&v1::SessionService::Stub::GetSession, gw_->sessions(), get);
   ASSERT_TRUE(session.ok()) << session.status();
   EXPECT_FALSE(session->session().finalized());
+}
+
+// Bytes that do not parse as an UploadSessionRequest end the stream with
+// INVALID_ARGUMENT (not the OK of a plain half-close); what was
+// acknowledged before stays stored. Sent raw by tests/raw_upload.py.
+TEST_F(GatewayE2eTest, AnUndecodableMessageEndsTheStreamInvalidArgument) {
+  v1::UploadSessionRequest header;
+  *header.mutable_header() = Header("s-garbage");
+  const auto hex = [](const std::string& bytes) { return absl::BytesToHexString(bytes); };
+  const std::string command =
+      absl::StrCat("/usr/bin/python3 ", RAW_UPLOAD_PY, " ", server_->address(), " ", credential_,
+                   " ", hex(header.SerializeAsString()), " ", hex(ChunkMsg(0).SerializeAsString()),
+                   " ffffffff 2>&1");
+  FILE* pipe = popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string output;
+  char buffer[256];
+  while (fgets(buffer, sizeof buffer, pipe) != nullptr) output += buffer;
+  pclose(pipe);
+  EXPECT_NE(output.find("status INVALID_ARGUMENT message: the bytes do not parse"),
+            std::string::npos)
+      << output;
+  EXPECT_EQ(ReadOffsets("s-garbage").size(), 100u);  // chunk 0 was acknowledged and kept
 }
 
 // A table naming another clinic's episode gets the answer for a missing
