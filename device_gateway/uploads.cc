@@ -60,11 +60,15 @@ v1::UploadSessionResponse Nack(uint32_t seq, absl::StatusCode code, int sample_i
   return resp;
 }
 
+// Whether `header` resumes `stored`: the same episode and protocol, and the
+// same device start time to the millisecond (a table that keeps its start
+// time in milliseconds across a reboot resumes; below that, nanoseconds
+// are ignored).
 bool SameSession(const v1::Session& stored, const v1::SessionHeader& header) {
   return stored.episode_id() == header.episode_id() &&
          stored.protocol().SerializeAsString() == header.protocol().SerializeAsString() &&
-         stored.device_start_time().SerializeAsString() ==
-             header.device_start_time().SerializeAsString();
+         absl::ToUnixMillis(FromProto(stored.device_start_time())) ==
+             absl::ToUnixMillis(FromProto(header.device_start_time()));
 }
 
 // The session's record and its copy in the episode's index range, together

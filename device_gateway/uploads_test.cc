@@ -322,6 +322,17 @@ TEST_F(UploadsTest, OtherTenantsRecordsAnswerLikeMissingOnes) {
   EXPECT_FALSE(theirs_state->known());
 }
 
+// A rebooted table that kept its start time to the millisecond resumes; a
+// start time a millisecond off is another session.
+TEST_F(UploadsTest, ResumingMatchesTheStartTimeToTheMillisecond) {
+  const absl::Time start = Now0() - absl::Minutes(40) + absl::Nanoseconds(123456789);
+  ASSERT_THAT(uploads_->OpenSession(device_, Header("s-ms", start)), IsOk());
+  v1::SessionHeader kept = Header("s-ms", absl::FromUnixMillis(absl::ToUnixMillis(start)));
+  EXPECT_THAT(uploads_->OpenSession(device_, kept), IsOk());
+  v1::SessionHeader off = Header("s-ms", start + absl::Milliseconds(1));
+  EXPECT_THAT(uploads_->OpenSession(device_, off), StatusIs(absl::StatusCode::kAlreadyExists));
+}
+
 TEST_F(UploadsTest, ProtocolMustFitThePlan) {
   v1::SessionHeader h = Header("strong", Now0());
   h.mutable_protocol()->set_max_force_newtons(500);  // plan says 400 N
