@@ -525,6 +525,26 @@ absl::Status Uploads::RecordConsolePain(const v1::Session& session, const v1::Se
   return s;
 }
 
+absl::StatusOr<std::vector<std::pair<uint32_t, uint32_t>>> Uploads::MissingChunks(
+    const Opened& opened, const v1::SessionEnd& end) {
+  Violations v;
+  CheckEnd(end, v);
+  RETURN_IF_ERROR(v.ToStatus());
+  OpenSessionState& state = *opened.state;
+  absl::MutexLock lock(&state.mu);
+  if (!state.loaded) RETURN_IF_ERROR(Load(opened.session.session_id(), state));
+  std::vector<std::pair<uint32_t, uint32_t>> missing;
+  if (state.session.finalized()) return missing;  // FinishSession answers
+  uint32_t from = state.timeline.next_seq();
+  for (uint32_t stored : state.timeline.StoredAbove()) {
+    if (stored >= end.chunk_count()) break;
+    if (stored > from) missing.emplace_back(from, stored - 1);
+    from = stored + 1;
+  }
+  if (from < end.chunk_count()) missing.emplace_back(from, end.chunk_count() - 1);
+  return missing;
+}
+
 absl::StatusOr<v1::GetUploadStateResponse> Uploads::UploadState(
     const v1::Device& device, const v1::GetUploadStateRequest& req) {
   Violations v;

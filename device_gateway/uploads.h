@@ -21,6 +21,7 @@
 #include <functional>
 #include <string>
 #include <variant>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -115,6 +116,12 @@ class Uploads {
   // still being written. Finishing a finalized session with the same outcome
   // returns it unchanged.
   absl::StatusOr<v1::Session> FinishSession(const Opened& opened, const v1::SessionEnd& end);
+
+  // The chunks below `end.chunk_count` not stored, as [first, last] seq
+  // ranges in order (empty: the end can be accepted). INVALID_ARGUMENT for
+  // a bad end message. As many ranges as out-of-order chunks stored, + 1.
+  absl::StatusOr<std::vector<std::pair<uint32_t, uint32_t>>> MissingChunks(
+      const Opened& opened, const v1::SessionEnd& end);
 
   absl::StatusOr<v1::GetUploadStateResponse> UploadState(const v1::Device& device,
                                                          const v1::GetUploadStateRequest& req);

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "common/status_macros.h"
 #include "services/call_log.h"
@@ -97,6 +98,29 @@ grpc::Status DeviceServiceImpl::GetUploadState(grpc::ServerContext* ctx,
                   });
 }
 
+namespace {
+
+// The answer to an end with chunks missing (ranges of seqs, in order).
+v1::EndNack EndNackFor(const std::vector<std::pair<uint32_t, uint32_t>>& missing) {
+  v1::EndNack nack;
+  nack.set_code(static_cast<int32_t>(absl::StatusCode::kFailedPrecondition));
+  uint64_t count = 0;
+  for (const auto& [first, last] : missing) {
+    google::rpc::PreconditionFailure::Violation* v = nack.mutable_missing()->add_violations();
+    v->set_type("MISSING_CHUNKS");
+    v->set_subject(first == last ? absl::StrCat("seq:", first) : absl::StrCat("seq:", first, "-", last));
+    v->set_description(absl::StrCat(last - first + 1, " chunk", first == last ? "" : "s",
+                                    " not stored"));
+    count += last - first + 1;
+  }
+  nack.set_reason(absl::StrCat(count, " chunks below the end's chunk_count are not stored (",
+                               missing.size(), " ranges); send them on this stream, then the end "
+                               "again"));
+  return nack;
+}
+
+}  // namespace
+
 grpc::Status DeviceServiceImpl::ServeUpload(grpc::ServerContext* ctx, UploadStream* stream) {
   return RunStreaming(*guard_, ctx, kUploadMethod, v1::UploadSessionRequest::default_instance(),
                       [&](CallGuard::Admission& call) { return RunUpload(ctx, call, stream); });
@@ -155,6 +179,15 @@ absl::Status DeviceServiceImpl::RunUpload(grpc::ServerContext* ctx, CallGuard::A
       }
       case v1::UploadSessionRequest::kEnd: {
         RETURN_IF_ERROR(pipeline.Drain());
+        // Missing chunks: an EndNack naming every one, and the stream goes
+        // on (the pipeline is idle until the next chunk).
+        ASSIGN_OR_RETURN(auto missing, uploads_->MissingChunks(opened, req.end()));
+        if (!missing.empty()) {
+          resp.Clear();
+          *resp.mutable_end_nack() = EndNackFor(missing);
+          if (!stream->Write(resp)) return client_gone();
+          break;
+        }
         ASSIGN_OR_RETURN(v1::Session session,
                          uploads_->FinishSession(opened, req.end()));
         resp.Clear();

@@ -46,11 +46,16 @@ TEST(ReceivedUploadRequestTest, AHeaderHasNoChunkBytes) {
   EXPECT_TRUE(received.chunk_wire.empty());
 }
 
-TEST(ReceivedUploadRequestTest, GarbageIsRefused) {
+// Garbage is read (so the handler can answer INVALID_ARGUMENT rather than
+// gRPC ending the stream) and marked undecodable, with nothing in it.
+TEST(ReceivedUploadRequestTest, GarbageIsMarkedUndecodable) {
   grpc::ByteBuffer buffer = InSlices(std::string("\x12\xff\xff\xff\xff\x0f", 6), 1);
   ReceivedUploadRequest received;
-  EXPECT_FALSE(
+  received.message.mutable_end()->set_chunk_count(3);  // left from a previous read
+  EXPECT_TRUE(
       grpc::SerializationTraits<ReceivedUploadRequest>::Deserialize(&buffer, &received).ok());
+  EXPECT_TRUE(received.undecodable);
+  EXPECT_EQ(received.message.message_case(), v1::UploadSessionRequest::MESSAGE_NOT_SET);
   EXPECT_TRUE(received.chunk_wire.empty());
 }
 

@@ -203,8 +203,10 @@ TEST_F(GatewayE2eTest, RebootedTableResumesFromUploadState) {
   // It uploads exactly what is missing and ends; an end that comes too early
   // names the missing chunks.
   Transcript early = Upload(credential_, Header("s-boot"), {EndMsg(4)});
-  EXPECT_EQ(early.status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(early.status.error_message(), HasSubstr("missing: 2"));
+  ASSERT_EQ(early.responses.size(), 1u);
+  ASSERT_TRUE(early.responses[0].has_end_nack());
+  ASSERT_EQ(early.responses[0].end_nack().missing().violations_size(), 1);
+  EXPECT_EQ(early.responses[0].end_nack().missing().violations(0).subject(), "seq:2");
   Transcript rest = Upload(credential_, Header("s-boot"), {ChunkMsg(2), EndMsg(4)});
   ASSERT_TRUE(rest.status.ok()) << rest.status.error_message();
   EXPECT_TRUE(State("s-boot").finalized());
@@ -292,6 +294,29 @@ TEST_F(GatewayE2eTest, RevokingADeviceEndsItsOpenUploadAtTheNextMessage) {
   auto session = gw_->records().Call(&v1::SessionService::Stub::GetSession, gw_->sessions(), get);
   ASSERT_TRUE(session.ok()) << session.status();
   EXPECT_FALSE(session->session().finalized());
+}
+
+// An end with chunks missing gets an EndNack naming every missing seq as
+// ranges (google.rpc.PreconditionFailure), and the stream stays usable: the
+// table sends the missing chunks and the end again on it.
+TEST_F(GatewayE2eTest, AnEndWithChunksMissingNamesThemAllAndTheStreamGoesOn) {
+  Transcript t = Upload(credential_, Header("s-gaps"),
+                        {ChunkMsg(0), ChunkMsg(2), ChunkMsg(5), EndMsg(8), ChunkMsg(1),
+                         ChunkMsg(3), ChunkMsg(4), ChunkMsg(6), ChunkMsg(7), EndMsg(8)});
+  ASSERT_TRUE(t.status.ok()) << t.status.error_message();
+  ASSERT_EQ(t.responses.size(), 10u);
+  ASSERT_TRUE(t.responses[3].has_end_nack()) << t.responses[3].DebugString();
+  const v1::EndNack& nack = t.responses[3].end_nack();
+  EXPECT_EQ(nack.code(), static_cast<int>(grpc::StatusCode::FAILED_PRECONDITION));
+  std::vector<std::string> subjects;
+  for (const auto& v : nack.missing().violations()) {
+    EXPECT_EQ(v.type(), "MISSING_CHUNKS");
+    subjects.push_back(v.subject());
+  }
+  EXPECT_THAT(subjects, ElementsAre("seq:1", "seq:3-4", "seq:6-7"));
+  ASSERT_TRUE(t.responses[9].has_end_ack()) << t.responses[9].DebugString();
+  EXPECT_TRUE(t.responses[9].end_ack().session().finalized());
+  EXPECT_EQ(ReadOffsets("s-gaps").size(), 800u);
 }
 
 // Bytes that do not parse as an UploadSessionRequest end the stream with
