@@ -202,8 +202,13 @@ absl::Status DeviceServiceImpl::RunUpload(grpc::ServerContext* ctx, CallGuard::A
         return absl::InvalidArgumentError("message: an empty upload message");
     }
   }
-  // Closed without an end: the session stays open and can be resumed.
-  return pipeline.Drain();
+  // Closed without an end: what was acknowledged is stored and the session
+  // stays open to be resumed — answered ABORTED, so a table can tell it
+  // from an accepted end (EndAck) and from a refused stream.
+  RETURN_IF_ERROR(pipeline.Drain());
+  return absl::AbortedError(
+      "the stream was closed without an end: the session stays open; resume it with the same "
+      "header");
 }
 
 grpc::Status SessionServiceImpl::ListSessions(grpc::ServerContext* ctx,

@@ -34,6 +34,11 @@ class GatewayE2eTest : public ServerFixture {
     credential_ = gw_->Enroll(clinic_id_, "DRX-0001");
   }
 
+  // A stream closed without an end: accepted, the session left open.
+  static bool LeftOpen(const grpc::Status& s) {
+    return s.error_code() == grpc::StatusCode::ABORTED;
+  }
+
   v1::SessionHeader Header(const std::string& id) {
     return GatewayClient::Header(id, episode_id_, FixedNow() - absl::Minutes(40),
                                  FixedNow() - absl::Minutes(40));
@@ -182,7 +187,9 @@ TEST_F(GatewayE2eTest, DuplicateReplayIsAcknowledgedAndStoredOnce) {
 
 TEST_F(GatewayE2eTest, DisconnectAndResumeOnTheSameSession) {
   Transcript first = Upload(credential_, Header("s-resume"), {ChunkMsg(0), ChunkMsg(1)});
-  EXPECT_TRUE(first.status.ok());  // closed without an end: the session stays open
+  // Closed without an end: the session stays open, and the answer says so.
+  EXPECT_EQ(first.status.error_code(), grpc::StatusCode::ABORTED);
+  EXPECT_THAT(first.status.error_message(), HasSubstr("the session stays open"));
   Transcript second = Upload(credential_, Header("s-resume"), {ChunkMsg(2), EndMsg(3)});
   EXPECT_EQ(second.header_ack.next_seq(), 2u);
   ASSERT_TRUE(second.status.ok()) << second.status.error_message();
@@ -241,8 +248,8 @@ TEST_F(GatewayE2eTest, RotatedAndRevokedCredentials) {
   v1::RotateCredentialResponse rotated;
   ASSERT_TRUE(gw_->device()->RotateCredential(ctx.get(), rotate, &rotated).ok());
   // Old and new both work during the overlap.
-  EXPECT_TRUE(Upload(credential_, Header("s-old"), {ChunkMsg(0)}).status.ok());
-  EXPECT_TRUE(Upload(rotated.credential(), Header("s-new"), {ChunkMsg(0)}).status.ok());
+  EXPECT_TRUE(LeftOpen(Upload(credential_, Header("s-old"), {ChunkMsg(0)}).status));
+  EXPECT_TRUE(LeftOpen(Upload(rotated.credential(), Header("s-new"), {ChunkMsg(0)}).status));
   clock_.Advance(absl::Hours(25));
   EXPECT_EQ(Upload(credential_, Header("s-old2"), {}).status.error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
@@ -427,10 +434,10 @@ TEST_F(GatewayE2eTest, TooManyStreamsPerDeviceIsResourceExhaustedWithRetryDelay)
   EXPECT_GT(retry.retry_delay().seconds(), 0);
   for (auto& s : open) {
     s->WritesDone();
-    EXPECT_TRUE(s->Finish().ok());
+    EXPECT_TRUE(LeftOpen(s->Finish()));
   }
   // Slots are released when streams end.
-  EXPECT_TRUE(Upload(credential_, Header("s-after"), {ChunkMsg(0)}).status.ok());
+  EXPECT_TRUE(LeftOpen(Upload(credential_, Header("s-after"), {ChunkMsg(0)}).status));
 }
 
 TEST_F(GatewayE2eTest, UploadLimitsAreAdvertised) {

@@ -36,6 +36,8 @@ class GatewayClient {
   // header, chunks 0..chunks-1 of `samples` samples each, then an end
   // (completed) if `finish`. The stream's final status (an error if a
   // message went unanswered).
+  // Without `finish` no end is sent, and the server's ABORTED (the session
+  // left open, as asked) is returned as OK.
   grpc::Status UploadWholeSession(const std::string& credential, const v1::SessionHeader& header,
                                   int chunks, int samples = 100, bool finish = true);
 
