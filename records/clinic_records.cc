@@ -46,7 +46,9 @@ absl::StatusOr<v1::CreateClinicResponse> Records::CreateClinic(
   input.set_clinic_id(req.clinic().clinic_id());
   input.set_display_name(req.clinic().display_name());
   input.set_time_zone(req.clinic().time_zone());
-  CreateOnce once(*store_, locks_, storage::RequestKind::kCreateClinic, req.request_id(), input);
+  // Clinics are the administrators' one namespace.
+  CreateOnce once(*store_, locks_, storage::RequestKind::kCreateClinic, "", req.request_id(),
+                  input, [](const std::string&) -> absl::StatusOr<std::string> { return ""; });
   ASSIGN_OR_RETURN(auto prior, once.PriorResourceId());
   v1::CreateClinicResponse resp;
   if (prior.has_value()) {

@@ -44,14 +44,20 @@ absl::StatusOr<v1::CreateEpisodeResponse> Records::CreateEpisode(
   *input.mutable_conditions() = req.episode().conditions();
   *input.mutable_start_date() = req.episode().start_date();
   *input.mutable_plan() = NormalizedPlan(req.episode().plan());
-  CreateOnce once(*store_, locks_, storage::RequestKind::kCreateEpisode, req.request_id(), input);
+  // Request ids are the clinic's own: the patient's clinic.
+  ASSIGN_OR_RETURN(v1::Patient patient, LoadPatient(input.patient_id()));
+  CreateOnce once(*store_, locks_, storage::RequestKind::kCreateEpisode, patient.clinic_id(),
+                  req.request_id(), input,
+                  [this](const std::string& episode_id) -> absl::StatusOr<std::string> {
+                    ASSIGN_OR_RETURN(v1::Episode episode, LoadEpisode(episode_id));
+                    return episode.clinic_id();
+                  });
   ASSIGN_OR_RETURN(auto prior, once.PriorResourceId());
   v1::CreateEpisodeResponse resp;
   if (prior.has_value()) {
     ASSIGN_OR_RETURN(*resp.mutable_episode(), LoadEpisode(*prior));
     return resp;
   }
-  ASSIGN_OR_RETURN(v1::Patient patient, LoadPatient(input.patient_id()));
 
   v1::Episode episode = std::move(input);
   episode.set_episode_id(NewOpaqueId(kEpisodeIdPrefix));

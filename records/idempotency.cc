@@ -19,25 +19,41 @@ uint64_t Fingerprint(const google::protobuf::MessageLite& request) {
   return Fnv1a64(bytes);
 }
 
-CreateOnce::CreateOnce(storage::Store& store, StripedLock& locks, storage::RequestKind kind,
-                       const std::string& request_id,
-                       const google::protobuf::MessageLite& input,
-                       std::string_view extra_lock_key)
-    : store_(store),
-      request_id_(request_id),
-      request_key_(storage::RequestKey(kind, request_id)),
-      fingerprint_(Fingerprint(input)),
-      hold_(locks, {request_key_, extra_lock_key}) {}
-
 absl::Status RequestIdReusedError(absl::string_view request_id) {
   return absl::AlreadyExistsError(absl::StrCat(
       "request_id ", request_id,
       " was already used for a different request; choose a new request_id"));
 }
 
+CreateOnce::CreateOnce(storage::Store& store, StripedLock& locks, storage::RequestKind kind,
+                       std::string scope, const std::string& request_id,
+                       const google::protobuf::MessageLite& input, ScopeOf scope_of,
+                       std::string_view extra_lock_key)
+    : store_(store),
+      scope_(std::move(scope)),
+      request_id_(request_id),
+      request_key_(storage::ScopedRequestKey(kind, scope_, request_id)),
+      legacy_key_(storage::RequestKey(kind, request_id)),
+      fingerprint_(Fingerprint(input)),
+      scope_of_(std::move(scope_of)),
+      hold_(locks, {request_key_, legacy_key_, extra_lock_key}) {}
+
 absl::StatusOr<std::optional<std::string>> CreateOnce::PriorResourceId() const {
   absl::StatusOr<std::string> value = store_.Get(storage::Cf::kIndex, request_key_);
-  if (absl::IsNotFound(value.status())) return std::optional<std::string>();
+  if (absl::IsNotFound(value.status())) {
+    // A store from before scoping: its record counts here only if what it
+    // created is in this scope.
+    value = store_.Get(storage::Cf::kIndex, legacy_key_);
+    if (absl::IsNotFound(value.status())) return std::optional<std::string>();
+    RETURN_IF_ERROR(value.status());
+    ASSIGN_OR_RETURN(storage::RequestRecord legacy, storage::DecodeRequestRecord(*value));
+    absl::StatusOr<std::string> legacy_scope = scope_of_(legacy.resource_id);
+    if (absl::IsNotFound(legacy_scope.status()) ||
+        (legacy_scope.ok() && *legacy_scope != scope_)) {
+      return std::optional<std::string>();
+    }
+    RETURN_IF_ERROR(legacy_scope.status());
+  }
   RETURN_IF_ERROR(value.status());
   ASSIGN_OR_RETURN(storage::RequestRecord record, storage::DecodeRequestRecord(*value));
   if (record.fingerprint != fingerprint_) return RequestIdReusedError(request_id_);

@@ -101,8 +101,15 @@ absl::StatusOr<v1::CreatePatientResponse> Records::CreatePatient(
   input.set_clinic_id(req.patient().clinic_id());
   *input.mutable_identity() = req.patient().identity();
   const std::string mrn_lock = MrnLockKey(input.identity().mrn());
-  CreateOnce once(*store_, locks_, storage::RequestKind::kCreatePatient, req.request_id(), input,
-                  mrn_lock);
+  // Request ids are the clinic's own.
+  CreateOnce once(
+      *store_, locks_, storage::RequestKind::kCreatePatient, input.clinic_id(), req.request_id(),
+      input,
+      [this](const std::string& patient_id) -> absl::StatusOr<std::string> {
+        ASSIGN_OR_RETURN(v1::Patient patient, LoadPatient(patient_id));
+        return patient.clinic_id();
+      },
+      mrn_lock);
   ASSIGN_OR_RETURN(auto prior, once.PriorResourceId());
   v1::CreatePatientResponse resp;
   if (prior.has_value()) {

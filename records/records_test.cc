@@ -220,6 +220,77 @@ TEST_F(RecordsTest, CreatePatientChecksClinicAndMrn) {
   EXPECT_THAT(records_->CreatePatient(elsewhere), IsOk());
 }
 
+// Request ids are each clinic's own: another clinic using the same id gets
+// its own patient and learns nothing; each replay returns its own.
+TEST_F(RecordsTest, RequestIdsAreScopedToTheClinic) {
+  const std::string a = MakeClinic("clinic-a"), b = MakeClinic("clinic-b");
+  auto in_a = records_->CreatePatient(PatientRequest(a, "MRN-A"));
+  auto in_b = records_->CreatePatient([&] {
+    auto req = PatientRequest(b, "MRN-B");
+    req.set_request_id("patient-MRN-A");  // the id clinic A used
+    return req;
+  }());
+  ASSERT_THAT(in_a, IsOk());
+  ASSERT_THAT(in_b, IsOk());
+  EXPECT_NE(in_a->patient().patient_id(), in_b->patient().patient_id());
+  EXPECT_EQ(records_->CreatePatient(PatientRequest(a, "MRN-A"))->patient().patient_id(),
+            in_a->patient().patient_id());
+  // Episodes too (scoped by the patient's clinic).
+  const auto episode_request = [](const std::string& patient_id) {
+    v1::CreateEpisodeRequest req;
+    req.set_request_id("same-id");
+    v1::Episode* e = req.mutable_episode();
+    e->set_patient_id(patient_id);
+    e->add_conditions(v1::CONDITION_SCIATICA);
+    e->mutable_start_date()->set_year(2026);
+    e->mutable_start_date()->set_month(10);
+    e->mutable_start_date()->set_day(1);
+    e->mutable_plan()->set_sessions_planned(24);
+    e->mutable_plan()->set_sessions_per_week(5);
+    e->mutable_plan()->set_target_max_force_newtons(400);
+    e->mutable_plan()->set_session_minutes(30);
+    return req;
+  };
+  auto episode_a = records_->CreateEpisode(episode_request(in_a->patient().patient_id()));
+  auto episode_b = records_->CreateEpisode(episode_request(in_b->patient().patient_id()));
+  ASSERT_THAT(episode_a, IsOk());
+  ASSERT_THAT(episode_b, IsOk());
+  EXPECT_NE(episode_a->episode().episode_id(), episode_b->episode().episode_id());
+}
+
+// A store made before request ids were scoped keeps its one-namespace
+// records: their replays still return their resource in their clinic, with
+// other content they are ALREADY_EXISTS there, and another clinic may use
+// the id.
+TEST_F(RecordsTest, RequestRecordsOfOlderStoresStillAnswerReplays) {
+  const std::string a = MakeClinic("clinic-a"), b = MakeClinic("clinic-b");
+  auto created = records_->CreatePatient(PatientRequest(a, "MRN-OLD"));
+  ASSERT_THAT(created, IsOk());
+  const std::string patient_id = created->patient().patient_id();
+  // Rewrite its request record the way the older layout kept it.
+  const std::string scoped =
+      storage::ScopedRequestKey(storage::RequestKind::kCreatePatient, a, "patient-MRN-OLD");
+  auto record = store_->Get(storage::Cf::kIndex, scoped);
+  ASSERT_THAT(record, IsOk());
+  storage::WriteBatch batch;
+  batch.Delete(storage::Cf::kIndex, scoped);
+  batch.Put(storage::Cf::kIndex,
+            storage::RequestKey(storage::RequestKind::kCreatePatient, "patient-MRN-OLD"), *record);
+  ASSERT_THAT(store_->Write(batch), IsOk());
+  Open();
+
+  auto replay = records_->CreatePatient(PatientRequest(a, "MRN-OLD"));
+  ASSERT_THAT(replay, IsOk());
+  EXPECT_EQ(replay->patient().patient_id(), patient_id);
+  auto changed = PatientRequest(a, "MRN-OTHER");
+  changed.set_request_id("patient-MRN-OLD");
+  EXPECT_THAT(records_->CreatePatient(changed), StatusIs(absl::StatusCode::kAlreadyExists));
+  auto elsewhere = PatientRequest(b, "MRN-OLD");
+  auto in_b = records_->CreatePatient(elsewhere);
+  ASSERT_THAT(in_b, IsOk());
+  EXPECT_NE(in_b->patient().patient_id(), patient_id);
+}
+
 TEST_F(RecordsTest, ConcurrentReplaysCreateOnePatient) {
   std::string clinic = MakeClinic();
   std::vector<std::string> ids(8);

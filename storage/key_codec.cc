@@ -178,6 +178,16 @@ std::string ObservationIdKey(absl::string_view episode_id,
   return KeyWriter().U8(kTagObservationId).Str(episode_id).Str(observation_id).Release();
 }
 
+std::string ScopedRequestKey(RequestKind kind, absl::string_view scope,
+                             absl::string_view request_id) {
+  return KeyWriter()
+      .U8(kTagScopedRequest)
+      .U8(static_cast<uint8_t>(kind))
+      .Str(scope)
+      .Str(request_id)
+      .Release();
+}
+
 std::string RequestKey(RequestKind kind, absl::string_view request_id) {
   return KeyWriter()
       .U8(kTagRequest)

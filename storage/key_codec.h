@@ -99,6 +99,7 @@ inline constexpr uint8_t kTagPatientsByClinic = 'P';
 inline constexpr uint8_t kTagEpisodesByPatient = 'E';
 inline constexpr uint8_t kTagObservationId = 'O';
 inline constexpr uint8_t kTagRequest = 'R';
+inline constexpr uint8_t kTagScopedRequest = 'Q';
 
 // 'P' (clinic_id, patient_id) -> "".
 std::string PatientsByClinicKey(absl::string_view clinic_id,
@@ -124,7 +125,14 @@ enum class RequestKind : uint8_t {
   kCreatePatient = 2,
   kCreateEpisode = 3,
 };
-// 'R' (kind, request_id) -> RequestRecord.
+// 'Q' (kind, scope, request_id) -> RequestRecord. Request ids are per
+// tenant: `scope` is the clinic the created record belongs to ("" for
+// clinics themselves, which administrators create).
+std::string ScopedRequestKey(RequestKind kind, absl::string_view scope,
+                             absl::string_view request_id);
+// 'R' (kind, request_id) -> RequestRecord: how stores made before request
+// ids were scoped keep them. Read (for replays of those requests), never
+// written.
 std::string RequestKey(RequestKind kind, absl::string_view request_id);
 
 // The value of a RequestKey: a fingerprint of the request's content and the

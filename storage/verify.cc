@@ -40,7 +40,7 @@ bool RecordDecodes(Cf cf, absl::string_view key, absl::string_view value) {
     case Cf::kObservations:
       return DecodeObservationKey(key).ok() && Decodes<v1::Observation>(value);
     case Cf::kIndex:
-      if (tag == kTagRequest) return DecodeRequestRecord(value).ok();
+      if (tag == kTagRequest || tag == kTagScopedRequest) return DecodeRequestRecord(value).ok();
       if (tag == kTagAlertState) return Decodes<internal::v1::AlertState>(value);
       if (tag == kTagSessionsByEpisode) {
         return DecodeSessionsByEpisodeKey(key).ok() &&
