@@ -49,10 +49,14 @@ std::string Bool(std::optional<bool> v) {
 
 const char* ModeName(v1::TractionMode m) {
   switch (m) {
-    case v1::TRACTION_MODE_STATIC: return "static";
-    case v1::TRACTION_MODE_INTERMITTENT: return "intermittent";
-    case v1::TRACTION_MODE_CYCLIC: return "cyclic";
-    default: return "";
+    case v1::TRACTION_MODE_STATIC:
+      return "static";
+    case v1::TRACTION_MODE_INTERMITTENT:
+      return "intermittent";
+    case v1::TRACTION_MODE_CYCLIC:
+      return "cyclic";
+    default:
+      return "";
   }
 }
 
@@ -64,8 +68,8 @@ class CsvWriter final : public DatasetWriter {
   absl::Status Open(const std::string& dir) {
     for (const MeasureInfo& m : analytics::AllMeasures()) {
       measure_fields_[&m] = absl::StrCat(std::string(m.name), ",",
-                                         std::string(m.loinc.empty() ? m.local_code : m.loinc),
-                                         ",", Field(std::string(m.ucum_unit)), ",");
+                                         std::string(m.loinc.empty() ? m.local_code : m.loinc), ",",
+                                         Field(std::string(m.ucum_unit)), ",");
     }
     for (const Table& t : tables_) {
       std::vector<std::string> names;
@@ -119,11 +123,15 @@ class CsvWriter final : public DatasetWriter {
 
  private:
   void RenderEpisode(const ExportedEpisode& e, RenderedEpisode::Part* out) const {
-    std::vector<std::string> row = {
-        Field(e.subject_id), Field(e.episode_ref), Field(e.qi.age_band), Field(e.qi.sex),
-        Field(e.qi.zip3), Field(e.qi.condition),
-        Field(std::string(CodingOfCondition(e.qi.condition).snomed)),
-        Field(absl::StrJoin(e.other_conditions, ";")), Field(e.state)};
+    std::vector<std::string> row = {Field(e.subject_id),
+                                    Field(e.episode_ref),
+                                    Field(e.qi.age_band),
+                                    Field(e.qi.sex),
+                                    Field(e.qi.zip3),
+                                    Field(e.qi.condition),
+                                    Field(std::string(CodingOfCondition(e.qi.condition).snomed)),
+                                    Field(absl::StrJoin(e.other_conditions, ";")),
+                                    Field(e.state)};
     for (const Figure& f : EpisodeFigures(e, coarsening_)) {
       row.push_back(f.flag.has_value() ? Bool(f.flag) : f.band.empty() ? Number(f.number) : f.band);
     }
@@ -182,17 +190,29 @@ class CsvWriter final : public DatasetWriter {
       const v1::SessionSummary& sum = s.summary();
       const int64_t day = EpisodeDay(sessions[i].offset_minutes);
       std::vector<std::string> row = {
-          absl::StrCat(e.episode_ref, "-s", i + 1), Field(e.subject_id), Field(e.episode_ref),
-          absl::StrCat(i + 1), weeks ? "" : absl::StrCat(day),
-          weeks ? "" : absl::StrCat(sessions[i].offset_minutes), absl::StrCat(EpisodeWeek(day)),
+          absl::StrCat(e.episode_ref, "-s", i + 1),
+          Field(e.subject_id),
+          Field(e.episode_ref),
+          absl::StrCat(i + 1),
+          weeks ? "" : absl::StrCat(day),
+          weeks ? "" : absl::StrCat(sessions[i].offset_minutes),
+          absl::StrCat(EpisodeWeek(day)),
           s.outcome() == v1::SESSION_OUTCOME_ABORTED ? "aborted" : "completed",
-          ModeName(p.mode()), Number(p.max_force_newtons()), Number(p.min_force_newtons()),
-          absl::StrCat(p.hold_seconds()), absl::StrCat(p.relax_seconds()),
-          Number(p.angle_degrees()), absl::StrCat(p.planned_minutes()),
-          Number(DurationSeconds(sum.duration())), Number(DurationSeconds(sum.time_at_target())),
-          Number(sum.peak_force_newtons()), Number(sum.mean_force_newtons()),
-          absl::StrCat(sum.hold_cycles()), absl::StrCat(sum.patient_stops()),
-          absl::StrCat(sum.overshoots()), Number(sum.traction_dose_newton_seconds()),
+          ModeName(p.mode()),
+          Number(p.max_force_newtons()),
+          Number(p.min_force_newtons()),
+          absl::StrCat(p.hold_seconds()),
+          absl::StrCat(p.relax_seconds()),
+          Number(p.angle_degrees()),
+          absl::StrCat(p.planned_minutes()),
+          Number(DurationSeconds(sum.duration())),
+          Number(DurationSeconds(sum.time_at_target())),
+          Number(sum.peak_force_newtons()),
+          Number(sum.mean_force_newtons()),
+          absl::StrCat(sum.hold_cycles()),
+          absl::StrCat(sum.patient_stops()),
+          absl::StrCat(sum.overshoots()),
+          Number(sum.traction_dose_newton_seconds()),
           s.has_pre_session_pain() ? absl::StrCat(s.pre_session_pain()) : "",
           s.has_post_session_pain() ? absl::StrCat(s.post_session_pain()) : ""};
       absl::StrAppend(&out->text, absl::StrJoin(row, ","), "\n");
@@ -214,8 +234,9 @@ class CsvWriter final : public DatasetWriter {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<DatasetWriter>> NewCsvWriter(
-    const std::string& dir, const v1::ExportCoarsening& coarsening, absl::string_view fhir_base) {
+absl::StatusOr<std::unique_ptr<DatasetWriter>> NewCsvWriter(const std::string& dir,
+                                                            const v1::ExportCoarsening& coarsening,
+                                                            absl::string_view fhir_base) {
   auto writer = std::make_unique<CsvWriter>(coarsening, fhir_base);
   RETURN_IF_ERROR(writer->Open(dir));
   return std::unique_ptr<DatasetWriter>(std::move(writer));

@@ -50,7 +50,8 @@ std::vector<Figure> EpisodeFigures(const ExportedEpisode& e,
       return std::nullopt;
     };
     const bool has = mp != nullptr;
-    number(name + "_baseline", has && mp->has_baseline() ? std::optional(mp->baseline()) : std::nullopt);
+    number(name + "_baseline",
+           has && mp->has_baseline() ? std::optional(mp->baseline()) : std::nullopt);
     for (int w : {4, 8, 12}) number(absl::StrCat(name, "_week", w), week(w));
     number(name + "_change",
            has && mp->has_change_points() ? std::optional(mp->change_points()) : std::nullopt);

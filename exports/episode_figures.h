@@ -15,16 +15,17 @@
 namespace tractus::exports {
 
 struct Figure {
-  std::string column;             // an episodes.csv column name
-  std::optional<double> number;   // unset: NULL
-  std::optional<bool> flag;       // the *_responder columns
-  std::string band;               // a count's band (with count bands), else empty
+  std::string column;            // an episodes.csv column name
+  std::optional<double> number;  // unset: NULL
+  std::optional<bool> flag;      // the *_responder columns
+  std::string band;              // a count's band (with count bands), else empty
 };
 
 // episodes.csv's columns from days_observed on, in schema order:
 // days_observed, the course, per measure baseline .. responder, then the
 // five *_band columns. `e.progress` must be set.
-std::vector<Figure> EpisodeFigures(const ExportedEpisode& e, const v1::ExportCoarsening& coarsening);
+std::vector<Figure> EpisodeFigures(const ExportedEpisode& e,
+                                   const v1::ExportCoarsening& coarsening);
 
 }  // namespace tractus::exports
 

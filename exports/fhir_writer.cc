@@ -43,9 +43,9 @@ namespace tractus::exports {
 namespace {
 
 constexpr char kUcum[] = "http://unitsofmeasure.org";
+constexpr char kSessionDisplay[] = R"("Spinal decompression traction session")";
 constexpr char kCategorySystem[] = "http://terminology.hl7.org/CodeSystem/observation-category";
-constexpr char kClinicalStatusSystem[] =
-    "http://terminology.hl7.org/CodeSystem/condition-clinical";
+constexpr char kClinicalStatusSystem[] = "http://terminology.hl7.org/CodeSystem/condition-clinical";
 constexpr char kConditionCategorySystem[] =
     "http://terminology.hl7.org/CodeSystem/condition-category";
 
@@ -55,11 +55,21 @@ std::string JsonLiteral(std::string_view s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           out += absl::StrFormat("\\u%04x", c);
@@ -90,13 +100,13 @@ std::string Category(const analytics::MeasureInfo* m) {
 }
 
 std::string CategoryJson(const analytics::MeasureInfo* m) {
-  return absl::StrCat(R"(,"category":[{"coding":[{"system":")", kCategorySystem,
-                      R"(","code":")", Category(m), R"("}]}])");
+  return absl::StrCat(R"(,"category":[{"coding":[{"system":")", kCategorySystem, R"(","code":")",
+                      Category(m), R"("}]}])");
 }
 
 std::string Quantity(double v, absl::string_view unit) {
-  return absl::StrCat(R"({"value":)", Decimal(v), R"(,"unit":)", Json(unit),
-                      R"(,"system":")", kUcum, R"(","code":)", Json(unit), "}");
+  return absl::StrCat(R"({"value":)", Decimal(v), R"(,"unit":)", Json(unit), R"(,"system":")",
+                      kUcum, R"(","code":)", Json(unit), "}");
 }
 
 class FhirWriter final : public DatasetWriter {
@@ -116,11 +126,11 @@ class FhirWriter final : public DatasetWriter {
           measure = &m;
         }
       }
-      outcomes_[c.name] = Outcome{
-          Id(c.name), c.unit.empty() ? "1" : c.unit,
-          absl::StrCat(CategoryJson(measure), R"(,"code":{"coding":[{"system":")",
-                       System(kOutcomeCodes), R"(","code":)", Json(c.name), R"(}],"text":)",
-                       Json(c.definition), "}")};
+      outcomes_[c.name] =
+          Outcome{Id(c.name), c.unit.empty() ? "1" : c.unit,
+                  absl::StrCat(CategoryJson(measure), R"(,"code":{"coding":[{"system":")",
+                               System(kOutcomeCodes), R"(","code":)", Json(c.name), R"(}],"text":)",
+                               Json(c.definition), "}")};
     }
   }
 
@@ -148,8 +158,7 @@ class FhirWriter final : public DatasetWriter {
     // once); the set holds pseudonyms only, one per exported patient.
     if (written_.insert(e.subject_id).second) {
       RETURN_IF_ERROR(patients_->Line(absl::StrCat(
-          R"({"resourceType":"Patient","id":)", Json(e.subject_id),
-          R"(,"gender":)", Json(e.qi.sex),
+          R"({"resourceType":"Patient","id":)", Json(e.subject_id), R"(,"gender":)", Json(e.qi.sex),
           R"(,"address":[{"postalCode":)", Json(e.qi.zip3), R"(,"country":"US"}]})")));
     }
     for (size_t i = 0; i < kParts; ++i) {
@@ -187,8 +196,7 @@ class FhirWriter final : public DatasetWriter {
     std::string out = absl::StrCat(Ext("episode"), R"("valueString":)", Json(episode), "}");
     if (!coarsening_.days_as_weeks()) {
       absl::StrAppend(&out, ",", Ext("offset-from-episode-start"), R"("valueDuration":{"value":)",
-                      offset_minutes, R"(,"unit":"min","system":")", kUcum,
-                      R"(","code":"min"}})");
+                      offset_minutes, R"(,"unit":"min","system":")", kUcum, R"(","code":"min"}})");
     }
     absl::StrAppend(&out, ",", Ext("episode-week"), R"("valueInteger":)",
                     EpisodeWeek(EpisodeDay(offset_minutes)), "}");
@@ -206,26 +214,25 @@ class FhirWriter final : public DatasetWriter {
                              R"(","display":)", Json(std::string(coding.snomed_display)), "},");
     }
     absl::StrAppend(&codings, R"({"system":")", System(kConditionCodes), R"(","code":)",
-                    Json(std::string(coding.name)), R"(,"display":)", Json(std::string(coding.display)), "}");
+                    Json(std::string(coding.name)), R"(,"display":)",
+                    Json(std::string(coding.display)), "}");
     RenderedEpisode::Part& conditions = out->parts[kCondition];
-    absl::StrAppend(
-        &conditions.text, R"({"resourceType":"Condition","id":)", Json(condition_id),
-        R"(,"clinicalStatus":{"coding":[{"system":")", kClinicalStatusSystem, R"(","code":")",
-        open ? "active" : "resolved", R"("}]})",
-        R"(,"category":[{"coding":[{"system":")", kConditionCategorySystem,
-        R"(","code":"encounter-diagnosis"}]}])", R"(,"code":{"coding":[)", codings,
-        R"(],"text":)", Json(std::string(coding.display)), "}", R"(,"subject":{"reference":)", patient,
-        "}}\n");
+    absl::StrAppend(&conditions.text, R"({"resourceType":"Condition","id":)", Json(condition_id),
+                    R"(,"clinicalStatus":{"coding":[{"system":")", kClinicalStatusSystem,
+                    R"(","code":")", open ? "active" : "resolved", R"("}]})",
+                    R"(,"category":[{"coding":[{"system":")", kConditionCategorySystem,
+                    R"(","code":"encounter-diagnosis"}]}])", R"(,"code":{"coding":[)", codings,
+                    R"(],"text":)", Json(std::string(coding.display)), "}",
+                    R"(,"subject":{"reference":)", patient, "}}\n");
     conditions.records = 1;
     RenderedEpisode::Part& episodes = out->parts[kEpisodeOfCare];
-    absl::StrAppend(
-        &episodes.text, R"({"resourceType":"EpisodeOfCare","id":)", Json(e.episode_ref),
-        R"(,"status":")", open ? "active" : "finished", R"(")",
-        R"(,"patient":{"reference":)", patient, "}",
-        R"(,"diagnosis":[{"condition":{"reference":)",
-        Json(absl::StrCat("Condition/", condition_id)), R"(},"rank":1}])", R"(,"extension":[)",
-        Ext("age-band"), R"("valueString":)", Json(e.qi.age_band), "},", Ext("episode-state"),
-        R"("valueCode":)", Json(e.state), "}]}\n");
+    absl::StrAppend(&episodes.text, R"({"resourceType":"EpisodeOfCare","id":)", Json(e.episode_ref),
+                    R"(,"status":")", open ? "active" : "finished", R"(")",
+                    R"(,"patient":{"reference":)", patient, "}",
+                    R"(,"diagnosis":[{"condition":{"reference":)",
+                    Json(absl::StrCat("Condition/", condition_id)), R"(},"rank":1}])",
+                    R"(,"extension":[)", Ext("age-band"), R"("valueString":)", Json(e.qi.age_band),
+                    "},", Ext("episode-state"), R"("valueCode":)", Json(e.state), "}]}\n");
     episodes.records = 1;
     RenderOutcomes(e, patient, &out->parts[kObservation]);
   }
@@ -236,7 +243,8 @@ class FhirWriter final : public DatasetWriter {
                       RenderedEpisode::Part* out) const {
     const std::string episode = Json(e.episode_ref);
     for (const Figure& f : EpisodeFigures(e, coarsening_)) {
-      const auto it = outcomes_.find(f.band.empty() ? f.column : f.column.substr(0, f.column.size() - 5));
+      const auto it =
+          outcomes_.find(f.band.empty() ? f.column : f.column.substr(0, f.column.size() - 5));
       if (it == outcomes_.end()) continue;
       const Outcome& outcome = it->second;
       std::string value;
@@ -268,42 +276,42 @@ class FhirWriter final : public DatasetWriter {
       const ObservationValue& o = values[i];
       const analytics::MeasureInfo& m = *o.measure;
       const bool loinc = !m.loinc.empty();
-      absl::StrAppend(
-          &out->text, R"({"resourceType":"Observation","id":)",
-          Json(absl::StrCat(e.episode_ref, "-", i + 1)), R"(,"status":"final")",
-          CategoryJson(&m), R"(,"code":{"coding":[{"system":)",
-          Json(loinc ? std::string(analytics::kLoincSystem) : System(kMeasureCodes)),
-          R"(,"code":)", Json(loinc ? m.loinc : m.local_code), R"(,"display":)",
-          Json(m.display_name), R"(}],"text":)", Json(m.display_name), "}",
-          R"(,"subject":{"reference":)", subject, "}");
+      absl::StrAppend(&out->text, R"({"resourceType":"Observation","id":)",
+                      Json(absl::StrCat(e.episode_ref, "-", i + 1)), R"(,"status":"final")",
+                      CategoryJson(&m), R"(,"code":{"coding":[{"system":)",
+                      Json(loinc ? std::string(analytics::kLoincSystem) : System(kMeasureCodes)),
+                      R"(,"code":)", Json(loinc ? m.loinc : m.local_code), R"(,"display":)",
+                      Json(m.display_name), R"(}],"text":)", Json(m.display_name), "}",
+                      R"(,"subject":{"reference":)", subject, "}");
       if (*o.laterality != '\0') {
         absl::StrAppend(&out->text, R"(,"bodySite":{"text":)",
                         Json(absl::StrCat(o.laterality, " leg")), "}");
       }
-      absl::StrAppend(&out->text, R"(,"valueQuantity":)", Quantity(o.value, std::string(m.ucum_unit)));
+      absl::StrAppend(&out->text, R"(,"valueQuantity":)",
+                      Quantity(o.value, std::string(m.ucum_unit)));
       if (o.record != nullptr) {
         std::vector<std::string> components;
         ForEachAnswerItem(*o.record, [&](const AnswerItem& item) {
-          components.push_back(absl::StrCat(
-              R"({"code":{"coding":[{"system":")", item_system, R"(","code":)", Json(item.code),
-              R"(}]},)",
-              m.measure == analytics::Measure::kRmdq
-                  ? absl::StrCat(R"("valueBoolean":)", item.value ? "true" : "false")
-                  : absl::StrCat(R"("valueInteger":)", item.value),
-              "}"));
+          components.push_back(
+              absl::StrCat(R"({"code":{"coding":[{"system":")", item_system, R"(","code":)",
+                           Json(item.code), R"(}]},)",
+                           m.measure == analytics::Measure::kRmdq
+                               ? absl::StrCat(R"("valueBoolean":)", item.value ? "true" : "false")
+                               : absl::StrCat(R"("valueInteger":)", item.value),
+                           "}"));
         });
         if (o.record->has_t_score()) {
-          components.push_back(absl::StrCat(
-              R"({"code":{"coding":[{"system":")", std::string(analytics::kLoincSystem),
-              R"(","code":"77865-4"}]},"valueQuantity":)",
-              Quantity(o.record->t_score(), "{T-score}"), "}"));
+          components.push_back(absl::StrCat(R"({"code":{"coding":[{"system":")",
+                                            std::string(analytics::kLoincSystem),
+                                            R"(","code":"77865-4"}]},"valueQuantity":)",
+                                            Quantity(o.record->t_score(), "{T-score}"), "}"));
         }
         if (!components.empty()) {
           absl::StrAppend(&out->text, R"(,"component":[)", absl::StrJoin(components, ","), "]");
         }
       }
-      absl::StrAppend(&out->text, R"(,"extension":[)", Timing(e.episode_ref, o.offset_minutes),
-                      ",", Ext("source"), R"("valueCode":)", Json(o.source), "}]}\n");
+      absl::StrAppend(&out->text, R"(,"extension":[)", Timing(e.episode_ref, o.offset_minutes), ",",
+                      Ext("source"), R"("valueCode":)", Json(o.source), "}]}\n");
     }
     out->records += static_cast<int64_t>(values.size());
   }
@@ -323,8 +331,8 @@ class FhirWriter final : public DatasetWriter {
         return absl::StrCat(",", Ext(name), R"("valueInteger":)", v, "}");
       };
       std::string ext = absl::StrCat(
-          Timing(e.episode_ref, sessions[i].offset_minutes), integer("session-number", i + 1),
-          ",", Ext("traction-mode"), R"("valueCode":)",
+          Timing(e.episode_ref, sessions[i].offset_minutes), integer("session-number", i + 1), ",",
+          Ext("traction-mode"), R"("valueCode":)",
           Json(absl::AsciiStrToLower(
               absl::StripPrefix(v1::TractionMode_Name(p.mode()), "TRACTION_MODE_"))),
           "}", quantity("protocol-max-force", p.max_force_newtons(), "N"),
@@ -340,14 +348,17 @@ class FhirWriter final : public DatasetWriter {
           integer("hold-cycles", sum.hold_cycles()), integer("patient-stops", sum.patient_stops()),
           integer("overshoots", sum.overshoots()),
           quantity("traction-dose", sum.traction_dose_newton_seconds(), "N.s"));
-      if (s.has_pre_session_pain()) absl::StrAppend(&ext, integer("pre-session-pain", s.pre_session_pain()));
-      if (s.has_post_session_pain()) absl::StrAppend(&ext, integer("post-session-pain", s.post_session_pain()));
-      absl::StrAppend(
-          &out->text, R"({"resourceType":"Procedure","id":)",
-          Json(absl::StrCat(e.episode_ref, "-s", i + 1)), R"(,"status":")",
-          aborted ? "stopped" : "completed", R"(")", R"(,"code":{"coding":[{"system":")",
-          System(kProcedureCodes), R"(","code":"traction-session","display":"Spinal decompression traction session"}],"text":"Spinal decompression traction session"})",
-          R"(,"subject":{"reference":)", subject, "}", R"(,"extension":[)", ext, "]}\n");
+      if (s.has_pre_session_pain())
+        absl::StrAppend(&ext, integer("pre-session-pain", s.pre_session_pain()));
+      if (s.has_post_session_pain())
+        absl::StrAppend(&ext, integer("post-session-pain", s.post_session_pain()));
+      absl::StrAppend(&out->text, R"({"resourceType":"Procedure","id":)",
+                      Json(absl::StrCat(e.episode_ref, "-s", i + 1)), R"(,"status":")",
+                      aborted ? "stopped" : "completed", R"(")",
+                      R"(,"code":{"coding":[{"system":")", System(kProcedureCodes),
+                      R"(","code":"traction-session","display":)", kSessionDisplay, R"(}],"text":)",
+                      kSessionDisplay, "}", R"(,"subject":{"reference":)", subject, "}",
+                      R"(,"extension":[)", ext, "]}\n");
     }
     out->records = static_cast<int64_t>(sessions.size());
   }
@@ -370,14 +381,15 @@ class FhirWriter final : public DatasetWriter {
     };
     std::vector<std::string> measures, conditions, items, outcomes;
     for (const analytics::MeasureInfo& m : analytics::AllMeasures()) {
-      measures.push_back(concept_json(std::string(m.local_code), std::string(m.display_name),
-                                      absl::StrCat(std::string(m.display_name), ", in UCUM ", std::string(m.ucum_unit))));
+      measures.push_back(concept_json(
+          std::string(m.local_code), std::string(m.display_name),
+          absl::StrCat(std::string(m.display_name), ", in UCUM ", std::string(m.ucum_unit))));
     }
     for (const ConditionCoding& c : AllConditionCodings()) {
-      conditions.push_back(concept_json(
-          c.name, c.display,
-          c.snomed.empty() ? std::string(c.display)
-                           : absl::StrCat(c.display, " (SNOMED CT ", c.snomed, ")")));
+      conditions.push_back(
+          concept_json(c.name, c.display,
+                       c.snomed.empty() ? std::string(c.display)
+                                        : absl::StrCat(c.display, " (SNOMED CT ", c.snomed, ")")));
     }
     for (const ItemDefinition& i : AllItemDefinitions()) {
       items.push_back(concept_json(i.code, i.code, i.display));
@@ -401,8 +413,8 @@ class FhirWriter final : public DatasetWriter {
   const std::vector<Column> episode_columns_;
   // The outcome columns by name, with what their Observations repeat.
   struct Outcome {
-    std::string id_suffix;  // the column name as a FHIR id
-    std::string unit;       // UCUM ("1" for a pure number)
+    std::string id_suffix;          // the column name as a FHIR id
+    std::string unit;               // UCUM ("1" for a pure number)
     std::string category_and_code;  // `,"category":[...],"code":{...}`
   };
   absl::flat_hash_map<std::string, Outcome> outcomes_;
@@ -413,8 +425,9 @@ class FhirWriter final : public DatasetWriter {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<DatasetWriter>> NewFhirWriter(
-    const std::string& dir, const v1::ExportCoarsening& coarsening, absl::string_view fhir_base) {
+absl::StatusOr<std::unique_ptr<DatasetWriter>> NewFhirWriter(const std::string& dir,
+                                                             const v1::ExportCoarsening& coarsening,
+                                                             absl::string_view fhir_base) {
   auto writer = std::make_unique<FhirWriter>(coarsening, fhir_base);
   RETURN_IF_ERROR(writer->Open(dir));
   return std::unique_ptr<DatasetWriter>(std::move(writer));

@@ -28,10 +28,10 @@ absl::string_view SqlTypeName(SqlType type);
 struct Column {
   std::string name;
   SqlType type = SqlType::kText;
-  std::string unit;        // UCUM; empty for text, booleans and pure numbers
-  std::string definition;  // with exact day ranges for anything weekly
-  std::string code_system; // of `code`, or of the column's values
-  std::string code;        // the measure's code where the column is one measure's
+  std::string unit;         // UCUM; empty for text, booleans and pure numbers
+  std::string definition;   // with exact day ranges for anything weekly
+  std::string code_system;  // of `code`, or of the column's values
+  std::string code;         // the measure's code where the column is one measure's
   // An episode-level figure: in FHIR an Observation coded `name` in the
   // outcome code system.
   bool outcome = false;

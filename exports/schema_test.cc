@@ -31,7 +31,8 @@ TEST(SchemaTest, EveryColumnHasATypeADefinitionAndAUniqueName) {
   const Table episodes = CsvTable(kDefaultFhirBase, "episodes.csv");
   bool week4 = false, dose = false;
   for (const Column& c : episodes.columns) {
-    if (c.name == "nprs_week4") week4 = c.definition.find("episode days 28-34") != std::string::npos;
+    if (c.name == "nprs_week4")
+      week4 = c.definition.find("episode days 28-34") != std::string::npos;
     if (c.name == "traction_dose_ns") dose = c.unit == "N.s";
   }
   EXPECT_TRUE(week4);

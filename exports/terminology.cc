@@ -27,8 +27,7 @@ const OdiSection kOdiSections[] = {
     {"standing", "Standing", &v1::OdiAnswers::has_standing, &v1::OdiAnswers::standing},
     {"sleeping", "Sleeping", &v1::OdiAnswers::has_sleeping, &v1::OdiAnswers::sleeping},
     {"sex_life", "Sex life", &v1::OdiAnswers::has_sex_life, &v1::OdiAnswers::sex_life},
-    {"social_life", "Social life", &v1::OdiAnswers::has_social_life,
-     &v1::OdiAnswers::social_life},
+    {"social_life", "Social life", &v1::OdiAnswers::has_social_life, &v1::OdiAnswers::social_life},
     {"travelling", "Travelling", &v1::OdiAnswers::has_travelling, &v1::OdiAnswers::travelling},
 };
 
@@ -42,8 +41,9 @@ absl::Status ValidateFhirBase(absl::string_view base) {
   const bool scheme = absl::StartsWith(base, "https://") || absl::StartsWith(base, "http://");
   const size_t host = base.find("://") + 3;
   if (!scheme || base.size() <= host) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "fhir_base_url: \"", base, "\" is not an absolute http(s) URL, e.g. https://fhir.example.org"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("fhir_base_url: \"", base,
+                     "\" is not an absolute http(s) URL, e.g. https://fhir.example.org"));
   }
   if (base.back() == '/' || base.find_first_of("?# \t\n") != absl::string_view::npos) {
     return absl::InvalidArgumentError(absl::StrCat(

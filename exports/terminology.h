@@ -11,7 +11,6 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-
 #include "tractus/v1/observation.pb.h"
 
 namespace tractus::exports {

@@ -108,7 +108,8 @@ v1::EndNack EndNackFor(const std::vector<std::pair<uint32_t, uint32_t>>& missing
   for (const auto& [first, last] : missing) {
     google::rpc::PreconditionFailure::Violation* v = nack.mutable_missing()->add_violations();
     v->set_type("MISSING_CHUNKS");
-    v->set_subject(first == last ? absl::StrCat("seq:", first) : absl::StrCat("seq:", first, "-", last));
+    v->set_subject(first == last ? absl::StrCat("seq:", first)
+                                 : absl::StrCat("seq:", first, "-", last));
     v->set_description(absl::StrCat(last - first + 1, " chunk", first == last ? "" : "s",
                                     " not stored"));
     count += last - first + 1;
