@@ -28,7 +28,8 @@ absl::StatusOr<AlertHub::Evaluation> Outcomes::EvaluateAlerts(const std::string&
 
 absl::Status Outcomes::StreamClinicAlerts(const v1::StreamClinicAlertsRequest& req,
                                           const std::function<bool()>& cancelled,
-                                          const std::function<bool(const v1::Alert&)>& emit) {
+                                          const std::function<bool(const v1::Alert&)>& emit,
+                                          const std::function<void()>& subscribed) {
   Violations v;
   records::CheckOpaqueId("clinic_id", req.clinic_id(), kClinicIdPrefix, v);
   RETURN_IF_ERROR(v.ToStatus());
@@ -37,6 +38,7 @@ absl::Status Outcomes::StreamClinicAlerts(const v1::StreamClinicAlertsRequest& r
   RETURN_IF_ERROR(records_->GetClinic(get).status());
   ASSIGN_OR_RETURN(std::shared_ptr<AlertHub::Subscription> subscription,
                    hub_.Subscribe(req.clinic_id()));
+  if (subscribed) subscribed();
   while (!cancelled()) {
     std::optional<v1::Alert> alert = subscription->Next(absl::Milliseconds(200));
     if (alert) {

@@ -88,11 +88,16 @@ class Outcomes final : public records::EpisodeListener {
       const v1::MergeCohortPartialsRequest& req);
 
   // Sends each new alert of the clinic to `emit` until `emit` returns false,
-  // `cancelled()` turns true, or the hub closes (OK). RESOURCE_EXHAUSTED if
-  // the stream fell too far behind or too many streams are open.
+  // `cancelled()` turns true, or the hub closes (OK). `subscribed` (if set)
+  // is called once the subscription is registered: every alert raised after
+  // it returns reaches `emit` (the gRPC stream sends its initial metadata
+  // then, so a client can wait for it instead of sleeping).
+  // RESOURCE_EXHAUSTED if the stream fell too far behind or too many
+  // streams are open.
   absl::Status StreamClinicAlerts(const v1::StreamClinicAlertsRequest& req,
                                   const std::function<bool()>& cancelled,
-                                  const std::function<bool(const v1::Alert&)>& emit);
+                                  const std::function<bool(const v1::Alert&)>& emit,
+                                  const std::function<void()>& subscribed = nullptr);
 
   // Cohort summaries across a clean restart (summary_snapshot.h). Save
   // writes the cached summaries to `path`: call it once nothing writes any

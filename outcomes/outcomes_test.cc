@@ -7,6 +7,7 @@
 #include <iterator>
 #include <thread>
 
+#include "absl/synchronization/notification.h"
 #include "analytics/disclosure.h"
 #include "common/status_matchers.h"
 #include "device_gateway/gateway_test_util.h"
@@ -252,6 +253,7 @@ TEST_F(OutcomesTest, NewAlertsAreStreamedAsDataArrives) {
   std::vector<v1::Alert> received;
   absl::Mutex mu;
   std::atomic<bool> stop{false};
+  absl::Notification subscribed;
   std::thread stream([&] {
     v1::StreamClinicAlertsRequest req;
     req.set_clinic_id(clinic_id_);
@@ -261,12 +263,13 @@ TEST_F(OutcomesTest, NewAlertsAreStreamedAsDataArrives) {
           absl::MutexLock lock(&mu);
           received.push_back(a);
           return true;
-        });
+        },
+        [&] { subscribed.Notify(); });
     EXPECT_TRUE(s.ok()) << s;
   });
-  // Subscribing happens on the stream thread: wait until it is registered by
-  // raising nothing, then raise a worsening alert with two reports.
-  absl::SleepFor(absl::Milliseconds(100));
+  // Subscribing happens on the stream thread: wait for its
+  // acknowledgement, then raise a worsening alert with two reports.
+  EXPECT_TRUE(subscribed.WaitForNotificationWithTimeout(absl::Seconds(10)));
   for (int day : {0, 23}) Pain(episode_id_, day, day == 0 ? 4 : 7);
   outcomes_->WaitForAlerts();
   Pain(episode_id_, 24, 8);  // the second consecutive high report
@@ -295,13 +298,17 @@ TEST_F(OutcomesTest, AlertStateSurvivesARestartWithoutRepeats) {
   records_->SetListener(outcomes_.get());
   int received = 0;
   std::atomic<bool> stop{false};
+  absl::Notification subscribed;
   std::thread stream([&] {
     v1::StreamClinicAlertsRequest req;
     req.set_clinic_id(clinic_id_);
-    (void)outcomes_->StreamClinicAlerts(req, [&] { return stop.load(); },
-                                        [&](const v1::Alert&) { return ++received, true; });
+    (void)outcomes_->StreamClinicAlerts(
+        req, [&] { return stop.load(); }, [&](const v1::Alert&) { return ++received, true; },
+        [&] { subscribed.Notify(); });
   });
-  absl::SleepFor(absl::Milliseconds(100));
+  // The precondition: the stream listens before the new data arrives (else
+  // "no repeat" would pass for a late subscriber).
+  EXPECT_TRUE(subscribed.WaitForNotificationWithTimeout(absl::Seconds(10)));
   Pain(episode_id_, 5, 4);  // new data, same alerts in force
   outcomes_->WaitForAlerts();
   absl::SleepFor(absl::Milliseconds(300));

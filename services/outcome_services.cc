@@ -41,8 +41,6 @@ grpc::Status OutcomeServiceImpl::StreamClinicAlerts(
     grpc::ServerWriter<v1::StreamClinicAlertsResponse>* writer) {
   return RunStreaming(*guard_, ctx, "tractus.v1.OutcomeService/StreamClinicAlerts", *req,
                       [&](CallGuard::Admission& call) -> absl::Status {
-    // Tells the subscriber it is admitted before the first alert arrives.
-    writer->SendInitialMetadata();
     // Looked at on every poll (each 200 ms) and before every alert: a
     // revoked key or disabled user ends the stream within one poll.
     absl::Status revoked;
@@ -57,7 +55,10 @@ grpc::Status OutcomeServiceImpl::StreamClinicAlerts(
           v1::StreamClinicAlertsResponse resp;
           *resp.mutable_alert() = alert;
           return writer->Write(resp);
-        });
+        },
+        // The subscription acknowledgement: initial metadata once every
+        // later alert will reach this stream (a client waits for it).
+        [writer] { writer->SendInitialMetadata(); });
     return revoked.ok() ? streamed : revoked;
   });
 }

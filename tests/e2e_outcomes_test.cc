@@ -78,6 +78,8 @@ TEST_F(OutcomesE2eTest, AlertStreamPushesNewAlertsAndRankingFollows) {
   v1::StreamClinicAlertsRequest req;
   req.set_clinic_id(clinic_id_);
   auto reader = stub_->StreamClinicAlerts(&ctx, req);
+  // The subscription acknowledgement: every alert raised from now on comes.
+  reader->WaitForInitialMetadata();
   absl::Mutex mu;
   std::vector<v1::Alert> received;
   std::thread read([&] {
@@ -87,7 +89,6 @@ TEST_F(OutcomesE2eTest, AlertStreamPushesNewAlertsAndRankingFollows) {
       received.push_back(resp.alert());
     }
   });
-  absl::SleepFor(absl::Milliseconds(200));  // the stream subscribes
   Pain(episode_id_, 0, 4);
   Pain(episode_id_, 22, 7);
   Pain(episode_id_, 23, 8);  // worsening: two consecutive reports >= baseline + 2
