@@ -640,15 +640,17 @@ TEST_F(ExportE2eTest, OneJobPerAnalystCancelAndRestart) {
   req.set_request_id("across-restart");
   auto running = analyst_->Call(&v1::ExportService::Stub::StartExport, analyst_->exports(), req);
   ASSERT_TRUE(running.ok()) << running.status();
-  for (int i = 0; i < 100; ++i) {
-    get.set_export_id(running->job().export_id());
-    if (analyst_->Call(&v1::ExportService::Stub::GetExport, analyst_->exports(), get)
-            ->job()
-            .state() == v1::EXPORT_STATE_RUNNING) {
-      break;
-    }
-    absl::SleepFor(absl::Milliseconds(20));
+  bool was_running = false;
+  get.set_export_id(running->job().export_id());
+  for (int i = 0; i < 250 && !was_running; ++i) {
+    was_running = analyst_->Call(&v1::ExportService::Stub::GetExport, analyst_->exports(), get)
+                      ->job()
+                      .state() == v1::EXPORT_STATE_RUNNING;
+    if (!was_running) absl::SleepFor(absl::Milliseconds(20));
   }
+  // The precondition: the job is running (not pending) when the server
+  // stops, else this would test a pending job's start instead of a resume.
+  ASSERT_TRUE(was_running) << "the job never reached RUNNING before the restart";
   Restart();
   analyst_ = std::make_unique<cli::Client>(TestChannel(server_->address(), analyst_key_),
                                            absl::Seconds(20));
