@@ -10,9 +10,17 @@
 # first use, and PostgreSQL 15 from Debian if it is missing.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-if [[ ! -d $here/node_modules/@duckdb/node-api || ! -d $here/node_modules/ajv ]]; then
-  (cd "$here" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
-fi
+# One install at a time (ctest runs checks in parallel), finished when the
+# marker names this package-lock: a half-done install is never used.
+marker=$here/node_modules/.tractus-installed
+want=$(sha256sum "$here/package-lock.json" | cut -d' ' -f1)
+(
+  flock 9
+  if [[ ! -f $marker || $(cat "$marker") != "$want" ]]; then
+    (cd "$here" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    echo "$want" >"$marker"
+  fi
+) 9>"$here/.install.lock"
 mode=$1
 shift
 
