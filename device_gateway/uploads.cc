@@ -71,6 +71,21 @@ bool SameSession(const v1::Session& stored, const v1::SessionHeader& header) {
              absl::ToUnixMillis(FromProto(header.device_start_time()));
 }
 
+// The seqs below `chunk_count` that `stored` lacks, as [first, last]
+// ranges in order: as many as the chunks stored out of order, + 1.
+std::vector<std::pair<uint32_t, uint32_t>> MissingRanges(const ChunkTimeline& stored,
+                                                         uint32_t chunk_count) {
+  std::vector<std::pair<uint32_t, uint32_t>> missing;
+  uint32_t from = stored.next_seq();
+  for (uint32_t seq : stored.StoredAbove()) {
+    if (seq >= chunk_count) break;
+    if (seq > from) missing.emplace_back(from, seq - 1);
+    from = seq + 1;
+  }
+  if (from < chunk_count) missing.emplace_back(from, chunk_count - 1);
+  return missing;
+}
+
 // The session's record and its copy in the episode's index range, together
 // (storage/key_codec.h). The index key is made from the stored start time,
 // so every rewrite of a session replaces the same entry.
@@ -462,10 +477,11 @@ absl::StatusOr<v1::Session> Uploads::FinishSession(const Opened& opened,
   }
   const ChunkTimeline& stored = state.timeline;
   if (stored.next_seq() < end.chunk_count()) {
-    std::vector<uint32_t> missing;
-    for (uint32_t seq = stored.next_seq(); seq < end.chunk_count() && missing.size() < 20;
-         ++seq) {
-      if (!stored.Stored(seq)) missing.push_back(seq);
+    // (The upload handler answers this with an EndNack first; here only
+    // when chunks went missing in between.)
+    std::vector<std::string> missing;
+    for (const auto& [first, last] : MissingRanges(stored, end.chunk_count())) {
+      missing.push_back(first == last ? absl::StrCat(first) : absl::StrCat(first, "-", last));
     }
     return absl::FailedPreconditionError(absl::StrCat(
         "chunks missing: ", absl::StrJoin(missing, ", "),
@@ -533,16 +549,10 @@ absl::StatusOr<std::vector<std::pair<uint32_t, uint32_t>>> Uploads::MissingChunk
   OpenSessionState& state = *opened.state;
   absl::MutexLock lock(&state.mu);
   if (!state.loaded) RETURN_IF_ERROR(Load(opened.session.session_id(), state));
-  std::vector<std::pair<uint32_t, uint32_t>> missing;
-  if (state.session.finalized()) return missing;  // FinishSession answers
-  uint32_t from = state.timeline.next_seq();
-  for (uint32_t stored : state.timeline.StoredAbove()) {
-    if (stored >= end.chunk_count()) break;
-    if (stored > from) missing.emplace_back(from, stored - 1);
-    from = stored + 1;
+  if (state.session.finalized()) {
+    return std::vector<std::pair<uint32_t, uint32_t>>();  // FinishSession answers
   }
-  if (from < end.chunk_count()) missing.emplace_back(from, end.chunk_count() - 1);
-  return missing;
+  return MissingRanges(state.timeline, end.chunk_count());
 }
 
 absl::StatusOr<v1::GetUploadStateResponse> Uploads::UploadState(

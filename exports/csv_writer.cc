@@ -47,19 +47,6 @@ std::string Bool(std::optional<bool> v) {
   return v.has_value() ? (*v ? "true" : "false") : std::string();
 }
 
-const char* ModeName(v1::TractionMode m) {
-  switch (m) {
-    case v1::TRACTION_MODE_STATIC:
-      return "static";
-    case v1::TRACTION_MODE_INTERMITTENT:
-      return "intermittent";
-    case v1::TRACTION_MODE_CYCLIC:
-      return "cyclic";
-    default:
-      return "";
-  }
-}
-
 class CsvWriter final : public DatasetWriter {
  public:
   CsvWriter(const v1::ExportCoarsening& coarsening, absl::string_view fhir_base)
@@ -198,7 +185,7 @@ class CsvWriter final : public DatasetWriter {
           weeks ? "" : absl::StrCat(sessions[i].offset_minutes),
           absl::StrCat(EpisodeWeek(day)),
           s.outcome() == v1::SESSION_OUTCOME_ABORTED ? "aborted" : "completed",
-          ModeName(p.mode()),
+          TractionModeName(p.mode()),
           Number(p.max_force_newtons()),
           Number(p.min_force_newtons()),
           absl::StrCat(p.hold_seconds()),

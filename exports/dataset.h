@@ -51,6 +51,21 @@ struct ObservationValue {
   const char* laterality = "";  // "left", "right", or "" (straight leg raise)
 };
 
+// "static", "intermittent", "cyclic", or "" (unset): how both formats name
+// a session's traction mode.
+inline const char* TractionModeName(v1::TractionMode m) {
+  switch (m) {
+    case v1::TRACTION_MODE_STATIC:
+      return "static";
+    case v1::TRACTION_MODE_INTERMITTENT:
+      return "intermittent";
+    case v1::TRACTION_MODE_CYCLIC:
+      return "cyclic";
+    default:
+      return "";
+  }
+}
+
 // A proto Duration in seconds.
 inline double DurationSeconds(const google::protobuf::Duration& d) {
   return static_cast<double>(d.seconds()) + d.nanos() / 1e9;

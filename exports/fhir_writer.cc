@@ -25,13 +25,11 @@
 #include <string_view>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
-#include "absl/strings/strip.h"
 #include "common/status_macros.h"
 #include "exports/dataset.h"
 #include "exports/episode_figures.h"
@@ -333,8 +331,7 @@ class FhirWriter final : public DatasetWriter {
       std::string ext = absl::StrCat(
           Timing(e.episode_ref, sessions[i].offset_minutes), integer("session-number", i + 1), ",",
           Ext("traction-mode"), R"("valueCode":)",
-          Json(absl::AsciiStrToLower(
-              absl::StripPrefix(v1::TractionMode_Name(p.mode()), "TRACTION_MODE_"))),
+          Json(TractionModeName(p.mode())),
           "}", quantity("protocol-max-force", p.max_force_newtons(), "N"),
           quantity("protocol-min-force", p.min_force_newtons(), "N"),
           quantity("protocol-hold", p.hold_seconds(), "s"),

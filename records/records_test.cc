@@ -70,12 +70,14 @@ class RecordsTest : public ::testing::Test {
     return req;
   }
 
-  std::string MakeEpisode(const std::string& patient_id) {
+  static v1::CreateEpisodeRequest EpisodeRequest(const std::string& patient_id,
+                                                 const std::string& request_id,
+                                                 v1::Condition condition) {
     v1::CreateEpisodeRequest req;
-    req.set_request_id("episode-" + patient_id);
+    req.set_request_id(request_id);
     v1::Episode* e = req.mutable_episode();
     e->set_patient_id(patient_id);
-    e->add_conditions(v1::CONDITION_HERNIATED_DISC);
+    e->add_conditions(condition);
     e->mutable_start_date()->set_year(2026);
     e->mutable_start_date()->set_month(10);
     e->mutable_start_date()->set_day(1);
@@ -83,7 +85,12 @@ class RecordsTest : public ::testing::Test {
     e->mutable_plan()->set_sessions_per_week(5);
     e->mutable_plan()->set_target_max_force_newtons(400);
     e->mutable_plan()->set_session_minutes(30);
-    auto resp = records_->CreateEpisode(req);
+    return req;
+  }
+
+  std::string MakeEpisode(const std::string& patient_id) {
+    auto resp = records_->CreateEpisode(
+        EpisodeRequest(patient_id, "episode-" + patient_id, v1::CONDITION_HERNIATED_DISC));
     EXPECT_THAT(resp, IsOk());
     return resp->episode().episode_id();
   }
@@ -236,23 +243,10 @@ TEST_F(RecordsTest, RequestIdsAreScopedToTheClinic) {
   EXPECT_EQ(records_->CreatePatient(PatientRequest(a, "MRN-A"))->patient().patient_id(),
             in_a->patient().patient_id());
   // Episodes too (scoped by the patient's clinic).
-  const auto episode_request = [](const std::string& patient_id) {
-    v1::CreateEpisodeRequest req;
-    req.set_request_id("same-id");
-    v1::Episode* e = req.mutable_episode();
-    e->set_patient_id(patient_id);
-    e->add_conditions(v1::CONDITION_SCIATICA);
-    e->mutable_start_date()->set_year(2026);
-    e->mutable_start_date()->set_month(10);
-    e->mutable_start_date()->set_day(1);
-    e->mutable_plan()->set_sessions_planned(24);
-    e->mutable_plan()->set_sessions_per_week(5);
-    e->mutable_plan()->set_target_max_force_newtons(400);
-    e->mutable_plan()->set_session_minutes(30);
-    return req;
-  };
-  auto episode_a = records_->CreateEpisode(episode_request(in_a->patient().patient_id()));
-  auto episode_b = records_->CreateEpisode(episode_request(in_b->patient().patient_id()));
+  auto episode_a = records_->CreateEpisode(
+      EpisodeRequest(in_a->patient().patient_id(), "same-id", v1::CONDITION_SCIATICA));
+  auto episode_b = records_->CreateEpisode(
+      EpisodeRequest(in_b->patient().patient_id(), "same-id", v1::CONDITION_SCIATICA));
   ASSERT_THAT(episode_a, IsOk());
   ASSERT_THAT(episode_b, IsOk());
   EXPECT_NE(episode_a->episode().episode_id(), episode_b->episode().episode_id());

@@ -98,7 +98,7 @@ absl::StatusOr<CallGuard::Admission> CallGuard::Admit(const grpc::ServerContext&
   Admission a;
   a.method = std::string(method);
   a.peer = context.peer();
-  a.named = security::NamedIds(request);
+  a.request = &request;
   a.rule = security::FindRule(method);
   if (a.rule == nullptr) {
     return absl::InternalError(absl::StrCat("no authorization rule for ", method));
@@ -195,15 +195,18 @@ absl::Status CallGuard::Audit(const Admission& a, absl::StatusCode outcome) {
   entry.set_method(a.method);
   // What the call touched; where that is unknown (a refused or failed
   // call), what the request named, so a probe shows under its target.
+  // (Read from the request only here: most calls are never audited.)
+  const security::Owner named =
+      a.request != nullptr ? security::NamedIds(*a.request) : security::Owner();
   const auto pick = [](const std::string& owned, const std::string& named) {
     return owned.empty() ? named : owned;
   };
-  entry.set_clinic_id(pick(a.owner.clinic_id, a.named.clinic_id));
-  entry.set_patient_id(pick(a.owner.patient_id, a.named.patient_id));
-  entry.set_episode_id(pick(a.owner.episode_id, a.named.episode_id));
-  entry.set_export_id(pick(a.owner.export_id, a.named.export_id));
-  entry.set_session_id(pick(a.owner.session_id, a.named.session_id));
-  entry.set_device_id(pick(a.owner.device_id, a.named.device_id));
+  entry.set_clinic_id(pick(a.owner.clinic_id, named.clinic_id));
+  entry.set_patient_id(pick(a.owner.patient_id, named.patient_id));
+  entry.set_episode_id(pick(a.owner.episode_id, named.episode_id));
+  entry.set_export_id(pick(a.owner.export_id, named.export_id));
+  entry.set_session_id(pick(a.owner.session_id, named.session_id));
+  entry.set_device_id(pick(a.owner.device_id, named.device_id));
   entry.set_outcome(absl::StatusCodeToString(outcome));
   entry.set_peer(a.peer);
   absl::Status appended = audit_->Append(std::move(entry));

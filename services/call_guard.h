@@ -65,9 +65,9 @@ class CallGuard {
     // The records the call touches (a handler may fill it in later, e.g. an
     // upload once its header names the episode).
     security::Owner owner;
-    // The ids the request names (security::NamedIds): audited where `owner`
-    // is unknown, e.g. for a refused call.
-    security::Owner named;
+    // The request (outlives the call): its ids (security::NamedIds) are
+    // audited where `owner` is unknown, e.g. for a refused call.
+    const google::protobuf::Message* request = nullptr;
     // The target did not exist when admitted: Recheck() before answering
     // (RunUnary does; a streaming body must before its first write).
     bool recheck = false;
