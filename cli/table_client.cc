@@ -47,9 +47,10 @@ void Ledger::Chunk(const std::string& session_id, uint32_t seq, int samples) {
   out_.flush();
 }
 
-void Ledger::Final(const v1::SessionHeader& header, uint32_t chunks, const v1::SessionEnd& end) {
+void Ledger::Final(const std::string& session_id, const v1::SessionHeader& header,
+                   uint32_t chunks, const v1::SessionEnd& end) {
   absl::MutexLock lock(&mu_);
-  out_ << "final " << header.session_id() << " " << header.episode_id() << " " << chunks << " "
+  out_ << "final " << session_id << " " << header.episode_id() << " " << chunks << " "
        << (end.has_pre_session_pain() ? end.pre_session_pain() : -1) << " "
        << (end.has_post_session_pain() ? end.post_session_pain() : -1) << "\n";
   out_.flush();
@@ -98,10 +99,10 @@ absl::Status TableClient::UploadSession(const v1::SessionHeader& header,
   std::uniform_real_distribution<double> coin(0, 1);
   std::vector<bool> acked(chunks.size(), false);
   counted_.assign(chunks.size(), false);
-  session_id_ = header.session_id();
+  session_id_.clear();  // the server's id, from the first answer that names it
   const auto finished = [&] {
     if (ledger_ != nullptr) {
-      ledger_->Final(header, static_cast<uint32_t>(chunks.size()), end);
+      ledger_->Final(session_id_, header, static_cast<uint32_t>(chunks.size()), end);
     }
     return absl::OkStatus();
   };
@@ -122,6 +123,7 @@ absl::Status TableClient::UploadSession(const v1::SessionHeader& header,
         absl::SleepFor(Backoff(attempt));
         continue;
       }
+      if (state->known()) session_id_ = state->server_session_id();
       for (uint32_t seq = 0; seq < state->next_seq(); ++seq) Confirm(chunks, seq, &acked);
       for (uint32_t seq : state->stored_above()) Confirm(chunks, seq, &acked);
       if (state->finalized()) {
@@ -165,6 +167,7 @@ absl::Status TableClient::Attempt(const v1::SessionHeader& header,
     }
     return st.ok() ? absl::UnavailableError("no header acknowledgement") : FromGrpc(st);
   }
+  session_id_ = resp.header_ack().server_session_id();
   for (uint32_t seq = 0; seq < resp.header_ack().next_seq(); ++seq) Confirm(chunks, seq, acked);
   for (uint32_t seq : resp.header_ack().stored_above()) Confirm(chunks, seq, acked);
 

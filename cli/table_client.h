@@ -37,7 +37,7 @@ struct UploadCounters {
 
 // Records what the server acknowledged, one line each, so a verifier can
 // later check it is all stored exactly once:
-//   chunk SESSION SEQ SAMPLES
+//   chunk SESSION SEQ SAMPLES   (SESSION: the server's id of the session)
 //   final SESSION EPISODE CHUNKS PRE_PAIN POST_PAIN   (-1: no pain typed)
 // Thread-safe.
 class Ledger {
@@ -45,7 +45,9 @@ class Ledger {
   explicit Ledger(const std::string& path) : out_(path, std::ios::app) {}
   bool ok() const { return out_.good(); }
   void Chunk(const std::string& session_id, uint32_t seq, int samples);
-  void Final(const v1::SessionHeader& header, uint32_t chunks, const v1::SessionEnd& end);
+  // `session_id` is the server's (HeaderAck.server_session_id).
+  void Final(const std::string& session_id, const v1::SessionHeader& header, uint32_t chunks,
+             const v1::SessionEnd& end);
 
  private:
   absl::Mutex mu_;
@@ -97,7 +99,8 @@ class TableClient {
   UploadCounters* counters_;
   Ledger* ledger_;
   std::mt19937 rng_;
-  std::string session_id_;  // the session being uploaded (for the ledger)
+  // The server's id of the session being uploaded (for the ledger).
+  std::string session_id_;
   std::vector<bool> counted_;  // chunks of the current session already counted
 };
 

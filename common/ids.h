@@ -16,6 +16,7 @@ inline constexpr absl::string_view kDeviceIdPrefix = "dv_";
 inline constexpr absl::string_view kUserIdPrefix = "us_";
 inline constexpr absl::string_view kApiKeyIdPrefix = "ak_";
 inline constexpr absl::string_view kExportIdPrefix = "ex_";
+inline constexpr absl::string_view kSessionIdPrefix = "ss_";
 
 // Returns `prefix` followed by 32 lowercase hex digits of 128 bits from the
 // kernel's CSPRNG (getrandom). Ids carry no information about the resource.

@@ -43,10 +43,10 @@ class OpenSessions {
  public:
   OpenSessions();
 
-  // The state of `session_id`, shared with the other holders; a new, not
-  // yet loaded one if nobody holds it. It is forgotten when the last
-  // holder drops it.
-  std::shared_ptr<OpenSessionState> Acquire(const std::string& session_id);
+  // The state of the session named `key` (any string that names one
+  // session), shared with the other holders; a new, not yet loaded one if
+  // nobody holds it. It is forgotten when the last holder drops it.
+  std::shared_ptr<OpenSessionState> Acquire(const std::string& key);
 
   // Sessions held now.
   size_t size() const;

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/errors.h"
+#include "common/ids.h"
 #include "common/status_macros.h"
 #include "device_gateway/console_pain.h"
 #include "device_gateway/session_summary.h"
@@ -86,12 +87,15 @@ std::vector<std::pair<uint32_t, uint32_t>> MissingRanges(const ChunkTimeline& st
   return missing;
 }
 
-// The session's record and its copy in the episode's index range, together
+// The session's record, its copy in the episode's index range and the
+// entry that finds it by the device's own id, together
 // (storage/key_codec.h). The index key is made from the stored start time,
 // so every rewrite of a session replaces the same entry.
 void PutSession(storage::WriteBatch& batch, const v1::Session& s) {
   const std::string bytes = s.SerializeAsString();
   batch.Put(Cf::kSessions, storage::SessionKey(s.session_id()), bytes);
+  batch.Put(Cf::kIndex, storage::SessionOfDeviceKey(s.device_id(), s.device_session_id()),
+            s.session_id());
   batch.Put(Cf::kIndex,
             storage::SessionsByEpisodeKey(
                 s.episode_id(), absl::ToUnixMicros(FromProto(s.start_time())), s.session_id()),
@@ -123,6 +127,20 @@ absl::StatusOr<v1::Session> Uploads::LoadSession(const std::string& session_id) 
   return session;
 }
 
+absl::StatusOr<std::optional<v1::Session>> Uploads::FindSession(
+    absl::string_view device_id, absl::string_view device_session_id) const {
+  absl::StatusOr<std::string> id =
+      store_->Get(Cf::kIndex, storage::SessionOfDeviceKey(device_id, device_session_id));
+  if (absl::IsNotFound(id.status())) return std::nullopt;
+  RETURN_IF_ERROR(id.status());
+  absl::StatusOr<v1::Session> session = LoadSession(*id);
+  if (absl::IsNotFound(session.status())) {
+    return absl::DataLossError(absl::StrCat("session ", *id, " is indexed but not stored"));
+  }
+  RETURN_IF_ERROR(session.status());
+  return std::optional<v1::Session>(std::move(*session));
+}
+
 absl::StatusOr<ChunkTimeline> Uploads::ScanStoredChunks(const std::string& session_id) const {
   ChunkTimeline out;
   const std::string prefix = storage::TelemetryPrefix(session_id);
@@ -143,21 +161,21 @@ absl::StatusOr<ChunkTimeline> Uploads::ScanStoredChunks(const std::string& sessi
   return out;
 }
 
-absl::Status Uploads::Load(const std::string& session_id, OpenSessionState& state) const {
+absl::Status Uploads::Load(const DeviceSession& name, OpenSessionState& state) const {
   if (state.pending > 0) {
     // After a failed write, chunks accepted earlier are still in flight:
     // reading the store now could miss them.
     return absl::UnavailableError("the session's last write failed; retry shortly");
   }
   state.summary.reset();
-  absl::StatusOr<v1::Session> session = LoadSession(session_id);
-  if (absl::IsNotFound(session.status())) {
+  ASSIGN_OR_RETURN(std::optional<v1::Session> session,
+                   FindSession(name.device_id, name.session_id));
+  if (!session) {
     state.exists = false;
     state.session.Clear();
     state.timeline = ChunkTimeline();
   } else {
-    RETURN_IF_ERROR(session.status());
-    ASSIGN_OR_RETURN(state.timeline, ScanStoredChunks(session_id));
+    ASSIGN_OR_RETURN(state.timeline, ScanStoredChunks(session->session_id()));
     state.session = std::move(*session);
     state.exists = true;
   }
@@ -186,18 +204,15 @@ absl::StatusOr<Uploads::Opened> Uploads::OpenSession(const v1::Device& device,
   }
 
   Opened opened;
-  opened.state = open_.Acquire(header.session_id());
+  opened.name = {device.device_id(), header.session_id()};
+  opened.state = open_.Acquire(storage::SessionOfDeviceKey(device.device_id(), header.session_id()));
   OpenSessionState& state = *opened.state;
   absl::MutexLock lock(&state.mu);
   const absl::Time now = clock_->Now();
   const absl::Duration offset = now - FromProto(header.device_send_time());
-  if (!state.loaded) RETURN_IF_ERROR(Load(header.session_id(), state));
+  if (!state.loaded) RETURN_IF_ERROR(Load(opened.name, state));
   if (state.exists) {
     const v1::Session& existing = state.session;
-    if (existing.device_id() != device.device_id()) {
-      return absl::PermissionDeniedError(
-          "header.session_id is already used by another device");
-    }
     if (existing.finalized()) {
       return absl::FailedPreconditionError(absl::StrCat(
           "session ", header.session_id(), " is finalized; nothing more can be uploaded"));
@@ -215,7 +230,8 @@ absl::StatusOr<Uploads::Opened> Uploads::OpenSession(const v1::Device& device,
     CheckProtocolAgainstPlan(header.protocol(), episode.episode().plan(), v);
     RETURN_IF_ERROR(v.ToStatus());
     v1::Session s;
-    s.set_session_id(header.session_id());
+    s.set_session_id(NewOpaqueId(kSessionIdPrefix));
+    s.set_device_session_id(header.session_id());
     s.set_device_id(device.device_id());
     s.set_clinic_id(device.clinic_id());
     s.set_patient_id(episode.episode().patient_id());
@@ -243,6 +259,7 @@ absl::StatusOr<Uploads::Opened> Uploads::OpenSession(const v1::Device& device,
   opened.ack_ranges = header.ack_ranges();
   v1::HeaderAck& ack = opened.ack;
   ack.set_session_id(header.session_id());
+  ack.set_server_session_id(opened.session.session_id());
   *ack.mutable_clock_offset() = ToDuration(offset);
   ack.set_late(opened.session.late());
   ack.set_next_seq(state.timeline.next_seq());
@@ -295,7 +312,7 @@ absl::StatusOr<Uploads::ChunkDecision> Uploads::AcceptChunk(const Opened& opened
                   absl::StrCat("seq ", seq, " is still being written; send it again"));
     }
   }
-  if (!state.loaded) RETURN_IF_ERROR(Load(session.session_id(), state));
+  if (!state.loaded) RETURN_IF_ERROR(Load(opened.name, state));
   if (state.session.finalized()) {
     return Nack(seq, absl::StatusCode::kFailedPrecondition, -1,
                 "the session is finalized; it takes no more chunks");
@@ -463,7 +480,7 @@ absl::StatusOr<v1::Session> Uploads::FinishSession(const Opened& opened,
 
   OpenSessionState& state = *opened.state;
   absl::MutexLock lock(&state.mu);
-  if (!state.loaded) RETURN_IF_ERROR(Load(opened.session.session_id(), state));
+  if (!state.loaded) RETURN_IF_ERROR(Load(opened.name, state));
   if (state.pending > 0) {
     return absl::UnavailableError(
         "chunks of this session are still being written on another stream; retry shortly");
@@ -548,7 +565,7 @@ absl::StatusOr<std::vector<std::pair<uint32_t, uint32_t>>> Uploads::MissingChunk
   RETURN_IF_ERROR(v.ToStatus());
   OpenSessionState& state = *opened.state;
   absl::MutexLock lock(&state.mu);
-  if (!state.loaded) RETURN_IF_ERROR(Load(opened.session.session_id(), state));
+  if (!state.loaded) RETURN_IF_ERROR(Load(opened.name, state));
   if (state.session.finalized()) {
     return std::vector<std::pair<uint32_t, uint32_t>>();  // FinishSession answers
   }
@@ -561,13 +578,12 @@ absl::StatusOr<v1::GetUploadStateResponse> Uploads::UploadState(
   records::CheckClientId("session_id", req.session_id(), v);
   RETURN_IF_ERROR(v.ToStatus());
   v1::GetUploadStateResponse resp;
-  absl::StatusOr<v1::Session> session = LoadSession(req.session_id());
-  if (absl::IsNotFound(session.status())) return resp;  // known = false
-  RETURN_IF_ERROR(session.status());
-  // Another device's session answers like a missing one.
-  if (session->device_id() != device.device_id()) return resp;
-  ASSIGN_OR_RETURN(ChunkTimeline stored, ScanStoredChunks(req.session_id()));
+  ASSIGN_OR_RETURN(std::optional<v1::Session> session,
+                   FindSession(device.device_id(), req.session_id()));
+  if (!session) return resp;  // known = false
+  ASSIGN_OR_RETURN(ChunkTimeline stored, ScanStoredChunks(session->session_id()));
   resp.set_known(true);
+  resp.set_server_session_id(session->session_id());
   resp.set_next_seq(stored.next_seq());
   for (uint32_t seq : stored.StoredAbove()) resp.add_stored_above(seq);
   resp.set_finalized(session->finalized());

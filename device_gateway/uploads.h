@@ -19,6 +19,7 @@
 
 #include <atomic>
 #include <functional>
+#include <optional>
 #include <string>
 #include <variant>
 #include <utility>
@@ -61,18 +62,26 @@ class Uploads {
 
   v1::UploadLimits Limits() const;
 
+  // A session as a table names it: session ids are scoped to the device.
+  struct DeviceSession {
+    std::string device_id;
+    std::string session_id;  // the table's own (SessionHeader.session_id)
+  };
+
   // An open upload of one session: pass it to StoreChunk and FinishSession.
   struct Opened {
+    DeviceSession name;
     v1::Session session;  // as stored when opened
     v1::HeaderAck ack;
     bool ack_ranges = false;  // the header's: the table takes ChunkAck.count
     std::shared_ptr<OpenSessionState> state;
   };
+  // A header names the device's own session id: a new one starts a session
+  // under a new server id ("ss_" + 32 hex digits), a known one resumes.
   // INVALID_ARGUMENT for a bad header (fields under "header."), NOT_FOUND
-  // for an unknown episode, PERMISSION_DENIED for an episode of another
-  // clinic or a session id of another device, FAILED_PRECONDITION for a
-  // closed episode or a finalized session, ALREADY_EXISTS for a resumed
-  // session whose header differs.
+  // for an unknown episode or one of another clinic (alike),
+  // FAILED_PRECONDITION for a closed episode or a finalized session,
+  // ALREADY_EXISTS for a resumed session whose header differs.
   absl::StatusOr<Opened> OpenSession(const v1::Device& device, const v1::SessionHeader& header);
 
   // A chunk checked against its session and reserved in the session's
@@ -150,8 +159,11 @@ class Uploads {
   std::atomic<int64_t> samples_stored_{0};
   absl::StatusOr<ChunkTimeline> ScanStoredChunks(const std::string& session_id) const;
   absl::StatusOr<v1::Session> LoadSession(const std::string& session_id) const;
+  // The session the device names `device_session_id`, if any.
+  absl::StatusOr<std::optional<v1::Session>> FindSession(absl::string_view device_id,
+                                                         absl::string_view device_session_id) const;
   // Reads the session record and its chunks into `state` (summary empty).
-  absl::Status Load(const std::string& session_id, OpenSessionState& state) const
+  absl::Status Load(const DeviceSession& name, OpenSessionState& state) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu);
   // Writes `batch`; after a failure `state` is reloaded before its next use.
   absl::Status WriteFor(OpenSessionState& state, const storage::WriteBatch& batch)

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
+#include "common/ids.h"
 #include "common/status_matchers.h"
 #include "device_gateway/gateway_test_util.h"
 #include "storage/key_codec.h"
@@ -70,7 +71,7 @@ TEST_F(UploadsTest, ConflictingReplayIsRefusedAndChangesNothing) {
   ASSERT_TRUE(r.has_chunk_nack());
   EXPECT_EQ(r.chunk_nack().code(), static_cast<int>(absl::StatusCode::kAlreadyExists));
   v1::ReadTelemetryRequest read;
-  read.set_session_id("s-1");
+  read.set_session_id(s.session.session_id());
   double force = 0;
   ASSERT_THAT(uploads_->ReadTelemetry(read, [&](const v1::ReadTelemetryResponse& t) {
     force = t.measured_force_newtons(0);
@@ -94,7 +95,7 @@ TEST_F(UploadsTest, ReceivedBytesAreStoredAsSentAndReplaysCompareContent) {
   ASSERT_THAT(accepted, IsOk());
   ASSERT_TRUE(std::holds_alternative<Uploads::AcceptedChunk>(*accepted));
   ASSERT_THAT(uploads_->CommitChunks(s, {std::get<Uploads::AcceptedChunk>(*accepted)}), IsOk());
-  auto stored = store_->Get(storage::Cf::kTelemetry, storage::TelemetryKey("s-1", 0));
+  auto stored = store_->Get(storage::Cf::kTelemetry, storage::TelemetryKey(s.session.session_id(), 0));
   ASSERT_THAT(stored, IsOk());
   auto value = storage::DecodeChunkValue(*stored);
   ASSERT_THAT(value, IsOk());
@@ -322,6 +323,39 @@ TEST_F(UploadsTest, OtherTenantsRecordsAnswerLikeMissingOnes) {
   EXPECT_FALSE(theirs_state->known());
 }
 
+// Session ids are the device's own: two tables naming their sessions
+// alike upload two sessions, each resumable only by its own table.
+TEST_F(UploadsTest, SessionIdsAreScopedToTheDevice) {
+  v1::Device other = EnrollDevice(clinic_id_);
+  Uploads::Opened mine = Open("session-1");
+  auto theirs = uploads_->OpenSession(other, Header("session-1", Now0() - absl::Minutes(30)));
+  ASSERT_THAT(theirs, IsOk());
+  EXPECT_EQ(mine.ack.session_id(), "session-1");
+  EXPECT_EQ(theirs->ack.session_id(), "session-1");
+  EXPECT_TRUE(IsOpaqueId(mine.ack.server_session_id(), kSessionIdPrefix));
+  EXPECT_TRUE(IsOpaqueId(theirs->ack.server_session_id(), kSessionIdPrefix));
+  EXPECT_NE(mine.ack.server_session_id(), theirs->ack.server_session_id());
+  EXPECT_EQ(theirs->session.device_session_id(), "session-1");
+  EXPECT_EQ(theirs->session.device_id(), other.device_id());
+
+  Store(mine, Chunk(0));
+  Store(mine, Chunk(1));
+  Store(*theirs, Chunk(0));
+  auto mine_again = uploads_->OpenSession(device_, Header("session-1", Now0() - absl::Minutes(40)));
+  ASSERT_THAT(mine_again, IsOk());
+  EXPECT_EQ(mine_again->ack.server_session_id(), mine.ack.server_session_id());
+  EXPECT_EQ(mine_again->ack.next_seq(), 2u);
+  v1::GetUploadStateRequest state;
+  state.set_session_id("session-1");
+  auto their_state = uploads_->UploadState(other, state);
+  ASSERT_THAT(their_state, IsOk());
+  EXPECT_EQ(their_state->next_seq(), 1u);
+  EXPECT_EQ(their_state->server_session_id(), theirs->ack.server_session_id());
+  EXPECT_THAT(uploads_->FinishSession(*theirs, End(1)), IsOk());
+  EXPECT_THAT(uploads_->FinishSession(mine, End(2)), IsOk());
+  EXPECT_EQ(StoredChunkCount(), 3);
+}
+
 // A rebooted table that kept its start time to the millisecond resumes; a
 // start time a millisecond off is another session.
 TEST_F(UploadsTest, ResumingMatchesTheStartTimeToTheMillisecond) {
@@ -347,13 +381,14 @@ TEST_F(UploadsTest, ProtocolMustFitThePlan) {
 
 TEST_F(UploadsTest, SessionsAreListedForTheEpisode) {
   Open("s-1", Now0() - absl::Hours(3));
+  clock_.Advance(absl::Hours(1));  // the header reaches the server later: a later start
   Open("s-2", Now0() - absl::Hours(1));
   v1::ListSessionsRequest list;
   list.set_episode_id(episode_id_);
   auto sessions = uploads_->ListSessions(list);
   ASSERT_THAT(sessions, IsOk());
   ASSERT_EQ(sessions->sessions_size(), 2);
-  EXPECT_EQ(sessions->sessions(0).session_id(), "s-1");  // in start order
+  EXPECT_EQ(sessions->sessions(0).device_session_id(), "s-1");  // in start order
 }
 
 // The episode's index entries of its sessions, in start order.
@@ -378,14 +413,15 @@ std::vector<std::string> Serialized(const storage::RecordList<v1::Session>& sess
 
 TEST_F(UploadsTest, EachSessionIsCopiedIntoItsEpisodesIndexRangeAsItIsWritten) {
   Uploads::Opened first = Open("s-1", Now0() - absl::Hours(3));
-  Open("s-2", Now0() - absl::Hours(1));
+  clock_.Advance(absl::Hours(1));  // the header reaches the server later: a later start
+  Uploads::Opened second = Open("s-2", Now0() - absl::Hours(1));
   Store(first, Chunk(0));
   ASSERT_THAT(uploads_->FinishSession(first, End(1)), IsOk());
 
   const auto index = SessionIndex(*store_, episode_id_);
   ASSERT_EQ(index.size(), 2u);  // the finished session's entry was replaced, not added
   std::vector<std::string> records;
-  for (const std::string id : {"s-1", "s-2"}) {
+  for (const std::string& id : {first.session.session_id(), second.session.session_id()}) {
     records.push_back(*store_->Get(storage::Cf::kSessions, storage::SessionKey(id)));
   }
   EXPECT_EQ(index[0].second, records[0]);
@@ -486,7 +522,7 @@ TEST_F(UploadsTest, ReadTelemetryDownsamples) {
   Store(s, Chunk(0));
   Store(s, Chunk(1));
   v1::ReadTelemetryRequest read;
-  read.set_session_id("s-1");
+  read.set_session_id(s.session.session_id());
   read.set_every_nth(10);
   std::vector<int64_t> offsets;
   ASSERT_THAT(uploads_->ReadTelemetry(read, [&](const v1::ReadTelemetryResponse& t) {

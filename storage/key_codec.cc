@@ -236,6 +236,10 @@ absl::StatusOr<std::string> DecodeDevicesByClinicKey(absl::string_view key) {
 std::string SessionKey(absl::string_view session_id) {
   return KeyWriter().Str(session_id).Release();
 }
+std::string SessionOfDeviceKey(absl::string_view device_id,
+                              absl::string_view device_session_id) {
+  return KeyWriter().U8(kTagSessionOfDevice).Str(device_id).Str(device_session_id).Release();
+}
 std::string SessionsByEpisodeKey(absl::string_view episode_id, int64_t start_micros,
                                  absl::string_view session_id) {
   return KeyWriter()

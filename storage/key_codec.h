@@ -155,8 +155,13 @@ std::string DevicesByClinicKey(absl::string_view clinic_id, absl::string_view de
 std::string DevicesByClinicPrefix(absl::string_view clinic_id);
 absl::StatusOr<std::string> DecodeDevicesByClinicKey(absl::string_view key);
 
-// sessions CF: session_id -> Session.
+// sessions CF: session_id -> Session. The session id is the server's
+// (device_gateway/session_names.h); the table's own id is scoped to its device.
 std::string SessionKey(absl::string_view session_id);
+// index CF 'U' (device_id, the table's session id) -> the server's session
+// id: how a table's header finds the session it resumes.
+inline constexpr uint8_t kTagSessionOfDevice = 'U';
+std::string SessionOfDeviceKey(absl::string_view device_id, absl::string_view device_session_id);
 // index CF 'S' (episode_id, session start µs, session_id) -> a copy of
 // the Session, written in the same batch as the sessions CF record, so an
 // episode's sessions are one range (the views read them all). Empty in

@@ -130,6 +130,7 @@ TEST(KeyCodecTest, GoldenBytes) {
   EXPECT_EQ(Hex(EnrollmentTokenKey("t1")), "5474310001");
   EXPECT_EQ(Hex(DevicesByClinicKey("c", "d")), "5663000164" "0001");
   EXPECT_EQ(Hex(SessionKey("s1")), "73310001");
+  EXPECT_EQ(Hex(SessionOfDeviceKey("d", "s1")), "55" "640001" "73310001");
   EXPECT_EQ(Hex(AlertStateKey("e")), "41650001");
   EXPECT_EQ(Hex(SessionsByEpisodeKey("e", 1, "s")), "5365000180000000000000017300" "01");
   EXPECT_EQ(Hex(TelemetryKey("s1", 258)), "73310001" "00000102");

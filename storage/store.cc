@@ -15,6 +15,7 @@
 #include "rocksdb/write_buffer_manager.h"
 #include "spdlog/spdlog.h"
 #include "storage/key_codec.h"
+#include "storage/migrations.h"
 #include "storage/rocksdb_status.h"
 
 namespace tractus::storage {
@@ -188,6 +189,7 @@ absl::Status Store::CheckSchemaVersion(bool created) {
   if (!reader.U32(&version) || !reader.done()) {
     return absl::DataLossError("schema version record is malformed");
   }
+  const uint32_t stored_version = version;
   if (version > kSchemaVersion) {
     return absl::FailedPreconditionError(absl::StrCat(
         "data dir ", path_, " has schema version ", version,
@@ -196,10 +198,18 @@ absl::Status Store::CheckSchemaVersion(bool created) {
   }
   if (version == 1 || version == 2) {
     // 1 -> 2 -> 3 only added column families, which Open() has just created.
+    version = 3;
+  }
+  if (version == 3) {
+    RETURN_IF_ERROR(MigrateSessionsToDeviceScope(*this));
+    version = 4;
+  }
+  if (version != stored_version) {
     WriteBatch batch;
-    batch.Put(Cf::kMeta, SchemaVersionKey(), EncodeVersion(kSchemaVersion));
+    batch.Put(Cf::kMeta, SchemaVersionKey(), EncodeVersion(version));
     RETURN_IF_ERROR(Write(batch));
-    version = kSchemaVersion;
+    spdlog::info("data dir {} migrated from schema version {} to {}", path_, stored_version,
+                 version);
   }
   if (version != kSchemaVersion) {
     return absl::FailedPreconditionError(absl::StrCat(

@@ -56,7 +56,9 @@ absl::string_view CfName(Cf cf);
 //   1: clinics, patients, identity, episodes, observations, index.
 //   2: + devices, sessions, telemetry (additive: 1 migrates by relabelling).
 //   3: + auth, audit, jobs (additive: 1 and 2 migrate by relabelling).
-inline constexpr uint32_t kSchemaVersion = 3;
+//   4: session ids scoped to the device: index 'U' (device, the table's id)
+//      -> the server's id; Session.device_session_id (migrations.h).
+inline constexpr uint32_t kSchemaVersion = 4;
 
 struct StoreOptions {
   // fsync the WAL before a write returns (durable on power loss). When false,

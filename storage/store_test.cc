@@ -7,6 +7,7 @@
 #include "rocksdb/db.h"
 #include "storage/key_codec.h"
 #include "storage/test_dir.h"
+#include "tractus/v1/session.pb.h"
 
 namespace tractus::storage {
 namespace {
@@ -271,6 +272,43 @@ TEST(StoreTest, MigratesSchemaVersionOne) {
   WriteBatch batch;
   batch.Put(Cf::kTelemetry, TelemetryKey("s1", 0), "chunk");
   EXPECT_THAT((*store)->Write(batch), IsOk());
+}
+
+// 3 -> 4: every session keeps its id, gets it as its device's own, and is
+// indexed under (device, id).
+TEST(StoreTest, MigratesSchemaVersionThreeSessionsToDeviceScope) {
+  TestDir dir;
+  v1::Session legacy;
+  legacy.set_session_id("s-old");
+  legacy.set_device_id("dv_1");
+  legacy.set_episode_id("ep_1");
+  legacy.mutable_start_time()->set_seconds(1000);
+  legacy.mutable_start_time()->set_nanos(5000);
+  {
+    auto store = Store::Open(dir.path(), StoreOptions{});
+    ASSERT_THAT(store, IsOk());
+    WriteBatch batch;
+    batch.Put(Cf::kSessions, SessionKey("s-old"), legacy.SerializeAsString());
+    batch.Put(Cf::kIndex, SessionsByEpisodeKey("ep_1", 1000000005, "s-old"), "");
+    batch.Put(Cf::kMeta, SchemaVersionKey(), KeyWriter().U32(3).Release());
+    ASSERT_THAT((*store)->Write(batch), IsOk());
+  }
+  for (int open = 0; open < 2; ++open) {  // the second open finds nothing to do
+    auto store = Store::Open(dir.path(), StoreOptions{});
+    ASSERT_THAT(store, IsOk());
+    EXPECT_EQ(*(*store)->Get(Cf::kMeta, SchemaVersionKey()), KeyWriter().U32(4).Release());
+    auto indexed = (*store)->Get(Cf::kIndex, SessionOfDeviceKey("dv_1", "s-old"));
+    ASSERT_THAT(indexed, IsOk());
+    EXPECT_EQ(*indexed, "s-old");
+    v1::Session migrated;
+    ASSERT_TRUE(migrated.ParseFromString(*(*store)->Get(Cf::kSessions, SessionKey("s-old"))));
+    EXPECT_EQ(migrated.device_session_id(), "s-old");
+    EXPECT_EQ(migrated.session_id(), "s-old");
+    v1::Session copy;
+    ASSERT_TRUE(copy.ParseFromString(
+        *(*store)->Get(Cf::kIndex, SessionsByEpisodeKey("ep_1", 1000000005, "s-old"))));
+    EXPECT_EQ(copy.SerializeAsString(), migrated.SerializeAsString());
+  }
 }
 
 TEST(StoreTest, RefusesForeignRocksDb) {

@@ -42,6 +42,7 @@ bool RecordDecodes(Cf cf, absl::string_view key, absl::string_view value) {
     case Cf::kIndex:
       if (tag == kTagRequest || tag == kTagScopedRequest) return DecodeRequestRecord(value).ok();
       if (tag == kTagAlertState) return Decodes<internal::v1::AlertState>(value);
+      if (tag == kTagSessionOfDevice) return !value.empty();
       if (tag == kTagSessionsByEpisode) {
         return DecodeSessionsByEpisodeKey(key).ok() &&
                (value.empty() || Decodes<v1::Session>(value));  // empty: before the copy

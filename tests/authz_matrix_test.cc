@@ -104,6 +104,8 @@ class AuthzMatrixTest : public ServerFixture {
                                                             FixedNow() - absl::Hours(1)),
                                       1)
                     .ok());
+    session_a_ = gw.ServerSessionId(device_a_, "s-matrix");
+    ASSERT_FALSE(session_a_.empty());
 
     const std::string spare_key = Key(v1::ROLE_ANALYST, {});
     spare_key_id_ = std::vector<std::string>(absl::StrSplit(spare_key, '.'))[1];
@@ -229,9 +231,9 @@ class AuthzMatrixTest : public ServerFixture {
     r["tractus.v1.SessionService/ListSessions"] =
         Make<v1::ListSessionsRequest>(true, [&](auto& m) { m.set_episode_id(episode_a_); });
     r["tractus.v1.SessionService/GetSession"] =
-        Make<v1::GetSessionRequest>(true, [](auto& m) { m.set_session_id("s-matrix"); });
+        Make<v1::GetSessionRequest>(true, [&](auto& m) { m.set_session_id(session_a_); });
     r["tractus.v1.SessionService/ReadTelemetry"] =
-        Make<v1::ReadTelemetryRequest>(true, [](auto& m) { m.set_session_id("s-matrix"); });
+        Make<v1::ReadTelemetryRequest>(true, [&](auto& m) { m.set_session_id(session_a_); });
     r["tractus.v1.OutcomeService/GetEpisodeProgress"] =
         Make<v1::GetEpisodeProgressRequest>(true, [&](auto& m) { m.set_episode_id(episode_a_); });
     r["tractus.v1.OutcomeService/ListClinicAlerts"] =
@@ -366,6 +368,7 @@ class AuthzMatrixTest : public ServerFixture {
   }
 
   std::string unary_response_bytes_;  // of the last unary Call
+  std::string session_a_;  // the server's id of device A's session "s-matrix"
   std::string clinic_a_, clinic_b_, clinician_a_, patient_a_, patient_a2_, episode_a_,
       episode_a2_, spare_episode_, device_a_, device_b_, spare_device_, spare_key_id_,
       spare_user_id_, export_id_;

@@ -52,6 +52,8 @@ TEST_F(BackupTest, RestoredDataDirHoldsEveryRecord) {
                                                           FixedNow() - absl::Hours(2), FixedNow()),
                                     3, 100, /*finish=*/false)
                   .ok());
+  const std::string session_id = gw.ServerSessionId(credential, "s-backup");
+  ASSERT_FALSE(session_id.empty());
 
   auto backup = Backup();
   ASSERT_TRUE(backup.ok()) << backup.status();
@@ -88,10 +90,10 @@ TEST_F(BackupTest, RestoredDataDirHoldsEveryRecord) {
   data_dir_ = restored;
   Start();
   v1::GetSessionRequest get;
-  get.set_session_id("s-backup");
+  get.set_session_id(session_id);
   auto session = client_->Call(&v1::SessionService::Stub::GetSession, client_->sessions(), get);
   ASSERT_TRUE(session.ok()) << session.status();
-  EXPECT_EQ(session->session().session_id(), "s-backup");
+  EXPECT_EQ(session->session().device_session_id(), "s-backup");
   auto audit = admin_->Call(&v1::AdminService::Stub::VerifyAuditLog, admin_->admin(),
                             v1::VerifyAuditLogRequest());
   ASSERT_TRUE(audit.ok());

@@ -102,6 +102,7 @@ class ClinicalE2eTest : public ServerFixture {
     *m.mutable_header() =
         GatewayClient::Header(session_id, episode_id, Local(episode_id, day, 10), clock_.Now());
     ASSERT_TRUE(stream->Write(m) && stream->Read(&r));
+    last_session_id_ = r.header_ack().server_session_id();
     m.Clear();
     *m.mutable_chunk() = GatewayClient::Chunk(0, 300);
     ASSERT_TRUE(stream->Write(m) && stream->Read(&r));
@@ -146,6 +147,7 @@ class ClinicalE2eTest : public ServerFixture {
   std::unique_ptr<v1::OutcomeService::Stub> stub_;
   std::string clinic_id_;
   std::string table_;
+  std::string last_session_id_;  // the server's id of the last session Session() uploaded
   std::map<std::string, absl::CivilDay> starts_;
 };
 
@@ -165,7 +167,7 @@ TEST_F(ClinicalE2eTest, DayZeroSessionPrePostPain) {
   const v1::MeasureProgress& pain = Nprs(p);
   EXPECT_EQ(pain.baseline(), 7);
   EXPECT_EQ(pain.baseline_source().rule(), v1::BASELINE_RULE_PRE_TREATMENT);
-  EXPECT_EQ(pain.baseline_source().observation_id(), "session.d0-s1.pre");
+  EXPECT_EQ(pain.baseline_source().observation_id(), "session." + last_session_id_ + ".pre");
   EXPECT_EQ(pain.baseline_source().day(), 0);
   EXPECT_EQ(pain.count(), 4);  // pre 7, 4, 6, 6: the post value is not a course assessment
   EXPECT_THAT(Kinds(p), Not(Contains(v1::ALERT_KIND_WORSENING)));

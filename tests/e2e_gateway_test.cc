@@ -9,6 +9,8 @@
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "storage/key_codec.h"
+#include "storage/store.h"
 #include "tests/gateway_client.h"
 #include "tests/server_fixture.h"
 
@@ -93,8 +95,12 @@ class GatewayE2eTest : public ServerFixture {
     return resp;
   }
 
-  // Samples read back through SessionService.ReadTelemetry.
-  std::vector<int64_t> ReadOffsets(const std::string& session_id) {
+  // Samples read back through SessionService.ReadTelemetry, of the session
+  // the test table calls `device_session_id`.
+  std::vector<int64_t> ReadOffsets(const std::string& device_session_id) {
+    return ReadServerOffsets(gw_->ServerSessionId(credential_, device_session_id));
+  }
+  std::vector<int64_t> ReadServerOffsets(const std::string& session_id) {
     auto ctx = GatewayClient::Context("");
     v1::ReadTelemetryRequest req;
     req.set_session_id(session_id);
@@ -131,7 +137,8 @@ TEST_F(GatewayE2eTest, FullSessionIsSummarizedAndReadable) {
   auto listed = gw_->records().Call(&v1::SessionService::Stub::ListSessions, gw_->sessions(), list);
   ASSERT_TRUE(listed.ok());
   ASSERT_EQ(listed->sessions_size(), 1);
-  EXPECT_EQ(listed->sessions(0).session_id(), "s-full");
+  EXPECT_EQ(listed->sessions(0).device_session_id(), "s-full");
+  EXPECT_EQ(listed->sessions(0).session_id(), t.header_ack.server_session_id());
   EXPECT_EQ(ReadOffsets("s-full").size(), 300u);
 
   // The console pain became device observations of the episode.
@@ -232,7 +239,7 @@ TEST_F(GatewayE2eTest, ConflictingReplayIsRefusedAndChangesNothing) {
   EXPECT_TRUE(t.responses[2].has_chunk_ack());  // the stream went on
   auto ctx = GatewayClient::Context("");
   v1::ReadTelemetryRequest req;
-  req.set_session_id("s-conflict");
+  req.set_session_id(gw_->ServerSessionId(credential_, "s-conflict"));
   auto reader = gw_->sessions()->ReadTelemetry(ctx.get(), req);
   v1::ReadTelemetryResponse part;
   ASSERT_TRUE(reader->Read(&part));
@@ -276,6 +283,7 @@ TEST_F(GatewayE2eTest, RevokingADeviceEndsItsOpenUploadAtTheNextMessage) {
   *header.mutable_header() = Header("s-revoked");
   v1::UploadSessionResponse resp;
   ASSERT_TRUE(stream->Write(header) && stream->Read(&resp));
+  const std::string session_id = resp.header_ack().server_session_id();
   ASSERT_TRUE(stream->Write(ChunkMsg(0)) && stream->Read(&resp));
   ASSERT_TRUE(resp.has_chunk_ack());
 
@@ -295,9 +303,9 @@ TEST_F(GatewayE2eTest, RevokingADeviceEndsItsOpenUploadAtTheNextMessage) {
   const grpc::Status status = stream->Finish();
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << status.error_message();
 
-  EXPECT_EQ(ReadOffsets("s-revoked").size(), 100u);  // chunk 0 only
+  EXPECT_EQ(ReadServerOffsets(session_id).size(), 100u);  // chunk 0 only
   v1::GetSessionRequest get;
-  get.set_session_id("s-revoked");
+  get.set_session_id(session_id);
   auto session = gw_->records().Call(&v1::SessionService::Stub::GetSession, gw_->sessions(), get);
   ASSERT_TRUE(session.ok()) << session.status();
   EXPECT_FALSE(session->session().finalized());
@@ -367,6 +375,105 @@ TEST_F(GatewayE2eTest, AnotherClinicsEpisodeAnswersLikeAMissingOne) {
   EXPECT_EQ(theirs.status.error_message(), expected);
   EXPECT_EQ(theirs.status.error_details(), missing.status.error_details());
   EXPECT_TRUE(theirs.responses.empty());
+}
+
+// Session ids are each table's own: a second table (of this clinic or
+// another) naming its session "session-1" starts its own session.
+TEST_F(GatewayE2eTest, TablesMayNameTheirSessionsAlike) {
+  const std::string second = gw_->Enroll(clinic_id_, "DRX-0002");
+  Transcript first_upload = Upload(credential_, Header("session-1"), {ChunkMsg(0), EndMsg(1)});
+  Transcript second_upload =
+      Upload(second, Header("session-1"), {ChunkMsg(0), ChunkMsg(1), EndMsg(2)});
+  ASSERT_TRUE(first_upload.status.ok()) << first_upload.status.error_message();
+  ASSERT_TRUE(second_upload.status.ok()) << second_upload.status.error_message();
+  EXPECT_EQ(first_upload.header_ack.session_id(), "session-1");
+  EXPECT_NE(first_upload.header_ack.server_session_id(),
+            second_upload.header_ack.server_session_id());
+  EXPECT_EQ(ReadServerOffsets(first_upload.header_ack.server_session_id()).size(), 100u);
+  EXPECT_EQ(ReadServerOffsets(second_upload.header_ack.server_session_id()).size(), 200u);
+
+  v1::ListSessionsRequest list;
+  list.set_episode_id(episode_id_);
+  auto sessions =
+      gw_->records().Call(&v1::SessionService::Stub::ListSessions, gw_->sessions(), list);
+  ASSERT_TRUE(sessions.ok()) << sessions.status();
+  ASSERT_EQ(sessions->sessions_size(), 2);
+  for (const v1::Session& s : sessions->sessions()) {
+    EXPECT_EQ(s.device_session_id(), "session-1");
+    EXPECT_TRUE(s.finalized());
+  }
+  EXPECT_NE(sessions->sessions(0).device_id(), sessions->sessions(1).device_id());
+}
+
+// A store of schema 3 (session ids global, no device index): rewrites the
+// session `server_id` as that version stored it, under `legacy_id`.
+void RewriteAsSchema3(const std::string& data_dir, const std::string& server_id,
+                      const std::string& legacy_id) {
+  using storage::Cf;
+  auto store = storage::Store::Open(data_dir, storage::StoreOptions{});
+  ASSERT_TRUE(store.ok()) << store.status();
+  auto bytes = (*store)->Get(Cf::kSessions, storage::SessionKey(server_id));
+  ASSERT_TRUE(bytes.ok()) << bytes.status();
+  v1::Session session;
+  ASSERT_TRUE(session.ParseFromString(*bytes));
+  const int64_t start = absl::ToUnixMicros(absl::FromUnixSeconds(session.start_time().seconds()) +
+                                           absl::Nanoseconds(session.start_time().nanos()));
+  storage::WriteBatch batch;
+  batch.Delete(Cf::kSessions, storage::SessionKey(server_id));
+  batch.Delete(Cf::kIndex, storage::SessionsByEpisodeKey(session.episode_id(), start, server_id));
+  batch.Delete(Cf::kIndex, storage::SessionOfDeviceKey(session.device_id(), legacy_id));
+  session.set_session_id(legacy_id);
+  session.clear_device_session_id();
+  batch.Put(Cf::kSessions, storage::SessionKey(legacy_id), session.SerializeAsString());
+  batch.Put(Cf::kIndex, storage::SessionsByEpisodeKey(session.episode_id(), start, legacy_id),
+            session.SerializeAsString());
+  const std::string prefix = storage::TelemetryPrefix(server_id);
+  ASSERT_TRUE((*store)
+                  ->Scan(Cf::kTelemetry, prefix, storage::PrefixSuccessor(prefix),
+                         [&](absl::string_view key, absl::string_view value) {
+                           batch.Delete(Cf::kTelemetry, key);
+                           batch.Put(Cf::kTelemetry,
+                                     storage::TelemetryKey(
+                                         legacy_id, *storage::DecodeTelemetryKeySeq(key)),
+                                     value);
+                           return true;
+                         })
+                  .ok());
+  batch.Put(Cf::kMeta, storage::SchemaVersionKey(), storage::KeyWriter().U32(3).Release());
+  ASSERT_TRUE((*store)->Write(batch).ok());
+}
+
+// A session left open in a schema-3 store (its id global) is resumed after
+// the upgrade by its table under the same id, and is still its table's
+// alone: another table naming a session alike starts its own.
+TEST_F(GatewayE2eTest, OpenSessionsOfASchema3StoreResumeAfterTheMigration) {
+  ASSERT_TRUE(LeftOpen(Upload(credential_, Header("s-legacy"), {ChunkMsg(0), ChunkMsg(1)}).status));
+  const std::string server_id = gw_->ServerSessionId(credential_, "s-legacy");
+  ASSERT_FALSE(server_id.empty());
+  gw_.reset();
+  Stop();
+  RewriteAsSchema3(dir_.path() + "/data", server_id, "s-legacy");
+  Start();
+  gw_ = std::make_unique<GatewayClient>(server_->address(), keys_);
+
+  const v1::GetUploadStateResponse state = State("s-legacy");
+  EXPECT_TRUE(state.known());
+  EXPECT_EQ(state.next_seq(), 2u);
+  EXPECT_EQ(state.server_session_id(), "s-legacy");
+  Transcript rest = Upload(credential_, Header("s-legacy"), {ChunkMsg(2), EndMsg(3)});
+  ASSERT_TRUE(rest.status.ok()) << rest.status.error_message();
+  EXPECT_EQ(rest.header_ack.next_seq(), 2u);
+  const v1::Session& finished = rest.responses.back().end_ack().session();
+  EXPECT_EQ(finished.session_id(), "s-legacy");
+  EXPECT_EQ(finished.device_session_id(), "s-legacy");
+  EXPECT_EQ(finished.summary().sample_count(), 300);
+  EXPECT_EQ(ReadServerOffsets("s-legacy").size(), 300u);
+
+  const std::string second = gw_->Enroll(clinic_id_, "DRX-0002");
+  Transcript other = Upload(second, Header("s-legacy"), {ChunkMsg(0), EndMsg(1)});
+  ASSERT_TRUE(other.status.ok()) << other.status.error_message();
+  EXPECT_EQ(other.header_ack.next_seq(), 0u);
+  EXPECT_NE(other.header_ack.server_session_id(), "s-legacy");
 }
 
 TEST_F(GatewayE2eTest, OversizeChunkGetsANackAndTheStreamGoesOn) {

@@ -113,4 +113,14 @@ v1::TelemetryChunk GatewayClient::Chunk(uint32_t seq, int n, int newtons) {
   return device_gateway::TestChunk(seq, n, newtons);
 }
 
+std::string GatewayClient::ServerSessionId(const std::string& credential,
+                                           const std::string& device_session_id) {
+  auto ctx = Context(credential);
+  v1::GetUploadStateRequest req;
+  req.set_session_id(device_session_id);
+  v1::GetUploadStateResponse resp;
+  if (!device_->GetUploadState(ctx.get(), req, &resp).ok()) return "";
+  return resp.server_session_id();
+}
+
 }  // namespace tractus::testing

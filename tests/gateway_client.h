@@ -41,6 +41,11 @@ class GatewayClient {
   grpc::Status UploadWholeSession(const std::string& credential, const v1::SessionHeader& header,
                                   int chunks, int samples = 100, bool finish = true);
 
+  // The server's id (Session.session_id) of the session the device with
+  // `credential` calls `device_session_id`, from GetUploadState; empty if
+  // the device has no such session or the call fails.
+  std::string ServerSessionId(const std::string& credential, const std::string& device_session_id);
+
   // A context carrying `credential` (none if empty) and a deadline.
   static std::unique_ptr<grpc::ClientContext> Context(const std::string& credential,
                                                       absl::Duration deadline = absl::Seconds(20));

@@ -119,9 +119,11 @@ TEST_F(GatewayCrashTest, AcknowledgedChunksSurviveSigkillExactlyOnce) {
   }
 
   // Everything is there exactly once, in order, and the session is final.
+  const std::string session_id = gw->ServerSessionId(credential, "s-crash");
+  ASSERT_FALSE(session_id.empty());
   auto ctx = GatewayClient::Context("");
   v1::ReadTelemetryRequest read;
-  read.set_session_id("s-crash");
+  read.set_session_id(session_id);
   auto reader = gw->sessions()->ReadTelemetry(ctx.get(), read);
   std::vector<int64_t> offsets;
   v1::ReadTelemetryResponse part;
@@ -132,7 +134,7 @@ TEST_F(GatewayCrashTest, AcknowledgedChunksSurviveSigkillExactlyOnce) {
   ASSERT_EQ(offsets.size(), kChunks * 100u);
   for (size_t i = 0; i < offsets.size(); ++i) ASSERT_EQ(offsets[i], static_cast<int64_t>(i) * 100);
   v1::GetSessionRequest get;
-  get.set_session_id("s-crash");
+  get.set_session_id(session_id);
   auto session = gw->records().Call(&v1::SessionService::Stub::GetSession, gw->sessions(), get);
   ASSERT_TRUE(session.ok()) << session.status();
   EXPECT_TRUE(session->session().finalized());
