@@ -51,6 +51,7 @@ absl::Status CheckEveryMethodHasARule() {
 absl::Status Server::StartDomain(const ServerConfig& config, const Clock* clock) {
   storage::StoreOptions store_options;
   store_options.sync_writes = config.sync_wal;
+  store_options.file_system = config.file_system;
   store_options.block_cache_bytes = config.block_cache_bytes;
   store_options.memtable_bytes = std::min(config.memtable_bytes, config.block_cache_bytes);
   ASSIGN_OR_RETURN(store_, storage::Store::Open(config.data_dir, store_options));

@@ -46,6 +46,9 @@ struct ServerConfig {
   std::string data_dir = "var/tractus-data";
   // fsync the write-ahead log before acknowledging a write.
   bool sync_wal = true;
+  // The file system under the database; null: the machine's. Tests inject
+  // disk faults through it (storage/fault_injection.h). No flag.
+  std::shared_ptr<rocksdb::FileSystem> file_system;
   // RocksDB memory: one block cache, and the memtables charged to it.
   size_t block_cache_bytes = 192 << 20;
   // Time-independent progress views kept in memory (outcomes.h).

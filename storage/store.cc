@@ -8,6 +8,7 @@
 #include "common/status_macros.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/db.h"
+#include "rocksdb/env.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/options.h"
 #include "rocksdb/table.h"
@@ -142,6 +143,10 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path,
       std::make_shared<rocksdb::WriteBufferManager>(options.memtable_bytes, store->cache_);
 
   rocksdb::DBOptions db_options;
+  if (options.file_system) {
+    store->env_ = rocksdb::NewCompositeEnv(options.file_system);
+    db_options.env = store->env_.get();
+  }
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
   db_options.max_background_jobs = 2;

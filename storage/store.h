@@ -21,6 +21,8 @@
 
 namespace rocksdb {
 class Cache;
+class Env;
+class FileSystem;
 class Iterator;
 class WriteBufferManager;
 class ColumnFamilyHandle;
@@ -69,6 +71,9 @@ struct StoreOptions {
   // block_cache_bytes whatever the write load.
   size_t block_cache_bytes = 192 << 20;
   size_t memtable_bytes = 96 << 20;
+  // The file system under the database; null: the machine's. Tests inject
+  // faults through it (fault_injection.h).
+  std::shared_ptr<rocksdb::FileSystem> file_system;
 };
 
 // A set of puts and deletes applied atomically by Store::Write.
@@ -226,6 +231,7 @@ class Store {
   StoreOptions options_;
   std::shared_ptr<rocksdb::Cache> cache_;
   std::shared_ptr<rocksdb::WriteBufferManager> write_buffers_;
+  std::unique_ptr<rocksdb::Env> env_;  // over options_.file_system, if set; outlives db_
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   uint64_t opened_at_sequence_ = 0;

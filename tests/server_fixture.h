@@ -32,7 +32,9 @@ class ServerFixture : public ::testing::Test {
     services::ServerConfig config;
     config.listen = "127.0.0.1:0";
     config.data_dir = data_dir_.empty() ? dir_.path() + "/data" : data_dir_;
-    config.sync_wal = false;  // durability across restarts is tested in-process
+    // Durability is tested where it is the point (power_loss_test.cc).
+    config.sync_wal = sync_wal_;
+    config.file_system = file_system_;
     config.max_receive_message_bytes = max_receive_message_bytes_;
     config.rate_limit = rate_limit_;
     config.failed_auth_limit = failed_auth_limit_;
@@ -76,6 +78,9 @@ class ServerFixture : public ::testing::Test {
   }
 
   int max_receive_message_bytes_ = 1 << 20;
+  bool sync_wal_ = false;
+  // Under the database (storage/fault_injection.h); null: the real disk.
+  std::shared_ptr<rocksdb::FileSystem> file_system_;
   // Tests hammer the server from one principal; the rate-limit test sets its own.
   security::RateLimit rate_limit_{0, 0};
   security::RateLimit failed_auth_limit_{0, 0};
