@@ -91,4 +91,10 @@ if (( done_kills < kills )); then
   echo "FAIL: the tables finished after $done_kills of $kills kills"
   exit 1
 fi
+# A loop that acknowledged nothing, or whose kills all fell before the first
+# acknowledgement, would pass vacuously.
+if [[ -z $acknowledged || $acknowledged -lt $((kills * 20)) ]]; then
+  echo "FAIL: only ${acknowledged:-0} chunks acknowledged; the loop proved nothing"
+  exit 1
+fi
 [[ $sim_status -eq 0 && $verify_status -eq 0 && $server_status -eq 0 && $lost == 0 && $duplicated == 0 ]]
