@@ -116,6 +116,8 @@ class Server {
   // Where the bootstrap administrator key was (or would have been) written.
   const std::string& bootstrap_key_file() const { return bootstrap_key_file_; }
 
+  // The store, for tests that compare what is stored (reads only).
+  const storage::Store* store_for_testing() const { return store_.get(); }
   // Blocks until no export job is pending or running (tests).
   void WaitForExports() { export_jobs_->WaitIdle(); }
   // Fault injection for tests (ExportJobs::SetPaused).
