@@ -127,6 +127,55 @@ TEST_F(SecurityE2eTest, RevocationEndsStreamsOpenedBefore) {
   }
 }
 
+// A telemetry read (a long server stream) opened before its key is revoked
+// — used directly or behind a token — ends UNAUTHENTICATED at the next part:
+// the rest of the session is not sent.
+TEST_F(SecurityE2eTest, RevocationEndsTelemetryReadsOpenedBefore) {
+  GatewayClient gw(server_->address(), keys_);
+  std::string clinic_id;
+  const std::string episode_id = gw.MakeEpisode("read-rev", &clinic_id);
+  const std::string table = gw.Enroll(clinic_id, "READ-REV-1");
+  // 150,000 samples (~5 MB to send): far more than the transport buffers.
+  constexpr int kChunks = 150;
+  v1::SessionHeader header = GatewayClient::Header("s-long", episode_id,
+                                                   FixedNow() - absl::Hours(5), FixedNow());
+  header.mutable_protocol()->set_planned_minutes(90);
+  const grpc::Status uploaded = gw.UploadWholeSession(table, header, kChunks, 1000);
+  ASSERT_TRUE(uploaded.ok()) << uploaded.error_message();
+  const std::string session_id = gw.ServerSessionId(table, "s-long");
+  ASSERT_FALSE(session_id.empty());
+  for (bool behind_token : {false, true}) {
+    auto key = MakeUserKey(server_->address(), keys_, v1::ROLE_CLINICIAN, {clinic_id});
+    ASSERT_TRUE(key.ok());
+    std::string bearer = *key;
+    if (behind_token) {
+      cli::Client by_key(TestChannel(server_->address(), *key), absl::Seconds(5));
+      auto token = by_key.Call(&v1::AuthService::Stub::IssueToken, by_key.auth(),
+                               v1::IssueTokenRequest());
+      ASSERT_TRUE(token.ok()) << token.status();
+      bearer = token->token();
+    }
+    auto sessions = v1::SessionService::NewStub(TestChannel(server_->address(), bearer));
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+    v1::ReadTelemetryRequest read;
+    read.set_session_id(session_id);
+    auto reader = sessions->ReadTelemetry(&ctx, read);
+    v1::ReadTelemetryResponse part;
+    ASSERT_TRUE(reader->Read(&part));  // admitted and sending
+    int64_t samples = part.offset_ms_size();
+
+    v1::RevokeApiKeyRequest revoke;
+    revoke.set_key_id(KeyId(*key));
+    ASSERT_TRUE(admin_->Call(&v1::AdminService::Stub::RevokeApiKey, admin_->admin(), revoke).ok());
+    while (reader->Read(&part)) samples += part.offset_ms_size();
+    const grpc::Status status = reader->Finish();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+        << behind_token << " " << status.error_message();
+    EXPECT_LT(samples, int64_t{kChunks} * 1000) << behind_token;
+  }
+}
+
 // A clinician of clinic A probing a patient, an episode and a session of
 // clinic B gets NOT_FOUND, and each probe is audited under the ids it
 // named: an audit query for patient B shows who looked.
