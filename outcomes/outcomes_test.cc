@@ -296,25 +296,41 @@ TEST_F(OutcomesTest, AlertStateSurvivesARestartWithoutRepeats) {
   records_->SetListener(nullptr);
   outcomes_ = std::make_unique<Outcomes>(store_.get(), records_.get(), uploads_.get(), &clock_);
   records_->SetListener(outcomes_.get());
-  int received = 0;
+  absl::Mutex mu;
+  std::vector<v1::AlertKind> received;
   std::atomic<bool> stop{false};
   absl::Notification subscribed;
   std::thread stream([&] {
     v1::StreamClinicAlertsRequest req;
     req.set_clinic_id(clinic_id_);
     (void)outcomes_->StreamClinicAlerts(
-        req, [&] { return stop.load(); }, [&](const v1::Alert&) { return ++received, true; },
+        req, [&] { return stop.load(); },
+        [&](const v1::Alert& a) {
+          absl::MutexLock lock(&mu);
+          received.push_back(a.kind());
+          return true;
+        },
         [&] { subscribed.Notify(); });
   });
   // The precondition: the stream listens before the new data arrives (else
   // "no repeat" would pass for a late subscriber).
   EXPECT_TRUE(subscribed.WaitForNotificationWithTimeout(absl::Seconds(10)));
-  Pain(episode_id_, 5, 4);  // new data, same alerts in force
+  Pain(episode_id_, 5, 4);  // new data, same alerts in force: nothing to push
   outcomes_->WaitForAlerts();
-  absl::SleepFor(absl::Milliseconds(300));
+  // Then a new alert (two high reports: worsening). Alerts arrive in order,
+  // so once it is here, a repeat pushed for day 5 would be here before it.
+  Pain(episode_id_, 23, 7);
+  Pain(episode_id_, 24, 8);
+  outcomes_->WaitForAlerts();
+  {
+    absl::MutexLock lock(&mu);
+    const auto arrived = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) { return !received.empty(); };
+    EXPECT_TRUE(mu.AwaitWithTimeout(absl::Condition(&arrived), absl::Seconds(10)));
+  }
   stop = true;
   stream.join();
-  EXPECT_EQ(received, 0);
+  absl::MutexLock lock(&mu);
+  EXPECT_THAT(received, ::testing::ElementsAre(v1::ALERT_KIND_WORSENING));
 }
 
 TEST_F(OutcomesTest, CohortOutcomesSuppressSmallCellsAndCountEpisodes) {
