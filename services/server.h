@@ -118,6 +118,8 @@ class Server {
 
   // The store, for tests that compare what is stored (reads only).
   const storage::Store* store_for_testing() const { return store_.get(); }
+  // Blocks until the alert hub has processed every change so far (tests).
+  void WaitForAlerts() { outcomes_->WaitForAlerts(); }
   // Blocks until no export job is pending or running (tests).
   void WaitForExports() { export_jobs_->WaitIdle(); }
   // Fault injection for tests (ExportJobs::SetPaused).

@@ -149,6 +149,7 @@ class BadInputCatalogueTest : public ServerFixture {
   // Every record in every column family but the audit log's (refusals
   // are audited) and the audit head, hashed: any change to what is stored.
   std::string StoreFingerprint() {
+    server_->WaitForAlerts();  // the alert state is written in the background
     const storage::Store& store = *server_->store_for_testing();
     std::string all;
     for (int cf = 0; cf < static_cast<int>(storage::Cf::kCount); ++cf) {
