@@ -205,7 +205,8 @@ absl::StatusOr<Uploads::Opened> Uploads::OpenSession(const v1::Device& device,
 
   Opened opened;
   opened.name = {device.device_id(), header.session_id()};
-  opened.state = open_.Acquire(storage::SessionOfDeviceKey(device.device_id(), header.session_id()));
+  opened.state =
+      open_.Acquire(storage::SessionOfDeviceKey(device.device_id(), header.session_id()));
   OpenSessionState& state = *opened.state;
   absl::MutexLock lock(&state.mu);
   const absl::Time now = clock_->Now();

@@ -99,7 +99,9 @@ class FaultInjection::State {
       std::error_code ec;
       if (!std::filesystem::exists(path, ec)) continue;
       std::filesystem::resize_file(path, f.synced, ec);
-      if (ec) return absl::InternalError(absl::StrCat("cannot cut back ", path, ": ", ec.message()));
+      if (ec) {
+        return absl::InternalError(absl::StrCat("cannot cut back ", path, ": ", ec.message()));
+      }
     }
     files_.clear();
     powered_ = true;
