@@ -70,8 +70,9 @@ class FaultInjection::State {
       files_.erase(to);
       return;
     }
-    files_[to] = it->second;
-    files_.erase(from);
+    const File moved = it->second;  // inserting `to` may rehash and move `it`
+    files_.erase(it);
+    files_[to] = moved;
   }
   void Deleted(const std::string& path) {
     absl::MutexLock lock(&mu_);
