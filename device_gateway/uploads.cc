@@ -16,6 +16,7 @@
 #include "records/validation.h"
 #include "storage/key_codec.h"
 #include "storage/proto_io.h"
+#include "storage/session_records.h"
 
 namespace tractus::device_gateway {
 namespace {
@@ -85,21 +86,6 @@ std::vector<std::pair<uint32_t, uint32_t>> MissingRanges(const ChunkTimeline& st
   }
   if (from < chunk_count) missing.emplace_back(from, chunk_count - 1);
   return missing;
-}
-
-// The session's record, its copy in the episode's index range and the
-// entry that finds it by the device's own id, together
-// (storage/key_codec.h). The index key is made from the stored start time,
-// so every rewrite of a session replaces the same entry.
-void PutSession(storage::WriteBatch& batch, const v1::Session& s) {
-  const std::string bytes = s.SerializeAsString();
-  batch.Put(Cf::kSessions, storage::SessionKey(s.session_id()), bytes);
-  batch.Put(Cf::kIndex, storage::SessionOfDeviceKey(s.device_id(), s.device_session_id()),
-            s.session_id());
-  batch.Put(Cf::kIndex,
-            storage::SessionsByEpisodeKey(
-                s.episode_id(), absl::ToUnixMicros(FromProto(s.start_time())), s.session_id()),
-            bytes);
 }
 
 }  // namespace
@@ -245,7 +231,7 @@ absl::StatusOr<Uploads::Opened> Uploads::OpenSession(const v1::Device& device,
     *s.mutable_clock_offset() = ToDuration(offset);
     s.set_late(start < now - kLateAfter);
     storage::WriteBatch batch;
-    PutSession(batch, s);
+    storage::PutSession(batch, s);
     RETURN_IF_ERROR(WriteFor(state, batch));
     state.session = std::move(s);
     state.exists = true;
@@ -525,7 +511,7 @@ absl::StatusOr<v1::Session> Uploads::FinishSession(const Opened& opened,
   RETURN_IF_ERROR(RecordConsolePain(current, end));
 
   storage::WriteBatch batch;
-  PutSession(batch, current);
+  storage::PutSession(batch, current);
   RETURN_IF_ERROR(WriteFor(state, batch));
   state.session = current;
   state.summary.reset();
