@@ -30,6 +30,17 @@ class SecurityE2eTest : public ServerFixture {
     return secret.substr(5, 35);  // "tak1." + "ak_" + 32 hex
   }
 
+  // What a client sends as its bearer: the API key itself, or a token
+  // issued for it; empty if the token cannot be had.
+  std::string Bearer(const std::string& key, bool behind_token) {
+    if (!behind_token) return key;
+    cli::Client by_key(TestChannel(server_->address(), key), absl::Seconds(5));
+    auto token =
+        by_key.Call(&v1::AuthService::Stub::IssueToken, by_key.auth(), v1::IssueTokenRequest());
+    EXPECT_TRUE(token.ok()) << token.status();
+    return token.ok() ? token->token() : "";
+  }
+
   // The RetryInfo delay of `status`, or zero.
   static absl::Duration RetryDelay(const grpc::Status& status) {
     google::rpc::Status details;
@@ -81,14 +92,8 @@ TEST_F(SecurityE2eTest, RevocationEndsStreamsOpenedBefore) {
                   How::kRemoveClinic}) {
     auto key = MakeUserKey(server_->address(), keys_, v1::ROLE_CLINICIAN, {clinic_id});
     ASSERT_TRUE(key.ok());
-    std::string bearer = *key;
-    if (how == How::kRevokeKeyBehindToken) {
-      cli::Client by_key(TestChannel(server_->address(), *key), absl::Seconds(5));
-      auto token = by_key.Call(&v1::AuthService::Stub::IssueToken, by_key.auth(),
-                               v1::IssueTokenRequest());
-      ASSERT_TRUE(token.ok()) << token.status();
-      bearer = token->token();
-    }
+    const std::string bearer = Bearer(*key, how == How::kRevokeKeyBehindToken);
+    ASSERT_FALSE(bearer.empty());
     auto stub = v1::OutcomeService::NewStub(TestChannel(server_->address(), bearer));
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
@@ -147,14 +152,8 @@ TEST_F(SecurityE2eTest, RevocationEndsTelemetryReadsOpenedBefore) {
   for (bool behind_token : {false, true}) {
     auto key = MakeUserKey(server_->address(), keys_, v1::ROLE_CLINICIAN, {clinic_id});
     ASSERT_TRUE(key.ok());
-    std::string bearer = *key;
-    if (behind_token) {
-      cli::Client by_key(TestChannel(server_->address(), *key), absl::Seconds(5));
-      auto token = by_key.Call(&v1::AuthService::Stub::IssueToken, by_key.auth(),
-                               v1::IssueTokenRequest());
-      ASSERT_TRUE(token.ok()) << token.status();
-      bearer = token->token();
-    }
+    const std::string bearer = Bearer(*key, behind_token);
+    ASSERT_FALSE(bearer.empty());
     auto sessions = v1::SessionService::NewStub(TestChannel(server_->address(), bearer));
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));

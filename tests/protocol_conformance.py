@@ -395,16 +395,22 @@ def too_many_above_a_gap(w):
     return nack_of(s, chunk(above + 1, n=1))
 
 
-def chunk_of_finalized(w):
-    # Two streams of one session (a table resuming while its old stream
-    # lingers): the first finalizes it, the second then sends a chunk.
+def finalized_under_a_second_stream(w):
+    """Two streams of one session (a table resuming while its old stream
+    lingers): the first finalizes it. The second stream, and the EndAck."""
     sid = w.session_id()
     first = opened(w, sid)
     second = opened(w, sid)
     first.send(chunk(0)).send(end(1))
     assert first.recv().HasField("chunk_ack")
-    assert first.recv().HasField("end_ack")
+    stored = first.recv()
+    assert stored is not None and stored.HasField("end_ack"), stored
     first.close()
+    return second, stored
+
+
+def chunk_of_finalized(w):
+    second, _ = finalized_under_a_second_stream(w)
     return nack_of(second, chunk(1))
 
 
@@ -437,14 +443,7 @@ def end_again(w):
     # A finalized session refuses a new header (above); an end sent again
     # on a stream opened before the finalizing one ended is acknowledged
     # with the stored session.
-    sid = w.session_id()
-    first = opened(w, sid)
-    second = opened(w, sid)
-    first.send(chunk(0)).send(end(1))
-    assert first.recv().HasField("chunk_ack")
-    stored = first.recv()
-    assert stored is not None and stored.HasField("end_ack"), stored
-    first.close()
+    second, stored = finalized_under_a_second_stream(w)
     second.send(end(1))
     again = second.recv()
     second.close()
