@@ -48,7 +48,7 @@ struct ServerConfig {
   bool sync_wal = true;
   // The file system under the database; null: the machine's. Tests inject
   // disk faults through it (storage/fault_injection.h). No flag.
-  std::shared_ptr<rocksdb::FileSystem> file_system;
+  std::shared_ptr<rocksdb::FileSystem> file_system = nullptr;
   // RocksDB memory: one block cache, and the memtables charged to it.
   size_t block_cache_bytes = 192 << 20;
   // Time-independent progress views kept in memory (outcomes.h).

@@ -73,7 +73,7 @@ struct StoreOptions {
   size_t memtable_bytes = 96 << 20;
   // The file system under the database; null: the machine's. Tests inject
   // faults through it (fault_injection.h).
-  std::shared_ptr<rocksdb::FileSystem> file_system;
+  std::shared_ptr<rocksdb::FileSystem> file_system = nullptr;
 };
 
 // A set of puts and deletes applied atomically by Store::Write.
