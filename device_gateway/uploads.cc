@@ -370,24 +370,34 @@ absl::StatusOr<Uploads::ChunkDecision> Uploads::AcceptChunk(const Opened& opened
 
 absl::Status Uploads::CommitChunks(const Opened& opened,
                                    const std::vector<AcceptedChunk>& chunks) {
-  if (chunks.empty()) return absl::OkStatus();
+  const Commit one{&opened, &chunks};
+  return CommitGroup(absl::MakeConstSpan(&one, 1));
+}
+
+absl::Status Uploads::CommitGroup(absl::Span<const Commit> group) {
   storage::WriteBatch batch;
+  int64_t chunks = 0;
   int64_t samples = 0;
-  for (const AcceptedChunk& c : chunks) {
-    batch.Put(Cf::kTelemetry, c.key, c.value);
-    samples += c.samples;
+  for (const Commit& commit : group) {
+    for (const AcceptedChunk& c : *commit.chunks) {
+      batch.Put(Cf::kTelemetry, c.key, c.value);
+      samples += c.samples;
+    }
+    chunks += static_cast<int64_t>(commit.chunks->size());
   }
-  // Written outside the session's lock, so the stream goes on accepting
-  // chunks during the fsync; the lock is taken to settle the outcome.
+  if (chunks == 0) return absl::OkStatus();
+  // Written outside the sessions' locks, so the streams go on accepting
+  // chunks during the fsync; each lock is taken to settle the outcome.
   const absl::Status written = store_->Write(batch);
-  OpenSessionState& state = *opened.state;
-  absl::MutexLock lock(&state.mu);
-  state.pending -= static_cast<int>(chunks.size());
-  if (!written.ok()) {
-    state.loaded = false;  // the write may or may not have landed
-    return written;
+  for (const Commit& commit : group) {
+    if (commit.chunks->empty()) continue;
+    OpenSessionState& state = *commit.opened->state;
+    absl::MutexLock lock(&state.mu);
+    state.pending -= static_cast<int>(commit.chunks->size());
+    if (!written.ok()) state.loaded = false;  // the write may or may not have landed
   }
-  chunks_stored_.fetch_add(static_cast<int64_t>(chunks.size()), std::memory_order_relaxed);
+  if (!written.ok()) return written;
+  chunks_stored_.fetch_add(chunks, std::memory_order_relaxed);
   samples_stored_.fetch_add(samples, std::memory_order_relaxed);
   return absl::OkStatus();
 }

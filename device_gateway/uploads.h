@@ -27,6 +27,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "common/clock.h"
 #include "device_gateway/chunk_timeline.h"
 #include "device_gateway/open_sessions.h"
@@ -108,6 +109,15 @@ class Uploads {
   // the store before its next use.
   absl::Status CommitChunks(const Opened& opened, const std::vector<AcceptedChunk>& chunks);
 
+  // The chunks accepted for several uploads, written in one batch (one
+  // fsync for all of them: see commit_queue.h), each session settled as by
+  // CommitChunks. On failure none of them is stored.
+  struct Commit {
+    const Opened* opened;
+    const std::vector<AcceptedChunk>* chunks;
+  };
+  absl::Status CommitGroup(absl::Span<const Commit> group);
+
   // The responses to a batch of decisions whose chunks were committed, in
   // the batch's order: each response as decided, and for the committed
   // chunks one ChunkAck each — or, when the table takes ranges
@@ -146,9 +156,18 @@ class Uploads {
     return store_->NewRangeReader(storage::Cf::kIndex);
   }
   absl::StatusOr<v1::GetSessionResponse> GetSession(const v1::GetSessionRequest& req);
-  // Calls `emit` once per stored chunk, in time order, until it returns false.
+  // Where a read of a session's telemetry stopped, to go on from there.
+  struct TelemetryPosition {
+    std::string after_key;  // the last chunk emitted; empty: the start
+    int64_t sample_index = 0;  // samples passed (every_nth counts across calls)
+    bool done = false;  // every chunk was emitted
+  };
+  // Calls `emit` once per stored chunk, in time order, until it returns
+  // false. With `position`, starts after it and leaves it after the last
+  // chunk emitted (a stream reads a few parts at a time this way).
   absl::Status ReadTelemetry(const v1::ReadTelemetryRequest& req,
-                             const std::function<bool(const v1::ReadTelemetryResponse&)>& emit);
+                             const std::function<bool(const v1::ReadTelemetryResponse&)>& emit,
+                             TelemetryPosition* position = nullptr);
 
   // Chunks and samples stored since start (replays not counted; metrics).
   int64_t chunks_stored() const { return chunks_stored_.load(std::memory_order_relaxed); }
