@@ -207,6 +207,7 @@ absl::StatusOr<v1::RevokeDeviceResponse> Devices::RevokeDevice(
     storage::PutRecord(batch, Cf::kDevices, storage::DeviceKey(req.device_id()), *record);
     RETURN_IF_ERROR(store_->Write(batch));
     revocations_.fetch_add(1, std::memory_order_acq_rel);  // open streams look again
+    if (listener_) listener_();
   }
   v1::RevokeDeviceResponse resp;
   *resp.mutable_device() = record->device();

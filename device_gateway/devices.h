@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -58,12 +59,16 @@ class Devices {
   uint64_t Revocations() const { return revocations_.load(std::memory_order_acquire); }
   // UNAUTHENTICATED (as Authenticate words it) once `device_id` is revoked.
   absl::Status CheckNotRevoked(const std::string& device_id) const;
+  // Called after each revocation (open streams look again at once). Set
+  // before serving; must only schedule work.
+  void SetRevocationListener(std::function<void()> listener) { listener_ = std::move(listener); }
 
  private:
   storage::Store* const store_;
   const Clock* const clock_;
   records::StripedLock locks_;
   std::atomic<uint64_t> revocations_{0};
+  std::function<void()> listener_;
 };
 
 }  // namespace tractus::device_gateway

@@ -86,7 +86,8 @@ absl::StatusOr<v1::GetSessionResponse> Uploads::GetSession(const v1::GetSessionR
 
 absl::Status Uploads::ReadTelemetry(
     const v1::ReadTelemetryRequest& req,
-    const std::function<bool(const v1::ReadTelemetryResponse&)>& emit) {
+    const std::function<bool(const v1::ReadTelemetryResponse&)>& emit,
+    TelemetryPosition* position) {
   Violations v;
   records::CheckClientId("session_id", req.session_id(), v);
   if (req.every_nth() < 0) v.Add("every_nth", "must not be negative");
@@ -94,12 +95,18 @@ absl::Status Uploads::ReadTelemetry(
   RETURN_IF_ERROR(LoadSession(req.session_id()).status());
   const int64_t every = std::max(1, req.every_nth());
 
-  int64_t index = 0;
+  int64_t index = position != nullptr ? position->sample_index : 0;
+  bool stopped = false;
   absl::Status status;
   const std::string prefix = storage::TelemetryPrefix(req.session_id());
+  std::string start = prefix;
+  if (position != nullptr && !position->after_key.empty()) {
+    start = position->after_key;
+    start.push_back('\0');  // the first key after it
+  }
   RETURN_IF_ERROR(store_->Scan(
-      Cf::kTelemetry, prefix, storage::PrefixSuccessor(prefix),
-      [&](absl::string_view, absl::string_view value) {
+      Cf::kTelemetry, start, storage::PrefixSuccessor(prefix),
+      [&](absl::string_view key, absl::string_view value) {
         absl::StatusOr<storage::ChunkValue> cv = storage::DecodeChunkValue(value);
         v1::TelemetryChunk chunk;
         Samples s;
@@ -119,9 +126,16 @@ absl::Status Uploads::ReadTelemetry(
           out.add_flags(s.flags[i]);
         }
         *out.mutable_events() = chunk.events();
-        return emit(out);
+        if (position != nullptr) {
+          position->after_key = std::string(key);
+          position->sample_index = index;
+        }
+        stopped = !emit(out);
+        return !stopped;
       }));
-  return status;
+  RETURN_IF_ERROR(status);
+  if (position != nullptr && !stopped) position->done = true;
+  return absl::OkStatus();
 }
 
 }  // namespace tractus::device_gateway

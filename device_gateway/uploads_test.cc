@@ -533,5 +533,33 @@ TEST_F(UploadsTest, ReadTelemetryDownsamples) {
   EXPECT_EQ(offsets[1], 1000);
 }
 
+// Read a part at a time from a position (as a stream does when its reader
+// is slow), the parts and the downsampling are those of one read.
+TEST_F(UploadsTest, ReadTelemetryGoesOnFromAPosition) {
+  Uploads::Opened s = Open("s-1");
+  for (uint32_t seq = 0; seq < 3; ++seq) Store(s, Chunk(seq, 7));
+  v1::ReadTelemetryRequest read;
+  read.set_session_id(s.session.session_id());
+  read.set_every_nth(3);
+  std::vector<int64_t> whole;
+  ASSERT_THAT(uploads_->ReadTelemetry(read, [&](const v1::ReadTelemetryResponse& t) {
+    whole.insert(whole.end(), t.offset_ms().begin(), t.offset_ms().end());
+    return true;
+  }), IsOk());
+  ASSERT_EQ(whole.size(), 7u);  // samples 0, 3, ..., 18 of 21
+  Uploads::TelemetryPosition position;
+  std::vector<int64_t> paged;
+  int calls = 0;
+  while (!position.done) {
+    ASSERT_LT(++calls, 10);
+    ASSERT_THAT(uploads_->ReadTelemetry(read, [&](const v1::ReadTelemetryResponse& t) {
+      paged.insert(paged.end(), t.offset_ms().begin(), t.offset_ms().end());
+      return false;  // one part per call
+    }, &position), IsOk());
+  }
+  EXPECT_EQ(paged, whole);
+  EXPECT_EQ(calls, 4);  // three parts, then one that finds the end
+}
+
 }  // namespace
 }  // namespace tractus::device_gateway

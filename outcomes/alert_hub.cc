@@ -10,10 +10,8 @@
 
 namespace tractus::outcomes {
 
-std::optional<v1::Alert> AlertHub::Subscription::Next(absl::Duration timeout) {
+std::optional<v1::Alert> AlertHub::Subscription::TryNext() {
   absl::MutexLock lock(&mu_);
-  auto ready = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return !queue_.empty() || closed_; };
-  mu_.AwaitWithTimeout(absl::Condition(&ready), timeout);
   if (queue_.empty()) return std::nullopt;
   v1::Alert alert = std::move(queue_.front());
   queue_.pop_front();
@@ -31,18 +29,25 @@ bool AlertHub::Subscription::overflowed() const {
 }
 
 void AlertHub::Subscription::Push(const v1::Alert& alert) {
-  absl::MutexLock lock(&mu_);
-  if (queue_.size() >= kQueuePerSubscriber) {
-    overflowed_ = true;
-    closed_ = true;  // a subscriber that falls behind is cut off, not blocked on
-    return;
+  {
+    absl::MutexLock lock(&mu_);
+    if (closed_) return;
+    if (queue_.size() >= kQueuePerSubscriber) {
+      overflowed_ = true;
+      closed_ = true;  // a subscriber that falls behind is cut off, not blocked on
+    } else {
+      queue_.push_back(alert);
+    }
   }
-  queue_.push_back(alert);
+  if (listener_) listener_();
 }
 
 void AlertHub::Subscription::Close() {
-  absl::MutexLock lock(&mu_);
-  closed_ = true;
+  {
+    absl::MutexLock lock(&mu_);
+    closed_ = true;
+  }
+  if (listener_) listener_();
 }
 
 AlertHub::AlertHub(storage::Store* store, Evaluate evaluate)
@@ -56,7 +61,7 @@ void AlertHub::Enqueue(const std::string& episode_id) {
 }
 
 absl::StatusOr<std::shared_ptr<AlertHub::Subscription>> AlertHub::Subscribe(
-    const std::string& clinic_id) {
+    const std::string& clinic_id, std::function<void()> listener) {
   absl::MutexLock lock(&mu_);
   if (subscriptions_closed_) return absl::UnavailableError("the server is shutting down");
   for (auto it = subscribers_.begin(); it != subscribers_.end();) {
@@ -67,7 +72,7 @@ absl::StatusOr<std::shared_ptr<AlertHub::Subscription>> AlertHub::Subscribe(
                               "too many alert streams open (", kMaxSubscribers, ")")),
                           absl::Seconds(5));
   }
-  auto subscription = std::make_shared<Subscription>();
+  auto subscription = std::make_shared<Subscription>(std::move(listener));
   subscribers_.emplace(clinic_id, subscription);
   return subscription;
 }

@@ -39,20 +39,24 @@ class AlertHub {
   static constexpr int kMaxSubscribers = 64;
   static constexpr size_t kQueuePerSubscriber = 1024;
 
-  // One subscriber's queue of new alerts.
+  // One subscriber's queue of new alerts. Its listener is told (outside
+  // the queue's lock) after each alert is queued and when it closes; it
+  // must only schedule work.
   class Subscription {
    public:
-    // The next alert, or nullopt after `timeout`, or once closed (then
-    // closed() is true). overflowed() is true if alerts were dropped
-    // because the subscriber fell behind.
-    std::optional<v1::Alert> Next(absl::Duration timeout);
+    explicit Subscription(std::function<void()> listener) : listener_(std::move(listener)) {}
+    // The next queued alert; nullopt when none is (never waits).
+    std::optional<v1::Alert> TryNext();
+    // Closed (the hub closed, or the subscriber fell behind) and drained.
     bool closed() const;
+    // Alerts were dropped because the subscriber fell behind.
     bool overflowed() const;
 
    private:
     friend class AlertHub;
     void Push(const v1::Alert& alert);
     void Close();
+    const std::function<void()> listener_;
     mutable absl::Mutex mu_;
     std::deque<v1::Alert> queue_ ABSL_GUARDED_BY(mu_);
     bool closed_ ABSL_GUARDED_BY(mu_) = false;
@@ -66,9 +70,11 @@ class AlertHub {
   // Queues a recomputation (duplicates collapse). No-op once stopped.
   void Enqueue(const std::string& episode_id);
 
-  // RESOURCE_EXHAUSTED past kMaxSubscribers. The subscription ends when
-  // the returned pointer is released or the hub closes.
-  absl::StatusOr<std::shared_ptr<Subscription>> Subscribe(const std::string& clinic_id);
+  // RESOURCE_EXHAUSTED past kMaxSubscribers, UNAVAILABLE once closed. The
+  // subscription ends when the returned pointer is released or the hub
+  // closes. `listener`: see Subscription.
+  absl::StatusOr<std::shared_ptr<Subscription>> Subscribe(const std::string& clinic_id,
+                                                          std::function<void()> listener);
 
   // Closes every subscription (their streams end) and refuses new ones.
   void CloseSubscriptions();

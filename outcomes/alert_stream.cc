@@ -26,34 +26,15 @@ absl::StatusOr<AlertHub::Evaluation> Outcomes::EvaluateAlerts(const std::string&
   return eval;
 }
 
-absl::Status Outcomes::StreamClinicAlerts(const v1::StreamClinicAlertsRequest& req,
-                                          const std::function<bool()>& cancelled,
-                                          const std::function<bool(const v1::Alert&)>& emit,
-                                          const std::function<void()>& subscribed) {
+absl::StatusOr<std::shared_ptr<AlertHub::Subscription>> Outcomes::SubscribeClinicAlerts(
+    const v1::StreamClinicAlertsRequest& req, std::function<void()> listener) {
   Violations v;
   records::CheckOpaqueId("clinic_id", req.clinic_id(), kClinicIdPrefix, v);
   RETURN_IF_ERROR(v.ToStatus());
   v1::GetClinicRequest get;
   get.set_clinic_id(req.clinic_id());
   RETURN_IF_ERROR(records_->GetClinic(get).status());
-  ASSIGN_OR_RETURN(std::shared_ptr<AlertHub::Subscription> subscription,
-                   hub_.Subscribe(req.clinic_id()));
-  if (subscribed) subscribed();
-  while (!cancelled()) {
-    std::optional<v1::Alert> alert = subscription->Next(absl::Milliseconds(200));
-    if (alert) {
-      if (!emit(*alert)) return absl::OkStatus();
-      continue;
-    }
-    if (subscription->overflowed()) {
-      return WithRetryDelay(
-          absl::ResourceExhaustedError(
-              "the alert stream fell behind and was cut; reopen it and call ListClinicAlerts"),
-          absl::Seconds(1));
-    }
-    if (subscription->closed()) return absl::OkStatus();
-  }
-  return absl::OkStatus();
+  return hub_.Subscribe(req.clinic_id(), std::move(listener));
 }
 
 }  // namespace tractus::outcomes

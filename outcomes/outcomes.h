@@ -87,17 +87,14 @@ class Outcomes final : public records::EpisodeListener {
   absl::StatusOr<v1::MergeCohortPartialsResponse> MergeCohortPartials(
       const v1::MergeCohortPartialsRequest& req);
 
-  // Sends each new alert of the clinic to `emit` until `emit` returns false,
-  // `cancelled()` turns true, or the hub closes (OK). `subscribed` (if set)
-  // is called once the subscription is registered: every alert raised after
-  // it returns reaches `emit` (the gRPC stream sends its initial metadata
-  // then, so a client can wait for it instead of sleeping).
-  // RESOURCE_EXHAUSTED if the stream fell too far behind or too many
-  // streams are open.
-  absl::Status StreamClinicAlerts(const v1::StreamClinicAlertsRequest& req,
-                                  const std::function<bool()>& cancelled,
-                                  const std::function<bool(const v1::Alert&)>& emit,
-                                  const std::function<void()>& subscribed = nullptr);
+  // Subscribes to the clinic's new alerts: every alert raised after this
+  // returns is queued on the subscription, whose `listener` is told after
+  // each (and when it closes: the hub stopped, or the subscriber fell more
+  // than AlertHub::kQueuePerSubscriber behind). INVALID_ARGUMENT or
+  // NOT_FOUND for the clinic, RESOURCE_EXHAUSTED when too many streams are
+  // open, UNAVAILABLE once stopping.
+  absl::StatusOr<std::shared_ptr<AlertHub::Subscription>> SubscribeClinicAlerts(
+      const v1::StreamClinicAlertsRequest& req, std::function<void()> listener);
 
   // Cohort summaries across a clean restart (summary_snapshot.h). Save
   // writes the cached summaries to `path`: call it once nothing writes any

@@ -249,44 +249,63 @@ TEST_F(OutcomesTest, ClinicPatientsRankedByUrgencyWithPages) {
   EXPECT_THAT(outcomes_->ListClinicAlerts(req), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
+// A subscriber's alerts as its listener drains them.
+class AlertCollector {
+ public:
+  std::function<void()> listener() {
+    return [this] {
+      absl::MutexLock lock(&mu_);
+      if (subscription_ == nullptr) return;
+      while (auto a = subscription_->TryNext()) alerts_.push_back(*a);
+    };
+  }
+  void Set(std::shared_ptr<AlertHub::Subscription> s) {
+    absl::MutexLock lock(&mu_);
+    subscription_ = std::move(s);
+  }
+  std::vector<v1::AlertKind> kinds() {
+    absl::MutexLock lock(&mu_);
+    std::vector<v1::AlertKind> out;
+    for (const auto& a : alerts_) out.push_back(a.kind());
+    return out;
+  }
+  std::vector<v1::Alert> alerts() {
+    absl::MutexLock lock(&mu_);
+    return alerts_;
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::shared_ptr<AlertHub::Subscription> subscription_ ABSL_GUARDED_BY(mu_);
+  std::vector<v1::Alert> alerts_ ABSL_GUARDED_BY(mu_);
+};
+
 TEST_F(OutcomesTest, NewAlertsAreStreamedAsDataArrives) {
-  std::vector<v1::Alert> received;
-  absl::Mutex mu;
-  std::atomic<bool> stop{false};
-  absl::Notification subscribed;
-  std::thread stream([&] {
-    v1::StreamClinicAlertsRequest req;
-    req.set_clinic_id(clinic_id_);
-    absl::Status s = outcomes_->StreamClinicAlerts(
-        req, [&] { return stop.load(); },
-        [&](const v1::Alert& a) {
-          absl::MutexLock lock(&mu);
-          received.push_back(a);
-          return true;
-        },
-        [&] { subscribed.Notify(); });
-    EXPECT_TRUE(s.ok()) << s;
-  });
-  // Subscribing happens on the stream thread: wait for its
-  // acknowledgement, then raise a worsening alert with two reports.
-  EXPECT_TRUE(subscribed.WaitForNotificationWithTimeout(absl::Seconds(10)));
+  AlertCollector collector;
+  v1::StreamClinicAlertsRequest req;
+  req.set_clinic_id(clinic_id_);
+  auto subscription = outcomes_->SubscribeClinicAlerts(req, collector.listener());
+  ASSERT_THAT(subscription, IsOk());
+  collector.Set(*subscription);
+  // Raise a worsening alert with two reports. The hub's worker tells the
+  // listener before WaitForAlerts returns.
   for (int day : {0, 23}) Pain(episode_id_, day, day == 0 ? 4 : 7);
   outcomes_->WaitForAlerts();
   Pain(episode_id_, 24, 8);  // the second consecutive high report
   outcomes_->WaitForAlerts();
   Pain(episode_id_, 24, 8);  // a replay: no new data, no new alert
   outcomes_->WaitForAlerts();
-  absl::SleepFor(absl::Milliseconds(300));
-  stop = true;
-  stream.join();
-  absl::MutexLock lock(&mu);
-  std::vector<v1::AlertKind> kinds;
-  for (const auto& a : received) kinds.push_back(a.kind());
+  const std::vector<v1::AlertKind> kinds = collector.kinds();
   // The first report raised "low adherence" (no sessions) once; the second
   // high report raised worsening once. Nothing is announced twice.
   EXPECT_EQ(std::count(kinds.begin(), kinds.end(), v1::ALERT_KIND_WORSENING), 1);
   EXPECT_EQ(std::count(kinds.begin(), kinds.end(), v1::ALERT_KIND_LOW_ADHERENCE), 1);
-  for (const auto& a : received) EXPECT_EQ(a.episode_id(), episode_id_);
+  for (const auto& a : collector.alerts()) EXPECT_EQ(a.episode_id(), episode_id_);
+  // Stopping closes the subscription (the stream then ends UNAVAILABLE).
+  outcomes_->Stop();
+  EXPECT_TRUE((*subscription)->closed());
+  EXPECT_THAT(outcomes_->SubscribeClinicAlerts(req, nullptr),
+              StatusIs(absl::StatusCode::kUnavailable));
 }
 
 TEST_F(OutcomesTest, AlertStateSurvivesARestartWithoutRepeats) {
@@ -296,41 +315,22 @@ TEST_F(OutcomesTest, AlertStateSurvivesARestartWithoutRepeats) {
   records_->SetListener(nullptr);
   outcomes_ = std::make_unique<Outcomes>(store_.get(), records_.get(), uploads_.get(), &clock_);
   records_->SetListener(outcomes_.get());
-  absl::Mutex mu;
-  std::vector<v1::AlertKind> received;
-  std::atomic<bool> stop{false};
-  absl::Notification subscribed;
-  std::thread stream([&] {
-    v1::StreamClinicAlertsRequest req;
-    req.set_clinic_id(clinic_id_);
-    (void)outcomes_->StreamClinicAlerts(
-        req, [&] { return stop.load(); },
-        [&](const v1::Alert& a) {
-          absl::MutexLock lock(&mu);
-          received.push_back(a.kind());
-          return true;
-        },
-        [&] { subscribed.Notify(); });
-  });
-  // The precondition: the stream listens before the new data arrives (else
-  // "no repeat" would pass for a late subscriber).
-  EXPECT_TRUE(subscribed.WaitForNotificationWithTimeout(absl::Seconds(10)));
+  AlertCollector collector;
+  v1::StreamClinicAlertsRequest req;
+  req.set_clinic_id(clinic_id_);
+  // The precondition: the subscriber listens before the new data arrives
+  // (else "no repeat" would pass for a late subscriber).
+  auto subscription = outcomes_->SubscribeClinicAlerts(req, collector.listener());
+  ASSERT_THAT(subscription, IsOk());
+  collector.Set(*subscription);
   Pain(episode_id_, 5, 4);  // new data, same alerts in force: nothing to push
   outcomes_->WaitForAlerts();
   // Then a new alert (two high reports: worsening). Alerts arrive in order,
-  // so once it is here, a repeat pushed for day 5 would be here before it.
+  // so a repeat pushed for day 5 would be here before it.
   Pain(episode_id_, 23, 7);
   Pain(episode_id_, 24, 8);
   outcomes_->WaitForAlerts();
-  {
-    absl::MutexLock lock(&mu);
-    const auto arrived = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) { return !received.empty(); };
-    EXPECT_TRUE(mu.AwaitWithTimeout(absl::Condition(&arrived), absl::Seconds(10)));
-  }
-  stop = true;
-  stream.join();
-  absl::MutexLock lock(&mu);
-  EXPECT_THAT(received, ::testing::ElementsAre(v1::ALERT_KIND_WORSENING));
+  EXPECT_THAT(collector.kinds(), ::testing::ElementsAre(v1::ALERT_KIND_WORSENING));
 }
 
 TEST_F(OutcomesTest, CohortOutcomesSuppressSmallCellsAndCountEpisodes) {

@@ -181,6 +181,7 @@ absl::StatusOr<v1::UpdateUserResponse> Accounts::UpdateUser(const v1::UpdateUser
   RETURN_IF_ERROR(CheckReferences(user));
   RETURN_IF_ERROR(PutUser(user));
   access_changes_.fetch_add(1, std::memory_order_acq_rel);  // open streams look again
+  if (listener_) listener_();
   v1::UpdateUserResponse resp;
   *resp.mutable_user() = std::move(user);
   return resp;
@@ -268,6 +269,7 @@ absl::StatusOr<v1::RevokeApiKeyResponse> Accounts::RevokeApiKey(
     RETURN_IF_ERROR(store_->Write(batch));
     it->second = std::move(revoked);
     access_changes_.fetch_add(1, std::memory_order_acq_rel);  // open streams look again
+    if (listener_) listener_();
   }
   v1::RevokeApiKeyResponse resp;
   *resp.mutable_api_key() = it->second.key();

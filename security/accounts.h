@@ -11,6 +11,7 @@
 #define TRACTUS_SECURITY_ACCOUNTS_H_
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -79,6 +80,9 @@ class Accounts {
   // expired, its user disabled) or its user's role or clinics changed since
   // it authenticated.
   absl::Status CheckStillValid(const Principal& principal) const;
+  // Called after each such change (open streams look again at once). Set
+  // before serving; must only schedule work.
+  void SetAccessListener(std::function<void()> listener) { listener_ = std::move(listener); }
 
  private:
   Accounts(storage::Store* store, const Clock* clock, records::Records* records)
@@ -104,6 +108,7 @@ class Accounts {
   std::map<std::string, v1::User> users_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, internal::v1::ApiKeyRecord> keys_ ABSL_GUARDED_BY(mu_);
   std::atomic<uint64_t> access_changes_{0};
+  std::function<void()> listener_;
 };
 
 }  // namespace tractus::security

@@ -57,7 +57,7 @@ void CompleteOwner(const google::protobuf::Message& response, security::Owner* o
 
 }  // namespace
 
-absl::StatusOr<security::Principal> CallGuard::Authenticate(const grpc::ServerContext& context,
+absl::StatusOr<security::Principal> CallGuard::Authenticate(const grpc::ServerContextBase& context,
                                                             v1::Device* device) const {
   std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
   if (auth != nullptr && auth->IsPeerAuthenticated()) {
@@ -92,7 +92,7 @@ absl::StatusOr<security::Principal> CallGuard::Authenticate(const grpc::ServerCo
   return accounts_->Authenticate(value);
 }
 
-absl::StatusOr<CallGuard::Admission> CallGuard::Admit(const grpc::ServerContext& context,
+absl::StatusOr<CallGuard::Admission> CallGuard::Admit(const grpc::ServerContextBase& context,
                                                       absl::string_view method,
                                                       const google::protobuf::Message& request) {
   Admission a;

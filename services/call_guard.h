@@ -77,7 +77,7 @@ class CallGuard {
     std::unique_ptr<device_gateway::StreamSlots::Slot> stream_slot;
   };
 
-  absl::StatusOr<Admission> Admit(const grpc::ServerContext& context, absl::string_view method,
+  absl::StatusOr<Admission> Admit(const grpc::ServerContextBase& context, absl::string_view method,
                                   const google::protobuf::Message& request);
 
   // For an admission with `recheck`: authorizes the call again now that the
@@ -105,7 +105,7 @@ class CallGuard {
                       const google::protobuf::Message* response = nullptr);
 
  private:
-  absl::StatusOr<security::Principal> Authenticate(const grpc::ServerContext& context,
+  absl::StatusOr<security::Principal> Authenticate(const grpc::ServerContextBase& context,
                                                    v1::Device* device) const;
   absl::Status Audit(const Admission& admission, absl::StatusCode outcome);
 

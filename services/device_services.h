@@ -9,7 +9,8 @@
 #include "device_gateway/stream_slots.h"
 #include "device_gateway/uploads.h"
 #include "services/call_guard.h"
-#include "services/received_upload.h"
+#include "services/server_stream_reactor.h"
+#include "services/upload_reactor.h"
 #include "tractus/v1/device.grpc.pb.h"
 #include "tractus/v1/session.grpc.pb.h"
 
@@ -32,12 +33,13 @@ class DeviceAdminServiceImpl final : public v1::DeviceAdminService::Service {
   device_gateway::Devices* const devices_;
 };
 
-class DeviceServiceImpl final : public v1::DeviceService::Service {
+// UploadSession runs on gRPC's callback API (upload_reactor.h): an open
+// upload holds no thread. The unary calls stay on the synchronous API.
+class DeviceServiceImpl final
+    : public v1::DeviceService::WithRawCallbackMethod_UploadSession<v1::DeviceService::Service> {
  public:
-  // Registers UploadSession with ReceivedUploadRequest in place of the
-  // generated request type (received_upload.h).
   DeviceServiceImpl(CallGuard* guard, device_gateway::Devices* devices,
-                    device_gateway::Uploads* uploads, device_gateway::StreamSlots* slots);
+                    const UploadContext& uploads);
   grpc::Status Enroll(grpc::ServerContext* ctx, const v1::EnrollRequest* req,
                       v1::EnrollResponse* resp) override;
   grpc::Status RotateCredential(grpc::ServerContext* ctx, const v1::RotateCredentialRequest* req,
@@ -50,33 +52,34 @@ class DeviceServiceImpl final : public v1::DeviceService::Service {
   // durable, or refused with a ChunkNack while the stream goes on), then an
   // end. A stream that closes without an end leaves the session open for
   // resumption.
-  grpc::Status ServeUpload(grpc::ServerContext* ctx, UploadStream* stream);
+  grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* UploadSession(
+      grpc::CallbackServerContext* ctx) override;
 
  private:
-  absl::Status RunUpload(grpc::ServerContext* ctx, CallGuard::Admission& call,
-                         UploadStream* stream);
-
   CallGuard* const guard_;
-
   device_gateway::Devices* const devices_;
-  device_gateway::Uploads* const uploads_;
-  device_gateway::StreamSlots* const slots_;
+  const UploadContext uploads_;
 };
 
-class SessionServiceImpl final : public v1::SessionService::Service {
+// ReadTelemetry runs on gRPC's callback API (server_stream_reactor.h): a
+// slow reader holds a few parts in memory, not a thread.
+class SessionServiceImpl final
+    : public v1::SessionService::WithCallbackMethod_ReadTelemetry<v1::SessionService::Service> {
  public:
-  SessionServiceImpl(CallGuard* guard, device_gateway::Uploads* uploads)
-      : guard_(guard), uploads_(uploads) {}
+  SessionServiceImpl(CallGuard* guard, device_gateway::Uploads* uploads,
+                     const StreamContext& streams)
+      : guard_(guard), uploads_(uploads), streams_(streams) {}
   grpc::Status ListSessions(grpc::ServerContext* ctx, const v1::ListSessionsRequest* req,
                             v1::ListSessionsResponse* resp) override;
   grpc::Status GetSession(grpc::ServerContext* ctx, const v1::GetSessionRequest* req,
                           v1::GetSessionResponse* resp) override;
-  grpc::Status ReadTelemetry(grpc::ServerContext* ctx, const v1::ReadTelemetryRequest* req,
-                             grpc::ServerWriter<v1::ReadTelemetryResponse>* writer) override;
+  grpc::ServerWriteReactor<v1::ReadTelemetryResponse>* ReadTelemetry(
+      grpc::CallbackServerContext* ctx, const v1::ReadTelemetryRequest* req) override;
 
  private:
   CallGuard* const guard_;
   device_gateway::Uploads* const uploads_;
+  const StreamContext streams_;
 };
 
 }  // namespace tractus::services

@@ -1,5 +1,6 @@
 #include "services/outcome_services.h"
 
+#include "common/errors.h"
 #include "common/status_macros.h"
 #include "services/unary_handler.h"
 
@@ -36,31 +37,81 @@ grpc::Status OutcomeServiceImpl::ListClinicAlerts(grpc::ServerContext* ctx,
                   [&] { return outcomes_->ListClinicAlerts(*req); });
 }
 
-grpc::Status OutcomeServiceImpl::StreamClinicAlerts(
-    grpc::ServerContext* ctx, const v1::StreamClinicAlertsRequest* req,
-    grpc::ServerWriter<v1::StreamClinicAlertsResponse>* writer) {
-  return RunStreaming(*guard_, ctx, "tractus.v1.OutcomeService/StreamClinicAlerts", *req,
-                      [&](CallGuard::Admission& call) -> absl::Status {
-    // Looked at on every poll (each 200 ms) and before every alert: a
-    // revoked key or disabled user ends the stream within one poll.
-    absl::Status revoked;
-    const auto stop = [&] {
-      if (revoked.ok()) revoked = guard_->StillAdmitted(call);
-      return !revoked.ok() || ctx->IsCancelled();
-    };
-    absl::Status streamed = outcomes_->StreamClinicAlerts(
-        *req, stop,
-        [&](const v1::Alert& alert) {
-          if (stop()) return false;
-          v1::StreamClinicAlertsResponse resp;
-          *resp.mutable_alert() = alert;
-          return writer->Write(resp);
-        },
-        // The subscription acknowledgement: initial metadata once every
-        // later alert will reach this stream (a client waits for it).
-        [writer] { writer->SendInitialMetadata(); });
-    return revoked.ok() ? streamed : revoked;
-  });
+namespace {
+
+constexpr char kStreamAlertsMethod[] = "tractus.v1.OutcomeService/StreamClinicAlerts";
+
+class AlertStreamReactor final
+    : public ServerStreamReactor<v1::StreamClinicAlertsRequest, v1::StreamClinicAlertsResponse> {
+ public:
+  AlertStreamReactor(grpc::CallbackServerContext* ctx, const v1::StreamClinicAlertsRequest* req,
+                     const StreamContext& shared, outcomes::Outcomes* outcomes)
+      : ServerStreamReactor(ctx, req, kStreamAlertsMethod, shared),
+        outcomes_(outcomes),
+        waker_(std::make_shared<Waker>(this)) {}
+
+ private:
+  // The hub may tell a subscription's listener after the stream is gone
+  // (it holds the subscription while pushing): the listener goes through
+  // this, which OnDone disconnects.
+  struct Waker {
+    explicit Waker(AlertStreamReactor* r) : reactor(r) {}
+    void Wake() {
+      absl::MutexLock lock(&mu);
+      if (reactor != nullptr) reactor->Wake();
+    }
+    absl::Mutex mu;
+    AlertStreamReactor* reactor ABSL_GUARDED_BY(mu);
+  };
+
+  absl::Status Begin() override {
+    std::shared_ptr<Waker> waker = waker_;
+    ASSIGN_OR_RETURN(subscription_,
+                     outcomes_->SubscribeClinicAlerts(request(), [waker] { waker->Wake(); }));
+    return absl::OkStatus();
+  }
+
+  absl::Status Produce(size_t room, std::vector<v1::StreamClinicAlertsResponse>* out,
+                       bool* /*complete*/) override {
+    while (out->size() < room) {
+      std::optional<v1::Alert> alert = subscription_->TryNext();
+      if (!alert) break;
+      *out->emplace_back().mutable_alert() = std::move(*alert);
+    }
+    if (!out->empty()) return absl::OkStatus();
+    if (subscription_->overflowed()) {
+      return WithRetryDelay(
+          absl::ResourceExhaustedError(
+              "the alert stream fell behind and was cut; reopen it and call ListClinicAlerts"),
+          absl::Seconds(1));
+    }
+    if (subscription_->closed()) {
+      return WithRetryDelay(
+          absl::UnavailableError("the server is stopping; reopen the stream and call "
+                                 "ListClinicAlerts for what was raised meanwhile"),
+          absl::Seconds(1));
+    }
+    return absl::OkStatus();
+  }
+
+  void Stopped() override {
+    {
+      absl::MutexLock lock(&waker_->mu);
+      waker_->reactor = nullptr;
+    }
+    subscription_.reset();
+  }
+
+  outcomes::Outcomes* const outcomes_;
+  const std::shared_ptr<Waker> waker_;
+  std::shared_ptr<outcomes::AlertHub::Subscription> subscription_;  // the strand's
+};
+
+}  // namespace
+
+grpc::ServerWriteReactor<v1::StreamClinicAlertsResponse>* OutcomeServiceImpl::StreamClinicAlerts(
+    grpc::CallbackServerContext* ctx, const v1::StreamClinicAlertsRequest* req) {
+  return (new AlertStreamReactor(ctx, req, streams_, outcomes_))->Start();
 }
 
 grpc::Status OutcomeServiceImpl::GetCohortOutcomes(grpc::ServerContext* ctx,

@@ -1,34 +1,33 @@
 #include "services/received_upload.h"
 
+#include <string>
+
 #include "device_gateway/telemetry.h"
 
-namespace grpc {
+namespace tractus::services {
 
-using tractus::services::ReceivedUploadRequest;
-
-Status SerializationTraits<ReceivedUploadRequest, void>::Serialize(const ReceivedUploadRequest& msg,
-                                                                   ByteBuffer* buffer,
-                                                                   bool* own_buffer) {
-  return SerializationTraits<tractus::v1::UploadSessionRequest>::Serialize(msg.message, buffer,
-                                                                           own_buffer);
-}
-
-Status SerializationTraits<ReceivedUploadRequest, void>::Deserialize(ByteBuffer* buffer,
-                                                                     ReceivedUploadRequest* msg) {
-  if (buffer == nullptr) return Status(StatusCode::INTERNAL, "No payload");
-  Status dumped = buffer->DumpToSingleSlice(&msg->wire);
+absl::Status ParseReceivedUpload(grpc::ByteBuffer* buffer, ReceivedUploadRequest* out) {
+  out->chunk_wire = {};
+  out->undecodable = false;
+  out->message.Clear();
+  const grpc::Status dumped = buffer->DumpToSingleSlice(&out->wire);
   buffer->Clear();
-  msg->chunk_wire = {};
-  msg->undecodable = false;
-  if (!dumped.ok()) return dumped;
-  const absl::string_view wire(reinterpret_cast<const char*>(msg->wire.begin()), msg->wire.size());
-  if (!msg->message.ParseFromArray(wire.data(), static_cast<int>(wire.size()))) {
-    msg->message.Clear();
-    msg->undecodable = true;  // answered by the handler
-    return Status::OK;
+  if (!dumped.ok()) return absl::InternalError("the request's bytes could not be read");
+  const absl::string_view wire(reinterpret_cast<const char*>(out->wire.begin()),
+                               out->wire.size());
+  if (!out->message.ParseFromArray(wire.data(), static_cast<int>(wire.size()))) {
+    out->message.Clear();
+    out->undecodable = true;
+    return absl::OkStatus();
   }
-  if (msg->message.has_chunk()) msg->chunk_wire = tractus::device_gateway::ChunkWireOf(wire);
-  return Status::OK;
+  if (out->message.has_chunk()) out->chunk_wire = device_gateway::ChunkWireOf(wire);
+  return absl::OkStatus();
 }
 
-}  // namespace grpc
+grpc::ByteBuffer SerializeToByteBuffer(const google::protobuf::MessageLite& message) {
+  const std::string bytes = message.SerializeAsString();
+  grpc::Slice slice(bytes);
+  return grpc::ByteBuffer(&slice, 1);
+}
+
+}  // namespace tractus::services

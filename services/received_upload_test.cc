@@ -28,8 +28,7 @@ TEST(ReceivedUploadRequestTest, ParsesAndKeepsTheChunkBytesFromManySlices) {
   const v1::UploadSessionRequest req = ChunkRequest();
   grpc::ByteBuffer buffer = InSlices(req.SerializeAsString(), 3);
   ReceivedUploadRequest received;
-  ASSERT_TRUE(
-      grpc::SerializationTraits<ReceivedUploadRequest>::Deserialize(&buffer, &received).ok());
+  ASSERT_TRUE(ParseReceivedUpload(&buffer, &received).ok());
   EXPECT_EQ(received.message.SerializeAsString(), req.SerializeAsString());
   EXPECT_EQ(received.chunk_wire, req.chunk().SerializeAsString());
 }
@@ -40,8 +39,7 @@ TEST(ReceivedUploadRequestTest, AHeaderHasNoChunkBytes) {
   grpc::ByteBuffer buffer = InSlices(req.SerializeAsString(), 1);
   ReceivedUploadRequest received;
   received.chunk_wire = "stale";
-  ASSERT_TRUE(
-      grpc::SerializationTraits<ReceivedUploadRequest>::Deserialize(&buffer, &received).ok());
+  ASSERT_TRUE(ParseReceivedUpload(&buffer, &received).ok());
   EXPECT_EQ(received.message.header().session_id(), "s-1");
   EXPECT_TRUE(received.chunk_wire.empty());
 }
@@ -52,8 +50,7 @@ TEST(ReceivedUploadRequestTest, GarbageIsMarkedUndecodable) {
   grpc::ByteBuffer buffer = InSlices(std::string("\x12\xff\xff\xff\xff\x0f", 6), 1);
   ReceivedUploadRequest received;
   received.message.mutable_end()->set_chunk_count(3);  // left from a previous read
-  EXPECT_TRUE(
-      grpc::SerializationTraits<ReceivedUploadRequest>::Deserialize(&buffer, &received).ok());
+  EXPECT_TRUE(ParseReceivedUpload(&buffer, &received).ok());
   EXPECT_TRUE(received.undecodable);
   EXPECT_EQ(received.message.message_case(), v1::UploadSessionRequest::MESSAGE_NOT_SET);
   EXPECT_TRUE(received.chunk_wire.empty());

@@ -59,12 +59,16 @@ absl::Status Server::StartDomain(const ServerConfig& config, const Clock* clock)
   devices_ = std::make_unique<device_gateway::Devices>(store_.get(), clock);
   uploads_ = std::make_unique<device_gateway::Uploads>(store_.get(), clock, records_.get(),
                                                        config.uploads);
-  // Streams beyond the thread pool would queue unserved: keep headroom for
-  // unary calls.
+  // Upload streams hold no thread (upload_reactor.h): their total is bounded
+  // by memory (docs/operations.md sizes it). Streams of people still hold
+  // one: keep headroom for unary calls.
   const int stream_budget = std::max(1, config.max_threads - 8);
   stream_slots_ = std::make_unique<device_gateway::StreamSlots>(
-      config.uploads.max_streams_per_device,
-      std::min(config.uploads.max_streams_total, stream_budget));
+      config.uploads.max_streams_per_device, config.uploads.max_streams_total);
+  stream_work_ = std::make_unique<WorkPool>(config.stream_threads);
+  commits_ = std::make_unique<device_gateway::CommitQueue>(uploads_.get(), config.commit_threads);
+  open_streams_ = std::make_unique<OpenStreams>();
+  devices_->SetRevocationListener([this] { open_streams_->AccessChanged(); });
   user_streams_ = std::make_unique<device_gateway::StreamSlots>(
       config.max_streams_per_principal, std::max(1, stream_budget / 4));
   outcomes_ = std::make_unique<outcomes::Outcomes>(store_.get(), records_.get(), uploads_.get(),
@@ -97,6 +101,7 @@ absl::Status Server::StartDomain(const ServerConfig& config, const Clock* clock)
   ASSIGN_OR_RETURN(export_jobs_, exports::ExportJobs::Open(store_.get(), clock, exporter_.get(),
                                                             config.data_dir + "/exports"));
   ASSIGN_OR_RETURN(accounts_, security::Accounts::Open(store_.get(), clock, records_.get()));
+  accounts_->SetAccessListener([this] { open_streams_->AccessChanged(); });
   ASSIGN_OR_RETURN(audit_, security::AuditLog::Open(store_.get(), clock));
   bootstrap_key_file_ = config.bootstrap_key_file.empty()
                             ? config.data_dir + "/bootstrap-admin.key"
@@ -165,12 +170,15 @@ absl::Status Server::StartDomain(const ServerConfig& config, const Clock* clock)
   observations_ = std::make_unique<ObservationServiceImpl>(guard, records_.get());
   home_reports_ = std::make_unique<HomeReportServiceImpl>(guard, records_.get());
   device_admin_ = std::make_unique<DeviceAdminServiceImpl>(guard, devices_.get());
-  device_service_ = std::make_unique<DeviceServiceImpl>(guard, devices_.get(), uploads_.get(),
-                                                        stream_slots_.get());
-  device_port_service_ = std::make_unique<DeviceServiceImpl>(
-      guard, devices_.get(), uploads_.get(), stream_slots_.get());
-  sessions_ = std::make_unique<SessionServiceImpl>(guard, uploads_.get());
-  outcome_service_ = std::make_unique<OutcomeServiceImpl>(guard, outcomes_.get());
+  const UploadContext upload_context{guard, uploads_.get(), stream_slots_.get(),
+                                     stream_work_.get(), commits_.get(), open_streams_.get()};
+  device_service_ = std::make_unique<DeviceServiceImpl>(guard, devices_.get(), upload_context);
+  device_port_service_ =
+      std::make_unique<DeviceServiceImpl>(guard, devices_.get(), upload_context);
+  const StreamContext stream_context{guard, stream_work_.get(), open_streams_.get()};
+  sessions_ = std::make_unique<SessionServiceImpl>(guard, uploads_.get(), stream_context);
+  outcome_service_ =
+      std::make_unique<OutcomeServiceImpl>(guard, outcomes_.get(), stream_context);
   admin_ = std::make_unique<AdminServiceImpl>(guard, store_.get(), accounts_.get(), audit_.get(),
                                               config.backup_dir);
   auth_ = std::make_unique<AuthServiceImpl>(guard, accounts_.get(), shard_id_);
@@ -265,6 +273,10 @@ absl::Status Server::Shutdown(absl::Duration grace) {
   if (device_server_ != nullptr) device_server_->Shutdown(deadline);
   if (grpc_server_ != nullptr) grpc_server_->Shutdown(deadline);
   if (outcomes_) outcomes_->Stop();
+  // Every call is done: what their reactors left queued is run and
+  // committed before the store closes.
+  if (stream_work_) stream_work_->Stop();
+  if (commits_) commits_->Stop();
   // A running export stays RUNNING in the store and resumes at next start.
   if (export_jobs_) export_jobs_->Stop();
   // No call runs any more: the endpoint can stop before the store closes.

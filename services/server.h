@@ -19,6 +19,8 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
+#include "common/work_pool.h"
+#include "device_gateway/commit_queue.h"
 #include "device_gateway/devices.h"
 #include "device_gateway/stream_slots.h"
 #include "device_gateway/uploads.h"
@@ -33,6 +35,7 @@
 #include "services/device_services.h"
 #include "services/export_services.h"
 #include "services/metrics.h"
+#include "services/open_streams.h"
 #include "services/outcome_services.h"
 #include "services/owner_lookup.h"
 #include "services/record_services.h"
@@ -56,9 +59,14 @@ struct ServerConfig {
   size_t memtable_bytes = 96 << 20;
   // Largest request accepted on the main port, bytes.
   int max_receive_message_bytes = 4 << 20;
-  // Largest number of threads serving calls (an open upload stream holds
-  // one).
+  // Largest number of threads serving unary calls (and streams of people:
+  // alerts, telemetry reads). Upload streams hold none.
   int max_threads = 64;
+  // Threads doing the storage work of upload streams, whatever their number
+  // (upload_reactor.h), and threads committing their chunks in groups
+  // (commit_queue.h).
+  int stream_threads = 4;
+  int commit_threads = 2;
   // Device gateway limits (advertised by GetUploadLimits).
   device_gateway::UploadConfig uploads;
 
@@ -143,6 +151,9 @@ class Server {
   std::unique_ptr<device_gateway::Devices> devices_;
   std::unique_ptr<device_gateway::Uploads> uploads_;
   std::unique_ptr<device_gateway::StreamSlots> stream_slots_;
+  std::unique_ptr<WorkPool> stream_work_;
+  std::unique_ptr<device_gateway::CommitQueue> commits_;
+  std::unique_ptr<OpenStreams> open_streams_;
   std::unique_ptr<outcomes::Outcomes> outcomes_;
   std::string shard_id_;
   std::string cohort_snapshot_path_;  // outcomes/summary_snapshot.h

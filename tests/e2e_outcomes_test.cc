@@ -124,6 +124,28 @@ TEST_F(OutcomesE2eTest, AlertStreamPushesNewAlertsAndRankingFollows) {
   EXPECT_EQ(missing->Finish().error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
+// A stopping server ends open alert streams UNAVAILABLE with a retry delay
+// (a clinic's board reconnects), not OK (which reads as "no more alerts"),
+// and does not wait for its grace period to do so.
+TEST_F(OutcomesE2eTest, AlertStreamsEndUnavailableWhenTheServerStops) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  v1::StreamClinicAlertsRequest req;
+  req.set_clinic_id(clinic_id_);
+  auto reader = stub_->StreamClinicAlerts(&ctx, req);
+  reader->WaitForInitialMetadata();
+  const auto stopping = std::chrono::steady_clock::now();
+  std::thread stop([&] { EXPECT_TRUE(server_->Shutdown(absl::Seconds(20)).ok()); });
+  v1::StreamClinicAlertsResponse resp;
+  while (reader->Read(&resp)) {
+  }
+  const grpc::Status status = reader->Finish();
+  stop.join();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+  EXPECT_GT(RetryDelay(status), absl::ZeroDuration());
+  EXPECT_LT(std::chrono::steady_clock::now() - stopping, std::chrono::seconds(10));
+}
+
 TEST_F(OutcomesE2eTest, CohortOverGrpcSuppressesSmallCohorts) {
   for (int i = 0; i < 5; ++i) {
     std::string unused;

@@ -41,17 +41,6 @@ class SecurityE2eTest : public ServerFixture {
     return token.ok() ? token->token() : "";
   }
 
-  // The RetryInfo delay of `status`, or zero.
-  static absl::Duration RetryDelay(const grpc::Status& status) {
-    google::rpc::Status details;
-    google::rpc::RetryInfo retry;
-    if (!details.ParseFromString(status.error_details()) || details.details_size() != 1 ||
-        !details.details(0).UnpackTo(&retry)) {
-      return absl::ZeroDuration();
-    }
-    return absl::Seconds(retry.retry_delay().seconds()) +
-           absl::Nanoseconds(retry.retry_delay().nanos());
-  }
 };
 
 TEST_F(SecurityE2eTest, RevokingAKeyEndsItAndItsTokensAtOnce) {

@@ -10,6 +10,8 @@
 
 #include "absl/time/civil_time.h"
 #include "cli/client.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 #include "common/clock.h"
 #include "gtest/gtest.h"
 #include "services/server.h"
@@ -17,6 +19,18 @@
 #include "tests/test_accounts.h"
 
 namespace tractus::testing {
+
+// The RetryInfo delay of `status` (its only detail), or zero.
+inline absl::Duration RetryDelay(const grpc::Status& status) {
+  google::rpc::Status details;
+  google::rpc::RetryInfo retry;
+  if (!details.ParseFromString(status.error_details()) || details.details_size() != 1 ||
+      !details.details(0).UnpackTo(&retry)) {
+    return absl::ZeroDuration();
+  }
+  return absl::Seconds(retry.retry_delay().seconds()) +
+         absl::Nanoseconds(retry.retry_delay().nanos());
+}
 
 class ServerFixture : public ::testing::Test {
  protected:
