@@ -59,10 +59,9 @@ absl::Status Server::StartDomain(const ServerConfig& config, const Clock* clock)
   devices_ = std::make_unique<device_gateway::Devices>(store_.get(), clock);
   uploads_ = std::make_unique<device_gateway::Uploads>(store_.get(), clock, records_.get(),
                                                        config.uploads);
-  // Upload streams hold no thread (upload_reactor.h): their total is bounded
-  // by memory (docs/operations.md sizes it). Streams of people still hold
-  // one: keep headroom for unary calls.
-  const int stream_budget = std::max(1, config.max_threads - 8);
+  // Streams hold no thread (upload_reactor.h, server_stream_reactor.h):
+  // their totals are bounded by memory (UploadConfig::max_streams_total,
+  // ServerConfig::max_user_streams).
   stream_slots_ = std::make_unique<device_gateway::StreamSlots>(
       config.uploads.max_streams_per_device, config.uploads.max_streams_total);
   stream_work_ = std::make_unique<WorkPool>(config.stream_threads);
@@ -70,7 +69,7 @@ absl::Status Server::StartDomain(const ServerConfig& config, const Clock* clock)
   open_streams_ = std::make_unique<OpenStreams>();
   devices_->SetRevocationListener([this] { open_streams_->AccessChanged(); });
   user_streams_ = std::make_unique<device_gateway::StreamSlots>(
-      config.max_streams_per_principal, std::max(1, stream_budget / 4));
+      config.max_streams_per_principal, config.max_user_streams);
   outcomes_ = std::make_unique<outcomes::Outcomes>(store_.get(), records_.get(), uploads_.get(),
                                                    clock, config.progress_cache_bytes);
   records_->SetListener(outcomes_.get());

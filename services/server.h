@@ -104,8 +104,11 @@ struct ServerConfig {
   security::RateLimit rate_limit;
   // Failed authentications per peer address.
   security::RateLimit failed_auth_limit{5, 20};
-  // Long-lived streams (alerts, telemetry reads) per principal.
+  // Long-lived streams (alerts, telemetry reads) per principal, and of all
+  // principals together (a telemetry read queues at most 4 parts: ~4 x 40
+  // KB; at most 64 of them may be alert streams, AlertHub::kMaxSubscribers).
   int max_streams_per_principal = 8;
+  int max_user_streams = 1024;
 };
 
 class Server {

@@ -44,8 +44,11 @@ ABSL_FLAG(int, shutdown_grace_ms, 10000,
           "how long in-flight calls may run after SIGTERM before being cancelled");
 ABSL_FLAG(double, device_max_force_newtons, 1400,
           "largest force any table may report or be programmed with, newtons");
-ABSL_FLAG(int, max_upload_streams, 256, "upload streams open at once, all tables together");
-ABSL_FLAG(int, max_threads, 300, "threads serving calls (each open upload stream holds one)");
+ABSL_FLAG(int, max_upload_streams, 10000,
+          "upload streams open at once, all tables together (~30 KiB each, measured: "
+          "bench/RESULTS.md; they hold no thread)");
+ABSL_FLAG(int, max_threads, 300,
+          "threads serving unary calls (streams hold none: they run on gRPC's callback API)");
 ABSL_FLAG(std::string, log_level, "info", "trace, debug, info, warn, error or off");
 ABSL_FLAG(std::string, tls_cert_file, "", "PEM certificate chain; with --tls_key_file: serve TLS");
 ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of --tls_cert_file");
