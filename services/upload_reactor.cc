@@ -1,10 +1,12 @@
 #include "services/upload_reactor.h"
 
+#include <algorithm>
 #include <utility>
 #include <variant>
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "google/rpc/error_details.pb.h"
 #include "services/status_mapping.h"
 
 namespace tractus::services {

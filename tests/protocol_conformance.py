@@ -464,7 +464,10 @@ def revoked(w):
     s.send(chunk(0))
     assert s.recv().HasField("chunk_ack")
     w.admin.RevokeDevice(device_pb2.RevokeDeviceRequest(device_id=device_id), timeout=TIMEOUT_S)
-    s.send(chunk(1))
+    # The table sends nothing more and does not half-close: the server ends
+    # the stream (were it to wait for a message, this read would reach the
+    # call's deadline and the code would be DEADLINE_EXCEEDED).
+    assert s.recv() is None
     return stream_status(s)
 
 
