@@ -412,6 +412,14 @@ void QueryFigures(const Tractusd& t, const Dataset& a, int patients, int runs) {
   }
   if (ingest.streams > 0) full_speed->Join();
   null_server->Shutdown();
+  // Like for like with a database measured alone (postgres_side_by_side.sh
+  // drives PostgreSQL with pgbench the same way): nothing uploading beside,
+  // the same clients, then one client.
+  std::vector<Latency> idle, single;
+  for (int i = 0; i < runs; ++i) {
+    idle.push_back(QueryRun(t.address, t.clinician, a.episode_ids, clients, seconds));
+    single.push_back(QueryRun(t.address, t.clinician, a.episode_ids, 1, seconds));
+  }
   const double paced_ingest = absl::GetFlag(FLAGS_paced_ingest_samples);
   auto real_time = std::make_unique<Uploader>();
   if (ingest.streams > 0) start_uploader(*real_time, paced_ingest);
@@ -438,6 +446,8 @@ void QueryFigures(const Tractusd& t, const Dataset& a, int patients, int runs) {
       "  progress / ceiling", median(real, &Latency::qps) / median(ceiling, &Latency::qps),
       absl::StrCat("  ", ingest.streams, " tables uploading beside, full speed"),
       full_speed->rate.samples_per_s / 1e6);
+  print(absl::StrCat("progress, ", clients, " clients, nothing uploading"), idle);
+  print("progress, 1 client, nothing uploading", single);
   print(absl::StrFormat("progress, %.0f queries/s offered (open loop)", offered), paced);
   std::cout << absl::StrFormat(
       "  %-44s %.2f M samples/s\n",
@@ -452,6 +462,8 @@ void QueryFigures(const Tractusd& t, const Dataset& a, int patients, int runs) {
   record("progress", real);
   record("progress_ceiling", ceiling);
   record("progress_paced", paced);
+  record("progress_idle", idle);
+  record("progress_single", single);
   Result("progress_paced_offered_qps", offered);
 }
 
@@ -593,6 +605,7 @@ void TelemetryFigures(const std::string& c_dir) {
       static_cast<double>(session.bytes) / samples_per_session);
   (void)rate;
   Result("telemetry_samples", samples);
+  Result("telemetry_samples_per_chunk", session.chunks.front().offset_ms_size());
   Result("telemetry_seconds", elapsed);
   Result("telemetry_bytes_per_sample", static_cast<double>(bytes) / samples);
   if (!emit_dir.empty()) {

@@ -282,6 +282,9 @@ class ServerStreamReactor : public grpc::ServerWriteReactor<Response> {
     }
     shared_.guard->Record(method_, result.error_code(),
                           std::chrono::steady_clock::now() - started_);
+    // Free before the reader hears the end (it may open another stream at
+    // once), not when gRPC is done with the call.
+    if (admission_) admission_->stream_slot.reset();
     Actions a;
     {
       absl::MutexLock lock(&mu_);

@@ -434,6 +434,9 @@ void UploadReactor::Finalize() {
   }
   shared_.guard->Record(kUploadMethod, result.error_code(),
                         std::chrono::steady_clock::now() - started_);
+  // Free before the table hears the end (it may open the next stream at
+  // once), not when gRPC is done with the call.
+  slot_.reset();
   Actions a;
   {
     absl::MutexLock lock(&mu_);
