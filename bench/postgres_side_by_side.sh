@@ -46,7 +46,7 @@ trap cleanup EXIT
 echo "== Tractus (build/release/bench/outcomes_bench)"
 build/release/bench/outcomes_bench --patients="${PATIENTS:-10000}" \
   --cohort_patients="${COHORT_PATIENTS:-100000}" --runs="${RUNS:-3}" \
-  --seconds="${SECONDS_PER_RUN:-10}" --telemetry_sessions="${TELEMETRY_SESSIONS:-256}" \
+  --seconds="${SECONDS_PER_RUN:-10}" --telemetry_sessions="${TELEMETRY_SESSIONS:-1024}" \
   --results="$work/tractus.txt" --emit_dir="$work/data"
 chmod -R a+rX "$work/data"
 t() { awk -v k="$1" '$1 == k { print $2 }' "$work/tractus.txt"; }
