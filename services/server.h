@@ -59,12 +59,12 @@ struct ServerConfig {
   size_t memtable_bytes = 96 << 20;
   // Largest request accepted on the main port, bytes.
   int max_receive_message_bytes = 4 << 20;
-  // Largest number of threads serving unary calls (and streams of people:
-  // alerts, telemetry reads). Upload streams hold none.
+  // Largest number of threads serving unary calls. Streams hold none: they
+  // run on gRPC's callback API.
   int max_threads = 64;
-  // Threads doing the storage work of upload streams, whatever their number
-  // (upload_reactor.h), and threads committing their chunks in groups
-  // (commit_queue.h).
+  // Threads doing the storage work of every open stream, whatever their
+  // number (upload_reactor.h, server_stream_reactor.h), and threads
+  // committing upload chunks in groups (commit_queue.h).
   int stream_threads = 4;
   int commit_threads = 2;
   // Device gateway limits (advertised by GetUploadLimits).
