@@ -252,16 +252,21 @@ TEST_F(OutcomesTest, ClinicPatientsRankedByUrgencyWithPages) {
 // A subscriber's alerts as its listener drains them.
 class AlertCollector {
  public:
-  std::function<void()> listener() {
-    return [this] {
+  // Subscribes to `clinic_id`'s alerts; they are collected from then on.
+  absl::StatusOr<std::shared_ptr<AlertHub::Subscription>> Subscribe(Outcomes& outcomes,
+                                                                    const std::string& clinic_id) {
+    v1::StreamClinicAlertsRequest req;
+    req.set_clinic_id(clinic_id);
+    auto subscription = outcomes.SubscribeClinicAlerts(req, [this] {
       absl::MutexLock lock(&mu_);
       if (subscription_ == nullptr) return;
       while (auto a = subscription_->TryNext()) alerts_.push_back(*a);
-    };
-  }
-  void Set(std::shared_ptr<AlertHub::Subscription> s) {
-    absl::MutexLock lock(&mu_);
-    subscription_ = std::move(s);
+    });
+    if (subscription.ok()) {
+      absl::MutexLock lock(&mu_);
+      subscription_ = *subscription;
+    }
+    return subscription;
   }
   std::vector<v1::AlertKind> kinds() {
     absl::MutexLock lock(&mu_);
@@ -282,11 +287,8 @@ class AlertCollector {
 
 TEST_F(OutcomesTest, NewAlertsAreStreamedAsDataArrives) {
   AlertCollector collector;
-  v1::StreamClinicAlertsRequest req;
-  req.set_clinic_id(clinic_id_);
-  auto subscription = outcomes_->SubscribeClinicAlerts(req, collector.listener());
+  auto subscription = collector.Subscribe(*outcomes_, clinic_id_);
   ASSERT_THAT(subscription, IsOk());
-  collector.Set(*subscription);
   // Raise a worsening alert with two reports. The hub's worker tells the
   // listener before WaitForAlerts returns.
   for (int day : {0, 23}) Pain(episode_id_, day, day == 0 ? 4 : 7);
@@ -304,6 +306,8 @@ TEST_F(OutcomesTest, NewAlertsAreStreamedAsDataArrives) {
   // Stopping closes the subscription (the stream then ends UNAVAILABLE).
   outcomes_->Stop();
   EXPECT_TRUE((*subscription)->closed());
+  v1::StreamClinicAlertsRequest req;
+  req.set_clinic_id(clinic_id_);
   EXPECT_THAT(outcomes_->SubscribeClinicAlerts(req, nullptr),
               StatusIs(absl::StatusCode::kUnavailable));
 }
@@ -316,13 +320,9 @@ TEST_F(OutcomesTest, AlertStateSurvivesARestartWithoutRepeats) {
   outcomes_ = std::make_unique<Outcomes>(store_.get(), records_.get(), uploads_.get(), &clock_);
   records_->SetListener(outcomes_.get());
   AlertCollector collector;
-  v1::StreamClinicAlertsRequest req;
-  req.set_clinic_id(clinic_id_);
   // The precondition: the subscriber listens before the new data arrives
   // (else "no repeat" would pass for a late subscriber).
-  auto subscription = outcomes_->SubscribeClinicAlerts(req, collector.listener());
-  ASSERT_THAT(subscription, IsOk());
-  collector.Set(*subscription);
+  ASSERT_THAT(collector.Subscribe(*outcomes_, clinic_id_), IsOk());
   Pain(episode_id_, 5, 4);  // new data, same alerts in force: nothing to push
   outcomes_->WaitForAlerts();
   // Then a new alert (two high reports: worsening). Alerts arrive in order,

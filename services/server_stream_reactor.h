@@ -36,7 +36,7 @@
 #include "common/work_pool.h"
 #include "services/call_guard.h"
 #include "services/open_streams.h"
-#include "services/status_mapping.h"
+#include "services/unary_handler.h"
 
 namespace tractus::services {
 
@@ -274,14 +274,8 @@ class ServerStreamReactor : public grpc::ServerWriteReactor<Response> {
       absl::MutexLock lock(&mu_);
       final = final_;
     }
-    grpc::Status result = ToGrpcStatus(final, method_);
-    if (admission_) {
-      absl::Status audited =
-          shared_.guard->Finish(*admission_, static_cast<absl::StatusCode>(result.error_code()));
-      if (!audited.ok()) result = ToGrpcStatus(audited, method_);
-    }
-    shared_.guard->Record(method_, result.error_code(),
-                          std::chrono::steady_clock::now() - started_);
+    grpc::Status result = EndStream(*shared_.guard, admission_ ? &*admission_ : nullptr,
+                                    method_, final, started_);
     // Free before the reader hears the end (it may open another stream at
     // once), not when gRPC is done with the call.
     if (admission_) admission_->stream_slot.reset();

@@ -73,6 +73,23 @@ grpc::Status RunUnary(CallGuard& guard, grpc::ServerContext* context, const char
   return result;
 }
 
+// The end of a streaming call, whatever API serves it: maps `outcome`,
+// audits the end of an admitted call (`admission` null: never admitted;
+// a failed audit turns the answer into its status) and logs the outcome.
+// Returns what the caller is answered.
+inline grpc::Status EndStream(CallGuard& guard, CallGuard::Admission* admission,
+                              const char* method, const absl::Status& outcome,
+                              std::chrono::steady_clock::time_point started) {
+  grpc::Status result = ToGrpcStatus(outcome, method);
+  if (admission != nullptr) {
+    absl::Status audited =
+        guard.Finish(*admission, static_cast<absl::StatusCode>(result.error_code()));
+    if (!audited.ok()) result = ToGrpcStatus(audited, method);
+  }
+  guard.Record(method, result.error_code(), std::chrono::steady_clock::now() - started);
+  return result;
+}
+
 // Runs a streaming handler's body (returning absl::Status) once `guard`
 // admits the call, maps its status and logs the outcome. `request` is the
 // first request of a server stream, or a default instance for a
@@ -81,17 +98,10 @@ template <typename Fn>
 grpc::Status RunStreaming(CallGuard& guard, grpc::ServerContext* context, const char* method,
                           const google::protobuf::Message& request, Fn&& body) {
   const auto started = std::chrono::steady_clock::now();
-  grpc::Status result;
-  if (auto admission = guard.Admit(*context, method, request); !admission.ok()) {
-    result = ToGrpcStatus(admission.status(), method);
-  } else {
-    result = ToGrpcStatus(internal::InvokeWith(std::forward<Fn>(body), *admission), method);
-    absl::Status audited =
-        guard.Finish(*admission, static_cast<absl::StatusCode>(result.error_code()));
-    if (!audited.ok()) result = ToGrpcStatus(audited, method);
-  }
-  guard.Record(method, result.error_code(), std::chrono::steady_clock::now() - started);
-  return result;
+  auto admission = guard.Admit(*context, method, request);
+  if (!admission.ok()) return EndStream(guard, nullptr, method, admission.status(), started);
+  const absl::Status outcome = internal::InvokeWith(std::forward<Fn>(body), *admission);
+  return EndStream(guard, &*admission, method, outcome, started);
 }
 
 // The body of a server stream that sends what a domain function produces:

@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "google/rpc/error_details.pb.h"
-#include "services/status_mapping.h"
+#include "services/unary_handler.h"
 
 namespace tractus::services {
 namespace {
@@ -426,14 +426,8 @@ void UploadReactor::Finalize() {
     absl::MutexLock lock(&mu_);
     final = final_;
   }
-  grpc::Status result = ToGrpcStatus(final, kUploadMethod);
-  if (admission_) {
-    absl::Status audited = shared_.guard->Finish(
-        *admission_, static_cast<absl::StatusCode>(result.error_code()));
-    if (!audited.ok()) result = ToGrpcStatus(audited, kUploadMethod);
-  }
-  shared_.guard->Record(kUploadMethod, result.error_code(),
-                        std::chrono::steady_clock::now() - started_);
+  grpc::Status result = EndStream(*shared_.guard, admission_ ? &*admission_ : nullptr,
+                                  kUploadMethod, final, started_);
   // Free before the table hears the end (it may open the next stream at
   // once), not when gRPC is done with the call.
   slot_.reset();

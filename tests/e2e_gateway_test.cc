@@ -41,6 +41,34 @@ class GatewayE2eTest : public ServerFixture {
     return s.error_code() == grpc::StatusCode::ABORTED;
   }
 
+  // Sends `session`'s header and chunk 0 on `stream` (credential_'s);
+  // returns the server's session id once both are acknowledged, else "".
+  std::string OpenWithChunkZero(
+      grpc::ClientReaderWriter<v1::UploadSessionRequest, v1::UploadSessionResponse>* stream,
+      const std::string& session) {
+    v1::UploadSessionRequest header;
+    *header.mutable_header() = Header(session);
+    v1::UploadSessionResponse resp;
+    if (!stream->Write(header) || !stream->Read(&resp)) return "";
+    const std::string session_id = resp.header_ack().server_session_id();
+    if (!stream->Write(ChunkMsg(0)) || !stream->Read(&resp) || !resp.has_chunk_ack()) return "";
+    return session_id;
+  }
+
+  // Revokes credential_'s device (the clinic's only one).
+  bool RevokeOurDevice() {
+    v1::ListDevicesRequest list;
+    list.set_clinic_id(clinic_id_);
+    auto devices =
+        gw_->records().Call(&v1::DeviceAdminService::Stub::ListDevices, gw_->admin(), list);
+    if (!devices.ok() || devices->devices_size() != 1) return false;
+    v1::RevokeDeviceRequest revoke;
+    revoke.set_device_id(devices->devices(0).device_id());
+    return gw_->records()
+        .Call(&v1::DeviceAdminService::Stub::RevokeDevice, gw_->admin(), revoke)
+        .ok();
+  }
+
   v1::SessionHeader Header(const std::string& id) {
     return GatewayClient::Header(id, episode_id_, FixedNow() - absl::Minutes(40),
                                  FixedNow() - absl::Minutes(40));
@@ -279,23 +307,11 @@ TEST_F(GatewayE2eTest, RotatedAndRevokedCredentials) {
 TEST_F(GatewayE2eTest, RevokingADeviceEndsItsOpenUploadAtTheNextMessage) {
   auto ctx = GatewayClient::Context(credential_);
   auto stream = gw_->device()->UploadSession(ctx.get());
-  v1::UploadSessionRequest header;
-  *header.mutable_header() = Header("s-revoked");
+  const std::string session_id = OpenWithChunkZero(stream.get(), "s-revoked");
+  ASSERT_FALSE(session_id.empty());
+  ASSERT_TRUE(RevokeOurDevice());
+
   v1::UploadSessionResponse resp;
-  ASSERT_TRUE(stream->Write(header) && stream->Read(&resp));
-  const std::string session_id = resp.header_ack().server_session_id();
-  ASSERT_TRUE(stream->Write(ChunkMsg(0)) && stream->Read(&resp));
-  ASSERT_TRUE(resp.has_chunk_ack());
-
-  v1::ListDevicesRequest list;
-  list.set_clinic_id(clinic_id_);
-  auto devices = gw_->records().Call(&v1::DeviceAdminService::Stub::ListDevices, gw_->admin(), list);
-  ASSERT_TRUE(devices.ok() && devices->devices_size() == 1);
-  v1::RevokeDeviceRequest revoke;
-  revoke.set_device_id(devices->devices(0).device_id());
-  ASSERT_TRUE(
-      gw_->records().Call(&v1::DeviceAdminService::Stub::RevokeDevice, gw_->admin(), revoke).ok());
-
   (void)stream->Write(ChunkMsg(1));
   (void)stream->Write(EndMsg(2));
   stream->WritesDone();
@@ -317,23 +333,11 @@ TEST_F(GatewayE2eTest, RevokingADeviceEndsItsIdleUploadAtOnce) {
   auto ctx = GatewayClient::Context(credential_);
   ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
   auto stream = gw_->device()->UploadSession(ctx.get());
-  v1::UploadSessionRequest header;
-  *header.mutable_header() = Header("s-idle");
-  v1::UploadSessionResponse resp;
-  ASSERT_TRUE(stream->Write(header) && stream->Read(&resp));
-  const std::string session_id = resp.header_ack().server_session_id();
-  ASSERT_TRUE(stream->Write(ChunkMsg(0)) && stream->Read(&resp));
-  ASSERT_TRUE(resp.has_chunk_ack());
-
-  v1::ListDevicesRequest list;
-  list.set_clinic_id(clinic_id_);
-  auto devices = gw_->records().Call(&v1::DeviceAdminService::Stub::ListDevices, gw_->admin(), list);
-  ASSERT_TRUE(devices.ok() && devices->devices_size() == 1);
-  v1::RevokeDeviceRequest revoke;
-  revoke.set_device_id(devices->devices(0).device_id());
+  const std::string session_id = OpenWithChunkZero(stream.get(), "s-idle");
+  ASSERT_FALSE(session_id.empty());
   const auto revoked_at = std::chrono::steady_clock::now();
-  ASSERT_TRUE(
-      gw_->records().Call(&v1::DeviceAdminService::Stub::RevokeDevice, gw_->admin(), revoke).ok());
+  ASSERT_TRUE(RevokeOurDevice());
+  v1::UploadSessionResponse resp;
   EXPECT_FALSE(stream->Read(&resp));  // the server ends it; the table wrote nothing
   const grpc::Status status = stream->Finish();
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << status.error_message();

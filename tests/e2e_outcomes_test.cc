@@ -39,6 +39,18 @@ class OutcomesE2eTest : public ServerFixture {
     ASSERT_TRUE(resp.ok()) << resp.status();
   }
 
+  // The clinic's alert stream, subscribed (its initial metadata is the
+  // acknowledgement: every alert raised from now on comes).
+  std::unique_ptr<grpc::ClientReader<v1::StreamClinicAlertsResponse>> OpenAlertStream(
+      grpc::ClientContext* ctx) {
+    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    v1::StreamClinicAlertsRequest req;
+    req.set_clinic_id(clinic_id_);
+    auto reader = stub_->StreamClinicAlerts(ctx, req);
+    reader->WaitForInitialMetadata();
+    return reader;
+  }
+
   std::unique_ptr<GatewayClient> gw_;
   std::unique_ptr<v1::OutcomeService::Stub> stub_;
   std::string clinic_id_;
@@ -74,12 +86,7 @@ TEST_F(OutcomesE2eTest, ProgressOverGrpc) {
 
 TEST_F(OutcomesE2eTest, AlertStreamPushesNewAlertsAndRankingFollows) {
   grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-  v1::StreamClinicAlertsRequest req;
-  req.set_clinic_id(clinic_id_);
-  auto reader = stub_->StreamClinicAlerts(&ctx, req);
-  // The subscription acknowledgement: every alert raised from now on comes.
-  reader->WaitForInitialMetadata();
+  auto reader = OpenAlertStream(&ctx);
   absl::Mutex mu;
   std::vector<v1::Alert> received;
   std::thread read([&] {
@@ -129,11 +136,7 @@ TEST_F(OutcomesE2eTest, AlertStreamPushesNewAlertsAndRankingFollows) {
 // and does not wait for its grace period to do so.
 TEST_F(OutcomesE2eTest, AlertStreamsEndUnavailableWhenTheServerStops) {
   grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-  v1::StreamClinicAlertsRequest req;
-  req.set_clinic_id(clinic_id_);
-  auto reader = stub_->StreamClinicAlerts(&ctx, req);
-  reader->WaitForInitialMetadata();
+  auto reader = OpenAlertStream(&ctx);
   const auto stopping = std::chrono::steady_clock::now();
   std::thread stop([&] { EXPECT_TRUE(server_->Shutdown(absl::Seconds(20)).ok()); });
   v1::StreamClinicAlertsResponse resp;
